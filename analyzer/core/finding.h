@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: Apache-2.0
+// The data model every analyzer produces and every report consumes.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tpu {
+
+/// The closed list of finding categories (ARCHITECTURE.md); every Finding has exactly one.
+enum class Category : uint8_t {
+  DevicePlacement,
+  CudaApi,
+  Amp,
+  BackendFlags,
+  Distributed,
+  Dataloading,
+  ThirdPartyCudaLib,
+  CustomExtension,
+  CudaKernel,
+  CudaRuntimeCpp,
+  CudaLibsCpp,
+  DynamicShapeHazard,
+  TorchCompile,
+  UnsupportedOp,
+};
+inline constexpr int kCategoryCount = 14;
+
+std::string_view to_string(Category category);
+std::optional<Category> parse_category(std::string_view name);
+
+/// Ordered from least to most severe so that comparisons read naturally.
+enum class Severity : uint8_t { Info, Warning, Blocker };
+std::string_view to_string(Severity severity);
+std::optional<Severity> parse_severity(std::string_view name);
+
+/// How far a fix can be trusted: safe fixes apply by default, unsafe ones on request,
+/// manual ones are advice only (ruff's Safe / Unsafe / DisplayOnly).
+enum class Applicability : uint8_t { Manual, Unsafe, Safe };
+std::string_view to_string(Applicability applicability);
+
+/// A 1-based line/column span plus the half-open byte range it covers.
+struct Location {
+  std::string path;  ///< relative to the scan root, '/' separators
+  uint32_t line = 0, column = 0, end_line = 0, end_column = 0;
+  uint32_t begin_byte = 0, end_byte = 0;
+};
+
+struct Edit {
+  std::string path;
+  uint32_t begin_byte = 0, end_byte = 0;  ///< half-open; empty range = insertion
+  std::string replacement;
+};
+
+struct Fix {
+  Applicability applicability = Applicability::Manual;
+  std::string description;
+  std::vector<Edit> edits;  ///< filled by the rewriter issue; empty means "described only"
+};
+
+struct Finding {
+  std::string rule;  ///< stable code, e.g. "TPU101"
+  Category category = Category::CudaApi;
+  Severity severity = Severity::Warning;
+  Location location;
+  std::string symbol;   ///< what was matched, e.g. "torch.cuda.synchronize"
+  std::string message;  ///< what is wrong and the TPU way
+  std::optional<Fix> fix;
+};
+
+/// A problem with an input (unreadable, binary, syntax error...): reported, never fatal.
+struct InputError {
+  std::string path;
+  uint32_t line = 0;  ///< 0 when the problem has no position
+  std::string message;
+};
+
+}  // namespace tpu

@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: Apache-2.0
+// Rule metadata: identity, defaults and the user documentation `explain` prints.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include "analyzer/core/finding.h"
+
+namespace tpu {
+
+enum class Language : uint8_t { Python, Cpp };
+
+/// One rule. Codes are stable forever and never reused; names are kebab-case and name the
+/// pattern found ("tensor-cuda-call"), so "ignore tensor-cuda-call" reads right.
+struct RuleMeta {
+  std::string_view code;  ///< "TPU101"
+  std::string_view name;  ///< "tensor-cuda-call"
+  Category category;
+  Severity severity;
+  Language language;
+  /// The applicability of the mechanical fix when one exists; nullopt when none does.
+  std::optional<Applicability> fix;
+  std::string_view fix_title;  ///< "Replace `.cuda()` with `.to(device)`"; empty when no fix
+  std::string_view summary;    ///< one line for `rules`
+  std::string_view rationale;  ///< why it matters on a TPU
+  std::string_view tpu_way;    ///< what to do instead (PyTorch/XLA; TorchTPU where it differs)
+  std::string_view before;     ///< example code that triggers the rule
+  std::string_view after;      ///< the same code ported
+};
+
+/// Every rule of every family, in code order. The list is built explicitly in
+/// rule_registry.cc (no static-initialiser registration).
+std::span<const RuleMeta* const> all_rules();
+
+/// Finds a rule by code ("TPU101") or name ("tensor-cuda-call").
+const RuleMeta* find_rule(std::string_view code_or_name);
+
+}  // namespace tpu

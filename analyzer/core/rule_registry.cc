@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: Apache-2.0
+// The list of every rule, built once from the rule families (explicitly, no static
+// registration), sorted by code.
+#include <algorithm>
+#include <vector>
+
+#include "analyzer/core/rule.h"
+#include "analyzer/python/rules/rule_families.h"
+
+namespace tpu {
+namespace {
+
+std::vector<const RuleMeta*> build_rule_list() {
+  std::vector<const RuleMeta*> rules;
+  for (const python::RuleFamily& family : python::python_rule_families())
+    for (const RuleMeta& rule : family.rules) rules.push_back(&rule);
+  rules.push_back(&python::kExtensionModuleUse);
+  std::sort(rules.begin(), rules.end(),
+            [](const RuleMeta* a, const RuleMeta* b) { return a->code < b->code; });
+  return rules;
+}
+
+}  // namespace
+
+std::span<const RuleMeta* const> all_rules() {
+  static const std::vector<const RuleMeta*> kRules = build_rule_list();
+  return kRules;
+}
+
+const RuleMeta* find_rule(std::string_view code_or_name) {
+  for (const RuleMeta* rule : all_rules())
+    if (rule->code == code_or_name || rule->name == code_or_name) return rule;
+  return nullptr;
+}
+
+}  // namespace tpu

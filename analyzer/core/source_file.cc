@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "analyzer/core/source_file.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <system_error>
+
+namespace tpu {
+
+SourceFile::SourceFile(std::string relative_path, std::string text)
+    : path_(std::move(relative_path)), text_(std::move(text)) {
+  line_starts_.push_back(0);
+  for (uint32_t i = 0; i < text_.size(); ++i)
+    if (text_[i] == '\n') line_starts_.push_back(i + 1);
+}
+
+uint32_t first_invalid_utf8_line(std::string_view text) {
+  uint32_t line = 1;
+  size_t i = 0;
+  while (i < text.size()) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c == '\n') ++line;
+    if (c < 0x80) { ++i; continue; }
+    size_t length = 0;
+    uint32_t min_code = 0;
+    if ((c & 0xE0) == 0xC0) { length = 2; min_code = 0x80; }
+    else if ((c & 0xF0) == 0xE0) { length = 3; min_code = 0x800; }
+    else if ((c & 0xF8) == 0xF0) { length = 4; min_code = 0x10000; }
+    else return line;
+    if (i + length > text.size()) return line;
+    uint32_t code = c & (0x7F >> length);
+    for (size_t k = 1; k < length; ++k) {
+      auto next = static_cast<unsigned char>(text[i + k]);
+      if ((next & 0xC0) != 0x80) return line;
+      code = (code << 6) | (next & 0x3F);
+    }
+    // Overlong forms, surrogates and out-of-range code points are invalid too.
+    if (code < min_code || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return line;
+    i += length;
+  }
+  return 0;
+}
+
+std::variant<SourceFile, InputError> SourceFile::read(const std::filesystem::path& absolute,
+                                                      std::string relative_path,
+                                                      const ReadLimits& limits) {
+  std::error_code ec;
+  auto size = std::filesystem::file_size(absolute, ec);
+  if (ec) return InputError{relative_path, 0, "cannot read: " + ec.message()};
+  if (size > limits.max_bytes)
+    return InputError{relative_path, 0,
+                      "file is " + std::to_string(size / (1024 * 1024)) +
+                          " MiB, over the " + std::to_string(limits.max_bytes / (1024 * 1024)) +
+                          " MiB limit (--max-file-size); not scanned"};
+  std::ifstream in(absolute, std::ios::binary);
+  if (!in) return InputError{relative_path, 0, std::string("cannot read: ") + std::strerror(errno)};
+  std::string text(size, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(size));
+  if (in.bad() || static_cast<uint64_t>(in.gcount()) != size)
+    return InputError{relative_path, 0, "cannot read: read error"};
+  // Git's heuristic: a NUL byte in the first 8 KiB means binary.
+  if (std::memchr(text.data(), '\0', std::min<size_t>(text.size(), 8192)) != nullptr)
+    return InputError{relative_path, 0, "binary file; not scanned"};
+  if (uint32_t bad_line = first_invalid_utf8_line(text))
+    return InputError{relative_path, bad_line, "invalid UTF-8; not scanned"};
+  return SourceFile(std::move(relative_path), std::move(text));
+}
+
+uint32_t SourceFile::line_of(uint32_t byte) const {
+  auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), byte);
+  return static_cast<uint32_t>(it - line_starts_.begin());
+}
+
+uint32_t SourceFile::column_of(uint32_t byte) const {
+  uint32_t start = line_starts_[line_of(byte) - 1];
+  uint32_t column = 1;
+  for (uint32_t i = start; i < byte && i < text_.size(); ++i)
+    if ((static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80) ++column;
+  return column;
+}
+
+Location SourceFile::location(uint32_t begin_byte, uint32_t end_byte) const {
+  return Location{path_,          line_of(begin_byte),  column_of(begin_byte),
+                  line_of(end_byte), column_of(end_byte), begin_byte,
+                  end_byte};
+}
+
+std::string_view SourceFile::line_text(uint32_t line) const {
+  if (line == 0 || line > line_starts_.size()) return {};
+  uint32_t begin = line_starts_[line - 1];
+  uint32_t end = line < line_starts_.size() ? line_starts_[line] : text_.size();
+  std::string_view view(text_.data() + begin, end - begin);
+  while (!view.empty() && (view.back() == '\n' || view.back() == '\r')) view.remove_suffix(1);
+  return view;
+}
+
+}  // namespace tpu

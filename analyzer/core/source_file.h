@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: Apache-2.0
+// A file's text, read with the checks a scan needs, and byte offset -> line/column mapping.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "analyzer/core/finding.h"
+
+namespace tpu {
+
+struct ReadLimits {
+  uint64_t max_bytes = 10u * 1024 * 1024;  ///< larger files are reported, not scanned
+};
+
+class SourceFile {
+ public:
+  SourceFile(std::string relative_path, std::string text);
+
+  /// Reads `absolute`, refusing unreadable, oversized, binary and non-UTF-8 files with an
+  /// InputError that names the path (and the line, for invalid UTF-8).
+  static std::variant<SourceFile, InputError> read(const std::filesystem::path& absolute,
+                                                   std::string relative_path,
+                                                   const ReadLimits& limits);
+
+  const std::string& path() const { return path_; }
+  const std::string& text() const { return text_; }
+
+  /// 1-based line of a byte offset.
+  uint32_t line_of(uint32_t byte) const;
+  /// 1-based column of a byte offset, counted in Unicode code points.
+  uint32_t column_of(uint32_t byte) const;
+  Location location(uint32_t begin_byte, uint32_t end_byte) const;
+  /// The text of 1-based `line`, without its line ending.
+  std::string_view line_text(uint32_t line) const;
+
+ private:
+  std::string path_;
+  std::string text_;
+  std::vector<uint32_t> line_starts_;
+};
+
+/// Returns the 1-based line of the first invalid UTF-8 sequence, or 0 when `text` is valid.
+uint32_t first_invalid_utf8_line(std::string_view text);
+
+}  // namespace tpu

@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: Apache-2.0
+// In-source suppressions: `# tpu-migrate: ignore` silences every finding on its line,
+// `# tpu-migrate: ignore[TPU101, cuda-device-string]` only those rules, and
+// `# tpu-migrate: ignore-file[…]` does the same for the whole file.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "analyzer/core/finding.h"
+
+namespace tpu {
+
+class Suppressions {
+ public:
+  /// Reads one comment (with its leading '#' or '//') found on 1-based `line`.
+  void add_comment(uint32_t line, std::string_view comment);
+
+  /// True when a suppression covers `finding` (its first or last line, or the file).
+  bool suppresses(const Finding& finding, std::string_view rule_name) const;
+
+ private:
+  // An empty list means "every rule".
+  std::unordered_map<uint32_t, std::vector<std::string>> by_line_;
+  std::vector<std::string> file_wide_;
+  bool whole_file_ = false;
+};
+
+}  // namespace tpu

@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: Apache-2.0
+// One walk over a parsed Python file that collects what the rules look at (imports,
+// calls with their resolved names, assignments, decorators, subscripts, conditions,
+// comments), each with its context (scope, loop depth, enclosing function). Rules then
+// iterate these lists instead of walking the tree again.
+#pragma once
+
+#include <tree_sitter/api.h>
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "analyzer/core/finding.h"
+#include "analyzer/core/source_file.h"
+#include "analyzer/python/syntax.h"
+
+namespace tpu::python {
+
+/// Where a node sits: the enclosing function (index into ModuleView::functions, -1 at
+/// module level), how many loops enclose it inside that function, and whether it is in the
+/// body of a `try` that catches ImportError.
+struct Context {
+  int function = -1;
+  uint16_t loop_depth = 0;
+  bool import_guarded = false;
+};
+
+struct FunctionInfo {
+  std::string name;
+  std::string class_name;   ///< the enclosing class, if a method
+  TSNode node;              ///< function_definition
+  int parent = -1;          ///< enclosing function
+  bool triton_kernel = false;
+};
+
+struct Import {
+  std::string module;  ///< fully qualified, relative imports resolved inside the repo
+  TSNode node;         ///< the dotted_name / aliased_import that names it
+  Context context;
+};
+
+struct Call {
+  TSNode node;
+  TSNode function;       ///< the callee expression
+  std::string qualified; ///< "torch.cuda.synchronize" when the callee resolves through imports
+  std::string method;    ///< last attribute of an attribute callee (`x.cuda()` -> "cuda")
+  std::string_view simple_name;  ///< the callee when it is a bare, unimported name (`print`)
+  TSNode receiver;       ///< object of an attribute callee; null otherwise
+  TSNode method_name;    ///< the attribute identifier of an attribute callee; null otherwise
+  std::vector<TSNode> positional;
+  std::vector<std::pair<std::string_view, TSNode>> keywords;  ///< name -> value
+  Context context;
+
+  TSNode keyword(std::string_view name) const;
+  /// The argument at `index`, or the keyword `name`, or null.
+  TSNode argument(size_t index, std::string_view name) const;
+  /// True when the callee is a method on a value rather than a module-level function.
+  bool is_method_call() const { return !is_null(receiver) && qualified.empty(); }
+};
+
+struct Assignment {
+  TSNode node;   ///< assignment
+  TSNode left, right;
+  Context context;
+};
+
+struct Decorator {
+  TSNode node;           ///< the decorator expression (call or name)
+  std::string qualified;
+  int function;          ///< the decorated function
+};
+
+struct Subscript {
+  TSNode node;
+  TSNode value, index;
+  std::string qualified_value;  ///< "os.environ" when the value resolves
+  Context context;
+};
+
+struct Condition {
+  TSNode node;       ///< the condition expression of an if / elif / while
+  Context context;
+};
+
+/// A string literal; collected only in build scripts (setup.py), where CUDA build
+/// arguments are strings.
+struct StringLiteral {
+  TSNode node;
+  Context context;
+};
+
+class ModuleView {
+ public:
+  /// `module_name` is the dotted module path of the file inside the repository
+  /// ("pkg.sub.mod"), used to resolve relative imports.
+  ModuleView(const SourceFile& file, TSNode root, std::string module_name);
+
+  const SourceFile& file() const { return file_; }
+  std::string_view source() const { return file_.text(); }
+  std::string_view text(TSNode node) const { return python::text(node, file_.text()); }
+  Location location(TSNode node) const;
+  bool is_build_script() const { return build_script_; }
+
+  /// Resolves `T.cuda.synchronize` to "torch.cuda.synchronize" through the file's imports;
+  /// empty when the leftmost name is not an import.
+  std::string qualify(TSNode expression) const;
+
+  /// The assignment to `name` that reaches byte offset `at` in `context`'s function (the
+  /// last one before `at`), or the module-level one; null when there is none.
+  TSNode assigned_value(std::string_view name, const Context& context, uint32_t at) const;
+
+  /// The calls whose qualified name (or `.method` name) the rules index on.
+  const std::vector<Call>& calls() const { return calls_; }
+  const std::vector<Import>& imports() const { return imports_; }
+  const std::vector<Assignment>& assignments() const { return assignments_; }
+  const std::vector<Decorator>& decorators() const { return decorators_; }
+  const std::vector<Subscript>& subscripts() const { return subscripts_; }
+  const std::vector<Condition>& conditions() const { return conditions_; }
+  const std::vector<FunctionInfo>& functions() const { return functions_; }
+  const std::vector<StringLiteral>& strings() const { return strings_; }
+  /// (1-based line, comment text) for suppression comments.
+  const std::vector<std::pair<uint32_t, std::string_view>>& comments() const { return comments_; }
+  /// Byte offset and line of the first syntax error, 0 when the file parsed cleanly.
+  uint32_t first_error_line() const { return first_error_line_; }
+  /// Line where nesting exceeded the walker's depth bound, 0 when it never did.
+  uint32_t too_deep_line() const { return too_deep_line_; }
+
+  /// True when `context` is inside a training or evaluation step: a loop body, or a
+  /// function whose name says it runs one (train*, *step*, …).
+  bool in_step(const Context& context) const;
+  bool in_triton_kernel(const Context& context) const;
+
+  static constexpr int kMaxDepth = 2000;
+
+ private:
+  void walk(TSNode root);
+  void add_import_statement(TSNode node, const Context& context);
+  void add_from_import(TSNode node, const Context& context);
+  void bind(std::string_view local, std::string qualified);
+  std::string resolve_relative(TSNode relative_import) const;
+  void add_call(TSNode node, const Context& context);
+  int add_function(TSNode node, const Context& context, std::string class_name);
+  void bind_parameter_defaults(TSNode definition, int index);
+
+  const SourceFile& file_;
+  std::string module_name_;
+  bool build_script_ = false;
+  std::unordered_map<std::string, std::string> aliases_;  // local name -> qualified
+  // (function index + 1) -> name -> assignment value nodes in source order
+  std::unordered_map<int, std::unordered_map<std::string, std::vector<TSNode>>> bindings_;
+  std::vector<Call> calls_;
+  std::vector<Import> imports_;
+  std::vector<Assignment> assignments_;
+  std::vector<Decorator> decorators_;
+  std::vector<Subscript> subscripts_;
+  std::vector<Condition> conditions_;
+  std::vector<FunctionInfo> functions_;
+  std::vector<StringLiteral> strings_;
+  std::vector<std::pair<uint32_t, std::string_view>> comments_;
+  uint32_t first_error_line_ = 0;
+  uint32_t too_deep_line_ = 0;
+};
+
+/// The dotted module name of a repository-relative path: "pkg/sub/mod.py" -> "pkg.sub.mod",
+/// "pkg/__init__.py" -> "pkg".
+std::string module_name_of(std::string_view relative_path);
+
+}  // namespace tpu::python

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "analyzer/python/python_analyzer.h"
+
+#include <algorithm>
+#include <tuple>
+
+#include "analyzer/python/rules/rule_families.h"
+#include "analyzer/python/rules/rule_helpers.h"
+
+namespace tpu::python {
+namespace {
+
+// Modules that are never a repository's own compiled extension; references to them are
+// not kept for the repository-wide pass.
+bool is_well_known_root(std::string_view qualified) {
+  std::string_view root = qualified.substr(0, qualified.find('.'));
+  for (std::string_view known : {"torch", "numpy", "os", "sys", "typing", "math", "re", "json",
+                                 "logging", "collections", "functools", "itertools", "dataclasses",
+                                 "pathlib", "argparse", "time", "warnings", "copy", "inspect",
+                                 "abc", "enum", "random", "subprocess", "shutil", "contextlib"})
+    if (root == known) return true;
+  return false;
+}
+
+void collect_references(const ModuleView& view, std::vector<ModuleReference>& references) {
+  for (const Import& import : view.imports())
+    if (!is_well_known_root(import.module))
+      references.push_back(ModuleReference{import.module, true, view.location(import.node)});
+  for (const Call& call : view.calls())
+    if (!call.qualified.empty() && !is_well_known_root(call.qualified))
+      references.push_back(ModuleReference{call.qualified, false, view.location(call.node)});
+}
+
+}  // namespace
+
+PythonAnalysis analyze_python(const SourceFile& file) {
+  PythonAnalysis analysis;
+  TreePtr tree = parse_python(file.text());
+  if (!tree) {
+    analysis.errors.push_back(InputError{file.path(), 0, "the Python parser gave up on this file"});
+    return analysis;
+  }
+  TSNode root = ts_tree_root_node(tree.get());
+  ModuleView view(file, root, module_name_of(file.path()));
+  if (view.first_error_line() != 0)
+    analysis.errors.push_back(InputError{
+        file.path(), view.first_error_line(),
+        "syntax error; findings in the rest of the file are still reported"});
+  if (view.too_deep_line() != 0)
+    analysis.errors.push_back(InputError{
+        file.path(), view.too_deep_line(),
+        "nesting deeper than " + std::to_string(ModuleView::kMaxDepth) +
+            " levels; the deeper code was not analysed"});
+
+  DeviceTracker devices(view);
+  std::vector<Finding> findings;
+  RuleContext context(view, devices, findings);
+  for (const RuleFamily& family : python_rule_families()) family.check(context);
+
+  std::sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
+    return std::tie(a.location.begin_byte, a.location.end_byte, a.rule) <
+           std::tie(b.location.begin_byte, b.location.end_byte, b.rule);
+  });
+  for (const auto& [line, comment] : view.comments()) analysis.suppressions.add_comment(line, comment);
+  for (Finding& finding : findings) {
+    const RuleMeta* rule = find_rule(finding.rule);
+    if (!analysis.suppressions.suppresses(finding, rule ? rule->name : std::string_view()))
+      analysis.findings.push_back(std::move(finding));
+  }
+  analysis.declared_extensions = std::move(context.declared_extensions);
+  collect_references(view, analysis.references);
+  return analysis;
+}
+
+}  // namespace tpu::python

@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: Apache-2.0
+// Analyses one Python file: parse, build the ModuleView, run every rule family, apply the
+// file's suppressions.
+#pragma once
+
+#include <vector>
+
+#include "analyzer/core/source_file.h"
+#include "analyzer/core/suppressions.h"
+#include "analyzer/python/rule_context.h"
+
+namespace tpu::python {
+
+struct PythonAnalysis {
+  std::vector<Finding> findings;  ///< suppressions already applied
+  std::vector<InputError> errors; ///< syntax errors, too-deep nesting
+  Suppressions suppressions;      ///< kept for findings made later by repository-wide rules
+  std::vector<std::string> declared_extensions;
+  std::vector<ModuleReference> references;
+};
+
+PythonAnalysis analyze_python(const SourceFile& file);
+
+}  // namespace tpu::python

@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "analyzer/python/rule_context.h"
+
+namespace tpu::python {
+
+Finding& RuleContext::report(const RuleMeta& rule, TSNode node, std::string symbol,
+                             std::string message) {
+  Finding finding;
+  finding.rule = std::string(rule.code);
+  finding.category = rule.category;
+  finding.severity = rule.severity;
+  finding.location = view.location(node);
+  finding.symbol = std::move(symbol);
+  finding.message = std::move(message);
+  if (rule.fix) finding.fix = Fix{*rule.fix, std::string(rule.fix_title), {}};
+  out_.push_back(std::move(finding));
+  return out_.back();
+}
+
+Finding& RuleContext::report_method(const RuleMeta& rule, const Call& call, std::string symbol,
+                                    std::string message) {
+  Finding& finding = report(rule, call.node, std::move(symbol), std::move(message));
+  if (!is_null(call.method_name))
+    finding.location = view.file().location(ts_node_start_byte(call.method_name),
+                                            ts_node_end_byte(call.node));
+  return finding;
+}
+
+}  // namespace tpu::python

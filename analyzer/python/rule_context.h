@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: Apache-2.0
+// What a Python rule family sees: the file's ModuleView, the device-value tracker, and a
+// way to report findings. Rules never print and never write files.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "analyzer/core/rule.h"
+#include "analyzer/python/device_values.h"
+#include "analyzer/python/module_view.h"
+
+namespace tpu::python {
+
+/// A module the file refers to, kept for the repository-wide pass that links Python code
+/// to the repository's own compiled extensions.
+struct ModuleReference {
+  std::string qualified;  ///< "fused_ops_cuda" or "fused_ops_cuda.fused_bias_gelu"
+  bool is_import = false;
+  Location location;
+};
+
+class RuleContext {
+ public:
+  RuleContext(const ModuleView& view, const DeviceTracker& devices, std::vector<Finding>& out)
+      : view(view), devices(devices), out_(out) {}
+
+  const ModuleView& view;
+  const DeviceTracker& devices;
+
+  /// Reports `rule` at `node`. The fix, when the rule has one, is described from the rule's
+  /// metadata; `severity` overrides the rule's default when given.
+  Finding& report(const RuleMeta& rule, TSNode node, std::string symbol, std::string message);
+
+  /// Reports a method call at its method name through the end of the call (`cpu()` in
+  /// `x.cpu()`), so that chained calls get distinct, precise locations.
+  Finding& report_method(const RuleMeta& rule, const Call& call, std::string symbol,
+                         std::string message);
+
+  /// Extension modules this file declares (setup.py CUDAExtension names, load(name=…)).
+  std::vector<std::string> declared_extensions;
+  std::vector<ModuleReference> references;
+
+ private:
+  std::vector<Finding>& out_;
+};
+
+}  // namespace tpu::python

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: Apache-2.0
+// cuda-api: calls into `torch.cuda` (synchronisation, seeding, availability checks, device
+// selection, memory statistics, streams and events) and CUDA environment variables.
+#include "analyzer/python/rules/rule_families.h"
+#include "analyzer/python/rules/rule_helpers.h"
+#include "analyzer/python/tpu_advice.h"
+
+namespace tpu::python {
+namespace {
+
+constexpr RuleMeta kRules[] = {
+    {.code = "TPU110", .name = "torch-cuda-call", .category = Category::CudaApi,
+     .severity = Severity::Warning, .language = Language::Python, .fix = Applicability::Safe,
+     .fix_title = "Replace the `torch.cuda` call with its TPU counterpart",
+     .summary = "a `torch.cuda.*` call (synchronize, seeding, availability, memory, streams…)",
+     .rationale = "`torch.cuda` talks to the CUDA runtime. On a TPU host `is_available()` is "
+                  "False (code behind it silently takes the CPU path), `set_device` and memory "
+                  "queries raise, and streams and events have no equivalent in XLA's lazy graph.",
+     .tpu_way = "PyTorch/XLA: `xm.wait_device_ops()` for synchronize, `torch_xla.manual_seed` "
+                "for seeding, `xr.world_size()`/`torch_xla.device_count()` for counts, "
+                "`xm.get_memory_info(device)` for memory; drop `set_device` (each process owns "
+                "its device). TorchTPU mirrors `torch.cuda` as `torch.tpu`; "
+                "`torch.accelerator.*` is the device-agnostic spelling.",
+     .before = "torch.cuda.manual_seed_all(0)\ntorch.cuda.synchronize()",
+     .after = "torch_xla.manual_seed(0)\nxm.wait_device_ops()"},
+    {.code = "TPU111", .name = "cuda-env-var", .category = Category::CudaApi,
+     .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
+     .fix_title = "",
+     .summary = "a CUDA environment variable (CUDA_VISIBLE_DEVICES, CUDA_LAUNCH_BLOCKING…)",
+     .rationale = "The CUDA runtime reads these; a TPU runtime ignores them, so the behaviour "
+                  "they select (device masking, synchronous launches, allocator settings) "
+                  "silently disappears.",
+     .tpu_way = "CUDA_LAUNCH_BLOCKING → PT_XLA_DEBUG_LEVEL / XLA_USE_EAGER_DEBUG_MODE "
+                "(TorchTPU: TPU_LAUNCH_BLOCKING=1); device masking → TPU_VISIBLE_CHIPS / "
+                "PJRT_DEVICE=TPU.",
+     .before = "os.environ[\"CUDA_VISIBLE_DEVICES\"] = \"0\"",
+     .after = "os.environ.setdefault(\"PJRT_DEVICE\", \"TPU\")"},
+};
+
+const RuleMeta& kTorchCudaCall = kRules[0];
+const RuleMeta& kCudaEnvVar = kRules[1];
+
+// Sub-namespaces of torch.cuda that other families own.
+bool owned_elsewhere(std::string_view qualified) {
+  for (std::string_view prefix : {"torch.cuda.amp", "torch.cuda.nvtx", "torch.cuda.graph",
+                                  "torch.cuda.graphs", "torch.cuda.CUDAGraph",
+                                  "torch.cuda.make_graphed_callables"})
+    if (has_prefix(qualified, prefix)) return true;
+  return false;
+}
+
+// Calls with no TPU counterpart at all: reported without a fix.
+bool has_no_counterpart(std::string_view qualified) {
+  for (std::string_view name : {"torch.cuda.Stream", "torch.cuda.Event", "torch.cuda.stream",
+                                "torch.cuda.current_stream", "torch.cuda.default_stream",
+                                "torch.cuda.set_stream", "torch.cuda.ipc_collect",
+                                "torch.cuda.get_device_capability", "torch.cuda.get_device_properties",
+                                "torch.cuda.utilization", "torch.cuda.comm"})
+    if (has_prefix(qualified, name)) return true;
+  return false;
+}
+
+bool is_cuda_env_var(std::string_view name) {
+  return name.starts_with("CUDA_") || name.starts_with("PYTORCH_CUDA_") ||
+         name.starts_with("CUBLAS_") || name.starts_with("CUDNN_") || name == "NVIDIA_VISIBLE_DEVICES";
+}
+
+}  // namespace
+
+const std::span<const RuleMeta> kCudaApiRules = kRules;
+
+void check_cuda_api(RuleContext& context) {
+  const ModuleView& view = context.view;
+  for (const Call& call : view.calls()) {
+    if (!has_prefix(call.qualified, "torch.cuda") || call.qualified == "torch.cuda") continue;
+    if (owned_elsewhere(call.qualified)) continue;
+    std::string advice = tpu_advice(call.qualified);
+    bool no_counterpart = has_no_counterpart(call.qualified);
+    if (advice.empty())
+      advice = no_counterpart ? " There is no TPU equivalent (XLA builds a lazy graph); remove it."
+                              : " TorchTPU: the same call under torch.tpu; device-agnostic: "
+                                "torch.accelerator.";
+    Finding& finding = context.report(kTorchCudaCall, call.node, call.qualified,
+                                      "`" + call.qualified + "()` needs a CUDA device." + advice);
+    if (no_counterpart) finding.fix.reset();
+  }
+  for_each_env_access(view, [&](TSNode node, std::string_view name, const Context&) {
+    if (!is_cuda_env_var(name)) return;
+    std::string advice = tpu_advice(name);
+    context.report(kCudaEnvVar, node, std::string(name),
+                   std::string(name) + " configures the CUDA runtime; a TPU ignores it." +
+                       (advice.empty() ? std::string(" ") + std::string(kCudaEnvVar.tpu_way) : advice));
+  });
+}
+
+}  // namespace tpu::python

@@ -1,0 +1,27 @@
+import os
+
+import torch
+from torch import cuda
+
+torch.cuda.synchronize()  # expect: TPU110
+torch.cuda.manual_seed_all(0)  # expect: TPU110
+cuda.manual_seed(1)  # expect: TPU110
+if torch.cuda.is_available():  # expect: TPU110
+    n = torch.cuda.device_count()  # expect: TPU110
+torch.cuda.set_device(0)  # expect: TPU110
+mem = torch.cuda.max_memory_allocated()  # expect: TPU110
+torch.cuda.empty_cache()  # expect: TPU110
+stream = torch.cuda.Stream()  # expect: TPU110
+start = torch.cuda.Event(enable_timing=True)  # expect: TPU110
+name = torch.cuda.get_device_name(0)  # expect: TPU110
+os.environ["CUDA_VISIBLE_DEVICES"] = "0"  # expect: TPU111
+blocking = os.environ.get("CUDA_LAUNCH_BLOCKING")  # expect: TPU111
+alloc = os.getenv("PYTORCH_CUDA_ALLOC_CONF", "")  # expect: TPU111
+
+# Negative cases
+start.synchronize()
+stream.synchronize()
+os.environ["OMP_NUM_THREADS"] = "4"
+available = torch.cuda  # an attribute, not a call
+text = "torch.cuda.synchronize()"
+# torch.cuda.synchronize()

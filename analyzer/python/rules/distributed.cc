@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: Apache-2.0
+// distributed: NCCL process groups, DDP pinned to CUDA device ids, LOCAL_RANK device
+// selection and launcher assumptions (torchrun environment, mp.spawn).
+#include "analyzer/python/rules/rule_families.h"
+#include "analyzer/python/rules/rule_helpers.h"
+
+namespace tpu::python {
+namespace {
+
+constexpr RuleMeta kRules[] = {
+    {.code = "TPU200", .name = "nccl-backend", .category = Category::Distributed,
+     .severity = Severity::Warning, .language = Language::Python, .fix = Applicability::Safe,
+     .fix_title = "Use the TPU process group",
+     .summary = "a process group on the NCCL backend",
+     .rationale = "NCCL is NVIDIA's collective library; there is none on a TPU host, so "
+                  "`init_process_group(\"nccl\")` fails.",
+     .tpu_way = "PyTorch/XLA: `import torch_xla.distributed.xla_backend` then "
+                "`dist.init_process_group(\"xla\", init_method=\"xla://\")`. TorchTPU: "
+                "`dist.init_process_group(backend=\"tpu_dist\")`.",
+     .before = "dist.init_process_group(backend=\"nccl\")",
+     .after = "import torch_xla.distributed.xla_backend\n"
+              "dist.init_process_group(\"xla\", init_method=\"xla://\")"},
+    {.code = "TPU201", .name = "ddp-device-ids", .category = Category::Distributed,
+     .severity = Severity::Warning, .language = Language::Python, .fix = Applicability::Safe,
+     .fix_title = "Drop device_ids/output_device",
+     .summary = "DistributedDataParallel pinned to CUDA device ids",
+     .rationale = "`device_ids` and `output_device` name CUDA devices; on a TPU each process "
+                  "owns one XLA device and DDP takes none.",
+     .tpu_way = "`DDP(model, gradient_as_bucket_view=True)` after moving the model to "
+                "`torch_xla.device()`; or `xm.optimizer_step(optimizer)` to all-reduce "
+                "gradients.",
+     .before = "model = DDP(model, device_ids=[local_rank], output_device=local_rank)",
+     .after = "model = DDP(model, gradient_as_bucket_view=True)"},
+    {.code = "TPU202", .name = "local-rank-device", .category = Category::Distributed,
+     .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
+     .fix_title = "",
+     .summary = "device selection from LOCAL_RANK / --local_rank",
+     .rationale = "Picking `cuda:LOCAL_RANK` assumes one CUDA device per torchrun process. "
+                  "Processes started by `torch_xla.launch` each own their TPU device already.",
+     .tpu_way = "Use `torch_xla.device()`; for the rank itself `xr.local_ordinal()` / "
+                "`xr.global_ordinal()` (TorchTPU: torchrun-style RANK variables).",
+     .before = "local_rank = int(os.environ[\"LOCAL_RANK\"])\ntorch.cuda.set_device(local_rank)",
+     .after = "device = torch_xla.device()\nlocal_rank = xr.local_ordinal()"},
+    {.code = "TPU203", .name = "process-launcher", .category = Category::Distributed,
+     .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
+     .fix_title = "",
+     .summary = "processes launched with mp.spawn or torch.distributed.launch",
+     .rationale = "One process per CUDA device, spawned by hand, is the GPU pattern; PyTorch/XLA "
+                  "starts one process per TPU device itself.",
+     .tpu_way = "`torch_xla.launch(fn, args=…)` with PJRT_DEVICE=TPU (older: `xmp.spawn`); "
+                "TorchTPU keeps torchrun-style launching.",
+     .before = "mp.spawn(train, args=(world_size,), nprocs=world_size)",
+     .after = "torch_xla.launch(train, args=(world_size,))"},
+    {.code = "TPU204", .name = "torchrun-env", .category = Category::Distributed,
+     .severity = Severity::Info, .language = Language::Python, .fix = std::nullopt,
+     .fix_title = "",
+     .summary = "reads of torchrun's environment (RANK, WORLD_SIZE, MASTER_ADDR…)",
+     .rationale = "torchrun sets these; `torch_xla.launch` does not set all of them, so code "
+                  "that requires them fails under the TPU launcher.",
+     .tpu_way = "`xr.world_size()`, `xr.global_ordinal()`, `xr.local_ordinal()`.",
+     .before = "world_size = int(os.environ[\"WORLD_SIZE\"])",
+     .after = "world_size = xr.world_size()"},
+    {.code = "TPU205", .name = "nccl-env-var", .category = Category::Distributed,
+     .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
+     .fix_title = "",
+     .summary = "an NCCL_* environment variable",
+     .rationale = "NCCL tuning variables configure NVIDIA collectives and are ignored on a TPU.",
+     .tpu_way = "Remove it; TPU collectives run over ICI and are configured by the runtime.",
+     .before = "os.environ[\"NCCL_P2P_DISABLE\"] = \"1\"",
+     .after = "# (removed)"},
+    {.code = "TPU206", .name = "data-parallel", .category = Category::Distributed,
+     .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
+     .fix_title = "",
+     .summary = "single-process `torch.nn.DataParallel` over CUDA devices",
+     .rationale = "DataParallel scatters to CUDA devices inside one process; it has no TPU "
+                  "path.",
+     .tpu_way = "One process per device with `torch_xla.launch` and DDP on the xla backend, or "
+                "SPMD sharding (`torch_xla.distributed.spmd`).",
+     .before = "model = nn.DataParallel(model)",
+     .after = "# one process per device: torch_xla.launch(train)"},
+};
+
+const RuleMeta& kNccl = kRules[0];
+const RuleMeta& kDdpDeviceIds = kRules[1];
+const RuleMeta& kLocalRank = kRules[2];
+const RuleMeta& kLauncher = kRules[3];
+const RuleMeta& kTorchrunEnv = kRules[4];
+const RuleMeta& kNcclEnv = kRules[5];
+const RuleMeta& kDataParallel = kRules[6];
+
+bool is_ddp(std::string_view qualified) {
+  return qualified == "torch.nn.parallel.DistributedDataParallel" ||
+         qualified == "torch.nn.parallel.distributed.DistributedDataParallel" ||
+         qualified == "torch.nn.DistributedDataParallel";
+}
+
+}  // namespace
+
+const std::span<const RuleMeta> kDistributedRules = kRules;
+
+void check_distributed(RuleContext& context) {
+  const ModuleView& view = context.view;
+  for (const Call& call : view.calls()) {
+    const std::string& q = call.qualified;
+    if (q == "torch.distributed.init_process_group" || q == "torch.distributed.new_group" ||
+        q == "torch.distributed.new_subgroups") {
+      TSNode backend = q == "torch.distributed.init_process_group" ? call.argument(0, "backend")
+                                                                   : call.keyword("backend");
+      auto value = string_constant(view, backend, call.context);
+      if (value && value->find("nccl") != std::string::npos)
+        context.report(kNccl, unparenthesize(backend), "nccl",
+                       "the NCCL backend does not exist on a TPU: import "
+                       "torch_xla.distributed.xla_backend and use "
+                       "init_process_group(\"xla\", init_method=\"xla://\") (TorchTPU: "
+                       "backend=\"tpu_dist\")");
+    } else if (q == "torch.distributed.is_nccl_available") {
+      context.report(kNccl, call.node, q, "NCCL is never available on a TPU; check for the "
+                     "xla backend instead");
+    } else if (is_ddp(q)) {
+      for (const auto& [name, value] : call.keywords)
+        if (name == "device_ids" || name == "output_device")
+          context.report(kDdpDeviceIds, value, std::string(name),
+                         "`" + std::string(name) + "` pins DDP to CUDA devices; on a TPU pass "
+                         "none (DDP(model, gradient_as_bucket_view=True)) or use "
+                         "xm.optimizer_step(optimizer)");
+    } else if (q == "torch.nn.DataParallel" || q == "torch.nn.parallel.DataParallel") {
+      context.report(kDataParallel, call.node, q,
+                     "DataParallel scatters over CUDA devices in one process; on a TPU use one "
+                     "process per device (torch_xla.launch) with DDP, or SPMD sharding");
+    } else if (q == "torch.multiprocessing.spawn" || q == "torch.multiprocessing.start_processes") {
+      context.report(kLauncher, call.node, q,
+                     "`" + q + "` starts one process per CUDA device by hand; on a TPU use "
+                     "torch_xla.launch(fn, args=...) with PJRT_DEVICE=TPU");
+    } else if ((call.method == "add_argument") && !call.positional.empty()) {
+      auto flag = string_value(call.positional[0], view.source());
+      if (flag && (*flag == "--local_rank" || *flag == "--local-rank"))
+        context.report(kLocalRank, call.positional[0], *flag,
+                       "`" + *flag + "` is how torch.distributed.launch hands each process its "
+                       "CUDA device; on a TPU each process owns its device (xr.local_ordinal())");
+    }
+  }
+  for (const Import& import : view.imports()) {
+    if (has_prefix(import.module, "torch.distributed.launch") ||
+        has_prefix(import.module, "torch.distributed.run"))
+      context.report(kLauncher, import.node, import.module,
+                     "`" + import.module + "` is the torchrun launcher; on a TPU use "
+                     "torch_xla.launch(fn, args=...)");
+  }
+  for_each_env_access(view, [&](TSNode node, std::string_view name, const Context&) {
+    if (name == "LOCAL_RANK") {
+      context.report(kLocalRank, node, "LOCAL_RANK",
+                     "LOCAL_RANK selects a CUDA device per torchrun process; on a TPU use "
+                     "torch_xla.device() and xr.local_ordinal()");
+    } else if (name == "RANK" || name == "WORLD_SIZE" || name == "LOCAL_WORLD_SIZE" ||
+               name == "MASTER_ADDR" || name == "MASTER_PORT" || name == "GROUP_RANK") {
+      context.report(kTorchrunEnv, node, std::string(name),
+                     std::string(name) + " is set by torchrun; under torch_xla.launch use "
+                     "xr.world_size() / xr.global_ordinal() / xr.local_ordinal()");
+    } else if (name.starts_with("NCCL_")) {
+      context.report(kNcclEnv, node, std::string(name),
+                     std::string(name) + " tunes NVIDIA's NCCL and is ignored on a TPU; remove it");
+    }
+  });
+}
+
+}  // namespace tpu::python

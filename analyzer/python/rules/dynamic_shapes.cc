@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: Apache-2.0
+// dynamic-shape-hazard: code that forces a host sync or an XLA recompilation — `.item()`,
+// `.tolist()`, `.cpu()`/`.numpy()`/`print` of tensors inside a step, ops whose output shape
+// depends on data (nonzero, unique, masked_select), boolean-mask indexing, and Python
+// control flow on tensor values.
+#include <array>
+
+#include "analyzer/python/rules/rule_families.h"
+#include "analyzer/python/rules/rule_helpers.h"
+
+namespace tpu::python {
+namespace {
+
+constexpr RuleMeta kRules[] = {
+    {.code = "TPU600", .name = "item-in-step", .category = Category::DynamicShapeHazard,
+     .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
+     .fix_title = "",
+     .summary = "`.item()` inside a training or evaluation step",
+     .rationale = "On a TPU, tensors are lazy: `.item()` cuts the graph, runs it, and waits for "
+                  "the device (aten::_local_scalar_dense), once per call.",
+     .tpu_way = "Keep values on the device and read them after `torch_xla.sync()`, every N "
+                "steps, or in `xm.add_step_closure`.",
+     .before = "for x, y in loader:\n    ...\n    print(loss.item())",
+     .after = "for step, (x, y) in enumerate(loader):\n    ...\n"
+              "    if step % 50 == 0: xm.add_step_closure(lambda l=loss: print(l.item()))"},
+    {.code = "TPU601", .name = "tolist-in-step", .category = Category::DynamicShapeHazard,
+     .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
+     .fix_title = "",
+     .summary = "`.tolist()` inside a step",
+     .rationale = "Like `.item()`, it copies device data to the host and waits.",
+     .tpu_way = "Move the conversion out of the step or into `xm.add_step_closure`.",
+     .before = "ids = preds.tolist()", .after = "xm.add_step_closure(lambda: log(preds.tolist()))"},
+    {.code = "TPU602", .name = "dynamic-output-op", .category = Category::DynamicShapeHazard,
+     .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
+     .fix_title = "",
+     .summary = "an op whose output shape depends on data (nonzero, unique, masked_select…)",
+     .rationale = "XLA compiles static shapes; these ops fall back to the CPU or force a new "
+                  "compilation whenever the data changes the output size.",
+     .tpu_way = "Use fixed-size forms: `torch.where(mask, x, 0)`, sums of masks, "
+                "`torch.topk`; or the bounded dynamic-shape support "
+                "(XLA_EXPERIMENTAL=\"nonzero:masked_select\").",
+     .before = "idx = torch.nonzero(mask)", .after = "x = torch.where(mask, x, torch.zeros_like(x))"},
+    {.code = "TPU603", .name = "boolean-mask-index", .category = Category::DynamicShapeHazard,
+     .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
+     .fix_title = "",
+     .summary = "indexing with a boolean mask (`x[x > 0]`)",
+     .rationale = "The result's length depends on the data, so each new count is a new XLA "
+                  "graph (or a CPU fallback through nonzero).",
+     .tpu_way = "Keep the shape: `torch.where(mask, x, 0)` and masked reductions "
+                "(`(x * mask).sum() / mask.sum()`).",
+     .before = "valid = preds[labels != -100]",
+     .after = "mask = labels != -100\nacc = ((preds == labels) & mask).sum() / mask.sum()"},
+    {.code = "TPU604", .name = "tensor-condition", .category = Category::DynamicShapeHazard,
+     .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
+     .fix_title = "",
+     .summary = "Python `if` / `while` on a tensor value",
+     .rationale = "Python control flow needs a concrete bool: the lazy graph is cut and run, "
+                  "and the device waits, every time the condition is evaluated.",
+     .tpu_way = "Use `torch.where` for data-dependent choices, or evaluate the condition every "
+                "N steps after `torch_xla.sync()`.",
+     .before = "if loss < best:\n    best = loss",
+     .after = "best = torch.minimum(best, loss)"},
+    {.code = "TPU605", .name = "host-transfer-in-step", .category = Category::DynamicShapeHazard,
+     .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
+     .fix_title = "",
+     .summary = "`.cpu()`, `.numpy()` or `print` of a tensor inside a step",
+     .rationale = "Copying to the host materialises the lazy graph and waits for the device.",
+     .tpu_way = "Copy after `torch_xla.sync()`, every N steps, or in `xm.add_step_closure`.",
+     .before = "probs = logits.softmax(-1).cpu().numpy()",
+     .after = "xm.add_step_closure(lambda: save(logits.softmax(-1).cpu().numpy()))"},
+};
+
+const RuleMeta& kItem = kRules[0];
+const RuleMeta& kTolist = kRules[1];
+const RuleMeta& kDynamicOp = kRules[2];
+const RuleMeta& kMaskIndex = kRules[3];
+const RuleMeta& kCondition = kRules[4];
+const RuleMeta& kHostTransfer = kRules[5];
+
+constexpr std::array<std::string_view, 7> kDynamicOps = {
+    "nonzero", "unique", "unique_consecutive", "masked_select", "argwhere", "bincount",
+    "nonzero_static"};
+
+// Methods whose result is a tensor (so a condition on them is a condition on device data).
+// (`.item()` is not here: it returns a Python number, and TPU600 reports the sync itself.)
+constexpr std::array<std::string_view, 19> kTensorMethods = {
+    "any",  "all",    "sum",    "mean",   "max",  "min", "norm", "abs",  "isnan", "isinf",
+    "isfinite", "std", "var",   "prod",   "amax", "amin", "argmax", "argmin", "count_nonzero"};
+
+bool is_dynamic_op_name(std::string_view name) {
+  for (std::string_view op : kDynamicOps)
+    if (name == op) return name != "nonzero_static";
+  return false;
+}
+
+bool is_tensor_method(std::string_view name) {
+  for (std::string_view method : kTensorMethods)
+    if (name == method) return true;
+  return false;
+}
+
+class TensorGuess {
+ public:
+  explicit TensorGuess(const ModuleView& view) : view_(view) {}
+
+  // A best-effort guess that `node` is a tensor: torch calls, tensor methods, comparisons of
+  // those, and names assigned from them (a loss returned by a criterion included).
+  bool is_tensor(TSNode node, const Context& context, int depth = 0) const {
+    if (depth > 6 || is_null(node)) return false;
+    node = unparenthesize(node);
+    std::string_view type = kind(node);
+    if (type == "call") {
+      TSNode function = field(node, "function");
+      std::string qualified = view_.qualify(function);
+      if (!qualified.empty()) return is_tensor_function(qualified);
+      if (is(function, "attribute")) return is_tensor_method(view_.text(field(function, "attribute")));
+      return false;
+    }
+    if (type == "comparison_operator") {
+      uint32_t count = ts_node_named_child_count(node);
+      for (uint32_t i = 0; i < count; ++i)
+        if (is_tensor(ts_node_named_child(node, i), context, depth + 1)) return true;
+      return false;
+    }
+    if (type == "boolean_operator")
+      return is_tensor(field(node, "left"), context, depth + 1) ||
+             is_tensor(field(node, "right"), context, depth + 1);
+    if (type == "not_operator") return is_tensor(field(node, "argument"), context, depth + 1);
+    if (type == "identifier") {
+      TSNode value = view_.assigned_value(view_.text(node), context, ts_node_start_byte(node));
+      if (is_null(value)) return false;
+      value = unparenthesize(value);
+      // `loss = criterion(logits, y)`: calls of local callables named like a loss.
+      if (is(value, "call") && view_.text(node).find("loss") != std::string_view::npos &&
+          view_.qualify(field(value, "function")).empty())
+        return true;
+      return is_tensor(value, context, depth + 1);
+    }
+    if (type == "subscript") return is_tensor(field(node, "value"), context, depth + 1);
+    return false;
+  }
+
+ private:
+  static bool is_tensor_function(std::string_view qualified) {
+    if (!qualified.starts_with("torch.")) return false;
+    for (std::string_view prefix : {"torch.cuda", "torch.backends", "torch.distributed",
+                                    "torch.utils", "torch.jit", "torch.nn.Module", "torch.optim",
+                                    "torch.is_", "torch.get_", "torch.set_", "torch.device",
+                                    "torch.compile", "torch.no_grad", "torch.autocast",
+                                    "torch.manual_seed", "torch.load", "torch.save"})
+      if (qualified.starts_with(prefix)) return false;
+    // nn modules and their classes are constructors, not tensors.
+    if (qualified.starts_with("torch.nn.") && !qualified.starts_with("torch.nn.functional."))
+      return false;
+    return true;
+  }
+
+  const ModuleView& view_;
+};
+
+bool is_mask_expression(const ModuleView& view, TSNode index, const Context& context) {
+  index = unparenthesize(index);
+  if (is(index, "comparison_operator")) {
+    // `x[a == b]` — but not `d[key in keys]`-style membership tests.
+    std::string_view spelled = view.text(index);
+    return spelled.find(" in ") == std::string_view::npos && spelled.find(" is ") == std::string_view::npos;
+  }
+  if (is(index, "unary_operator")) return view.text(index).starts_with("~");
+  if (is(index, "binary_operator")) {
+    std::string_view op = view.text(ts_node_child(index, 1));
+    if (op == "&" || op == "|")
+      return is_mask_expression(view, field(index, "left"), context) ||
+             is_mask_expression(view, field(index, "right"), context);
+    return false;
+  }
+  if (is(index, "call")) {
+    std::string qualified = view.qualify(field(index, "function"));
+    for (std::string_view name : {"torch.isnan", "torch.isinf", "torch.isfinite", "torch.logical_and",
+                                  "torch.logical_or", "torch.logical_not", "torch.eq", "torch.ne",
+                                  "torch.gt", "torch.lt", "torch.ge", "torch.le"})
+      if (qualified == name) return true;
+    TSNode function = field(index, "function");
+    return is(function, "attribute") && view.text(field(function, "attribute")) == "bool";
+  }
+  if (is(index, "identifier")) {
+    TSNode value = view.assigned_value(view.text(index), context, ts_node_start_byte(index));
+    if (is_null(value) || is(unparenthesize(value), "identifier")) return false;
+    return is_mask_expression(view, value, context);
+  }
+  return false;
+}
+
+}  // namespace
+
+const std::span<const RuleMeta> kDynamicShapeRules = kRules;
+
+void check_dynamic_shapes(RuleContext& context) {
+  const ModuleView& view = context.view;
+  TensorGuess guess(view);
+  for (const Call& call : view.calls()) {
+    bool method = call.is_method_call();
+    bool step = view.in_step(call.context);
+    if (method && call.method == "item" && step) {
+      context.report_method(kItem, call, ".item()",
+                     "`.item()` in a step copies to the host and waits for the device "
+                     "(aten::_local_scalar_dense); read values after torch_xla.sync() or in "
+                     "xm.add_step_closure");
+    } else if (method && call.method == "tolist" && step) {
+      context.report_method(kTolist, call, ".tolist()",
+                     "`.tolist()` in a step copies to the host and waits for the device; move it "
+                     "out of the step or into xm.add_step_closure");
+    } else if (method && (call.method == "cpu" || call.method == "numpy") && step) {
+      context.report_method(kHostTransfer, call, "." + call.method + "()",
+                     "`." + call.method + "()` in a step materialises the lazy graph and waits "
+                     "for the device; do it after torch_xla.sync() or every N steps");
+    } else if (call.simple_name == "print" && step) {
+      for (TSNode argument : call.positional)
+        if (guess.is_tensor(argument, call.context)) {
+          context.report(kHostTransfer, call.node, "print",
+                         "printing a tensor in a step copies it to the host and waits for the "
+                         "device; print after torch_xla.sync() or every N steps");
+          break;
+        }
+    }
+    std::string_view name;
+    if (call.qualified.starts_with("torch.") && call.qualified.find('.', 6) == std::string::npos)
+      name = std::string_view(call.qualified).substr(6);
+    else if (method)
+      name = call.method;
+    bool single_arg_where = call.qualified == "torch.where" && call.positional.size() == 1 &&
+                            call.keywords.empty();
+    if (is_dynamic_op_name(name) || single_arg_where) {
+      std::string symbol = single_arg_where ? "where" : std::string(name);
+      std::string message = "`" + symbol + "` returns a data-dependent shape: on a TPU it falls "
+                            "back to the CPU or recompiles when the size changes; use a fixed-size "
+                            "form (torch.where(mask, x, 0), masked sums, topk)";
+      if (method) context.report_method(kDynamicOp, call, "." + symbol + "()", std::move(message));
+      else context.report(kDynamicOp, call.node, "torch." + symbol, std::move(message));
+    }
+  }
+  for (const Subscript& subscript : view.subscripts()) {
+    if (subscript.context.function < 0 && subscript.context.loop_depth == 0) continue;
+    if (!is_mask_expression(view, subscript.index, subscript.context)) continue;
+    context.report(kMaskIndex, subscript.node, std::string(view.text(subscript.node)),
+                   "boolean-mask indexing gives a data-dependent shape: each new count is a new "
+                   "XLA graph; keep the shape with torch.where or masked reductions");
+  }
+  for (const Condition& condition : view.conditions()) {
+    if (!guess.is_tensor(condition.node, condition.context)) continue;
+    context.report(kCondition, condition.node, std::string(view.text(condition.node)),
+                   "Python control flow on a tensor value cuts the lazy graph and waits for the "
+                   "device each time; use torch.where or check every N steps after "
+                   "torch_xla.sync()");
+  }
+}
+
+}  // namespace tpu::python

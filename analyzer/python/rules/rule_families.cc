@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "analyzer/python/rules/rule_families.h"
+
+#include <array>
+
+namespace tpu::python {
+
+std::span<const RuleFamily> python_rule_families() {
+  static const std::array<RuleFamily, 10> kFamilies = {{
+      {"device-placement", kDevicePlacementRules, check_device_placement},
+      {"cuda-api", kCudaApiRules, check_cuda_api},
+      {"amp", kAmpRules, check_amp},
+      {"backend-flags", kBackendFlagRules, check_backend_flags},
+      {"distributed", kDistributedRules, check_distributed},
+      {"custom-extension", kCustomExtensionRules, check_custom_extension},
+      {"third-party-cuda-lib", kThirdPartyRules, check_third_party},
+      {"dynamic-shape-hazard", kDynamicShapeRules, check_dynamic_shapes},
+      {"torch-compile", kTorchCompileRules, check_torch_compile},
+      {"dataloading", kDataloadingRules, check_dataloading},
+  }};
+  return kFamilies;
+}
+
+}  // namespace tpu::python

@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: Apache-2.0
+// Small queries several rule families share.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "analyzer/python/module_view.h"
+
+namespace tpu::python {
+
+/// The string an expression holds: a literal, or a name assigned a literal.
+std::optional<std::string> string_constant(const ModuleView& view, TSNode node,
+                                           const Context& context);
+
+/// True for the literal `True` (or a name assigned `True`).
+bool is_true(const ModuleView& view, TSNode node, const Context& context);
+
+/// Every read or write of an environment variable whose name is a literal:
+/// os.environ["X"], os.environ.get("X"), os.getenv("X"), os.environ.setdefault("X", …),
+/// os.environ.pop("X"), os.putenv("X", …). Calls `visit(name_node, variable_name, context)`.
+void for_each_env_access(const ModuleView& view,
+                         const std::function<void(TSNode, std::string_view, const Context&)>& visit);
+
+/// `prefix` itself or a dotted name below it: has_prefix("torch.cuda.x", "torch.cuda").
+inline bool has_prefix(std::string_view name, std::string_view prefix) {
+  return name.starts_with(prefix) &&
+         (name.size() == prefix.size() || name[prefix.size()] == '.');
+}
+
+}  // namespace tpu::python

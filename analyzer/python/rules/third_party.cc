@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: Apache-2.0
+// third-party-cuda-lib: libraries that exist only for NVIDIA GPUs (apex, flash-attn,
+// xformers, bitsandbytes, cupy, pynvml, DeepSpeed, DALI…), Triton kernels with each
+// `tl.*` operation inside them and their launches, and NVTX ranges.
+#include <array>
+
+#include "analyzer/python/rules/rule_families.h"
+#include "analyzer/python/rules/rule_helpers.h"
+
+namespace tpu::python {
+namespace {
+
+constexpr RuleMeta kRules[] = {
+    {.code = "TPU500", .name = "cuda-library-import", .category = Category::ThirdPartyCudaLib,
+     .severity = Severity::Blocker, .language = Language::Python, .fix = std::nullopt,
+     .fix_title = "",
+     .summary = "import of a CUDA-only library (apex, flash_attn, xformers, bitsandbytes, cupy…)",
+     .rationale = "These packages ship CUDA kernels and do not install or import on a TPU host. "
+                  "An import guarded by `try/except ImportError` is a warning: the fallback path "
+                  "is what runs on the TPU.",
+     .tpu_way = "Use the plain PyTorch equivalent (F.scaled_dot_product_attention, nn.LayerNorm, "
+                "torch.optim.AdamW) or PyTorch/XLA's Pallas kernels "
+                "(torch_xla.experimental.custom_kernel).",
+     .before = "from apex.normalization import FusedLayerNorm",
+     .after = "from torch.nn import LayerNorm"},
+    {.code = "TPU501", .name = "cuda-library-call", .category = Category::ThirdPartyCudaLib,
+     .severity = Severity::Blocker, .language = Language::Python, .fix = std::nullopt,
+     .fix_title = "",
+     .summary = "a call into a CUDA-only library",
+     .rationale = "The call runs a CUDA kernel (an apex fused op, flash attention, an 8-bit "
+                  "optimizer…) that cannot run on a TPU as written.",
+     .tpu_way = "Replace it with the PyTorch op it fuses, or a Pallas kernel on PyTorch/XLA "
+                "(flash attention: torch_xla.experimental.custom_kernel.flash_attention).",
+     .before = "out = flash_attn_func(q, k, v, causal=True)",
+     .after = "out = F.scaled_dot_product_attention(q, k, v, is_causal=True)"},
+    {.code = "TPU502", .name = "triton-kernel", .category = Category::ThirdPartyCudaLib,
+     .severity = Severity::Blocker, .language = Language::Python, .fix = std::nullopt,
+     .fix_title = "",
+     .summary = "a Triton kernel (`@triton.jit`, `@triton.autotune`)",
+     .rationale = "Triton compiles to GPU code; it has no TPU backend.",
+     .tpu_way = "Rewrite it as a Pallas kernel "
+                "(torch_xla.experimental.custom_kernel.make_kernel_from_pallas; TorchTPU: "
+                "@torch_tpu.pallas.custom_jax_kernel) or as plain PyTorch ops that XLA fuses.",
+     .before = "@triton.jit\ndef gelu_kernel(x_ptr, ...): ...",
+     .after = "def gelu(x): return F.gelu(x)  # XLA fuses it"},
+    {.code = "TPU503", .name = "triton-language-op", .category = Category::ThirdPartyCudaLib,
+     .severity = Severity::Info, .language = Language::Python, .fix = std::nullopt,
+     .fix_title = "",
+     .summary = "a `tl.*` operation inside a Triton kernel (counted per reference, as HIPIFY does)",
+     .rationale = "Each operation is part of the kernel to port; the count sizes the work. The "
+                  "kernel itself is the blocker (TPU502).",
+     .tpu_way = "Pallas has close counterparts: tl.program_id → pl.program_id, tl.load/tl.store "
+                "→ ref reads and writes (pl.load/pl.store), tl.dot → jnp.dot.",
+     .before = "x = tl.load(x_ptr + offsets, mask=mask)",
+     .after = "x = x_ref[...]"},
+    {.code = "TPU504", .name = "triton-launch", .category = Category::ThirdPartyCudaLib,
+     .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
+     .fix_title = "",
+     .summary = "a Triton kernel launch (`kernel[grid](…)`)",
+     .rationale = "The call site of a Triton kernel; it changes when the kernel is ported.",
+     .tpu_way = "Call the Pallas port or the PyTorch fallback here.",
+     .before = "gelu_kernel[grid](x, y, n, BLOCK=1024)",
+     .after = "y = gelu(x)"},
+    {.code = "TPU505", .name = "nvtx-range", .category = Category::ThirdPartyCudaLib,
+     .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
+     .fix_title = "",
+     .summary = "NVTX profiling ranges (`torch.cuda.nvtx`, `nvtx`)",
+     .rationale = "NVTX annotates Nsight timelines; those tools do not see a TPU.",
+     .tpu_way = "`torch_xla.debug.profiler` (`xp.Trace(\"name\")`, `xp.start_trace`).",
+     .before = "torch.cuda.nvtx.range_push(\"forward\")",
+     .after = "with xp.Trace(\"forward\"):"},
+};
+
+const RuleMeta& kLibraryImport = kRules[0];
+const RuleMeta& kLibraryCall = kRules[1];
+const RuleMeta& kTritonKernel = kRules[2];
+const RuleMeta& kTritonOp = kRules[3];
+const RuleMeta& kTritonLaunch = kRules[4];
+const RuleMeta& kNvtx = kRules[5];
+
+struct CudaLibrary {
+  std::string_view module;
+  std::string_view advice;
+};
+
+constexpr std::array<CudaLibrary, 17> kLibraries = {{
+    {"apex", "use torch.optim / nn.LayerNorm / torch.autocast and DDP on the xla backend"},
+    {"flash_attn", "use F.scaled_dot_product_attention or PyTorch/XLA's Pallas flash_attention"},
+    {"xformers", "use F.scaled_dot_product_attention or PyTorch/XLA's Pallas flash_attention"},
+    {"bitsandbytes", "use bfloat16 weights, or PyTorch/XLA's int8 quantized matmul"},
+    {"cupy", "use torch ops (or jax.numpy) on the device"},
+    {"pynvml", "use xm.get_memory_info(device) for memory; TPU metrics come from the runtime"},
+    {"nvidia_smi", "use xm.get_memory_info(device)"},
+    {"deepspeed", "use PyTorch/XLA FSDPv2 / SPMD sharding"},
+    {"nvidia.dali", "use a CPU input pipeline (DataLoader) with MpDeviceLoader"},
+    {"pycuda", "use torch ops on the device"},
+    {"numba.cuda", "use torch ops on the device, or a Pallas kernel"},
+    {"cudf", "use pandas/pyarrow on the host"},
+    {"tensorrt", "use torch.compile(backend=\"openxla\")"},
+    {"torch_tensorrt", "use torch.compile(backend=\"openxla\")"},
+    {"transformer_engine", "use bfloat16 autocast on the TPU (FP8 recipes are NVIDIA-specific)"},
+    {"liger_kernel", "use the plain PyTorch modules; XLA fuses them"},
+    {"nvtx", "use torch_xla.debug.profiler"},
+}};
+
+const CudaLibrary* library_of(std::string_view qualified) {
+  for (const CudaLibrary& library : kLibraries)
+    if (has_prefix(qualified, library.module)) return &library;
+  return nullptr;
+}
+
+}  // namespace
+
+const std::span<const RuleMeta> kThirdPartyRules = kRules;
+
+void check_third_party(RuleContext& context) {
+  const ModuleView& view = context.view;
+  for (const Import& import : view.imports()) {
+    if (has_prefix(import.module, "triton")) {
+      Finding& finding = context.report(kLibraryImport, import.node, import.module,
+                                        "Triton compiles GPU kernels only; port its kernels to "
+                                        "Pallas or plain PyTorch");
+      if (import.context.import_guarded) finding.severity = Severity::Warning;
+      continue;
+    }
+    const CudaLibrary* library = library_of(import.module);
+    if (library == nullptr) continue;
+    bool nvtx = library->module == "nvtx";
+    Finding& finding = context.report(
+        nvtx ? kNvtx : kLibraryImport, import.node, import.module,
+        "`" + import.module + "` is CUDA-only" +
+            (import.context.import_guarded ? " (the import is guarded: the fallback runs on a TPU)"
+                                           : "") +
+            "; " + std::string(library->advice));
+    if (import.context.import_guarded && !nvtx) finding.severity = Severity::Warning;
+  }
+
+  for (const Decorator& decorator : view.decorators()) {
+    if (!decorator.qualified.starts_with("triton.")) continue;
+    const FunctionInfo& kernel = view.functions()[decorator.function];
+    context.report(kTritonKernel, decorator.node, kernel.name,
+                   "Triton kernel `" + kernel.name + "` (@" + decorator.qualified +
+                       ") cannot run on a TPU; port it to Pallas or plain PyTorch ops");
+  }
+
+  for (const Call& call : view.calls()) {
+    const std::string& q = call.qualified;
+    if (has_prefix(q, "triton.language") && view.in_triton_kernel(call.context)) {
+      std::string op = "tl." + q.substr(std::string_view("triton.language.").size());
+      context.report(kTritonOp, call.node, op,
+                     "`" + op + "` inside a Triton kernel; part of the kernel to port to Pallas");
+      continue;
+    }
+    if (has_prefix(q, "torch.cuda.nvtx") || (has_prefix(q, "nvtx"))) {
+      context.report(kNvtx, call.node, q,
+                     "`" + q + "` annotates Nsight timelines; use torch_xla.debug.profiler "
+                     "(xp.Trace) on a TPU");
+      continue;
+    }
+    // kernel[grid](…): the callee is a subscript of a Triton kernel defined here.
+    TSNode callee = unparenthesize(call.function);
+    if (is(callee, "subscript")) {
+      std::string_view name = view.text(field(callee, "value"));
+      for (const FunctionInfo& function : view.functions()) {
+        if (function.triton_kernel && function.name == name) {
+          context.report(kTritonLaunch, call.node, std::string(name),
+                         "launch of Triton kernel `" + std::string(name) +
+                             "`; call its Pallas port or a PyTorch fallback on a TPU");
+          break;
+        }
+      }
+      continue;
+    }
+    if (q.empty() || has_prefix(q, "triton")) continue;
+    const CudaLibrary* library = library_of(q);
+    if (library == nullptr || library->module == "nvtx") continue;
+    // Pure-Python helpers of these packages (version checks) are not kernels; a call is.
+    context.report(kLibraryCall, call.node, q,
+                   "`" + q + "` runs CUDA code that cannot run on a TPU; " +
+                       std::string(library->advice));
+  }
+}
+
+}  // namespace tpu::python

@@ -1,0 +1,41 @@
+import apex  # expect: TPU500
+import bitsandbytes as bnb  # expect: TPU500
+import torch
+import torch.nn.functional as F
+import triton  # expect: TPU500
+import triton.language as tl  # expect: TPU500
+from apex.normalization import FusedLayerNorm  # expect: TPU500
+
+try:
+    from flash_attn import flash_attn_func  # expect: TPU500 -- guarded: a warning
+except ImportError:
+    flash_attn_func = None
+
+norm = FusedLayerNorm(512)  # expect: TPU501
+opt = bnb.optim.Adam8bit(params, lr=1e-3)  # expect: TPU501
+out = flash_attn_func(q, k, v, causal=True)  # expect: TPU501
+torch.cuda.nvtx.range_push("forward")  # expect: TPU505
+torch.cuda.nvtx.range_pop()  # expect: TPU505
+
+
+@triton.jit  # expect: TPU502
+def add_kernel(x_ptr, y_ptr, out_ptr, n, BLOCK: tl.constexpr):
+    pid = tl.program_id(axis=0)  # expect: TPU503
+    offsets = pid * BLOCK + tl.arange(0, BLOCK)  # expect: TPU503
+    mask = offsets < n
+    x = tl.load(x_ptr + offsets, mask=mask)  # expect: TPU503
+    y = tl.load(y_ptr + offsets, mask=mask)  # expect: TPU503
+    tl.store(out_ptr + offsets, x + y, mask=mask)  # expect: TPU503
+
+
+def add(x, y, out):
+    n = x.numel()
+    grid = (triton.cdiv(n, 1024),)
+    add_kernel[grid](x, y, out, n, BLOCK=1024)  # expect: TPU504
+    return out
+
+
+# Negative cases
+ln = torch.nn.LayerNorm(512)
+attn = F.scaled_dot_product_attention(q, k, v, is_causal=True)
+table = lookup[index](x)

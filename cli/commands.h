@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: Apache-2.0
+// Each subcommand registers itself on the CLI11 app and, when it runs, stores the process
+// exit code: 0 done, 1 the CI gate failed, 2 usage or fatal error.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace tpu::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitGateFailed = 1;
+inline constexpr int kExitError = 2;
+
+void add_scan_command(CLI::App& app, int& exit_code);
+void add_explain_command(CLI::App& app, int& exit_code);
+void add_rules_command(CLI::App& app, int& exit_code);
+void add_ops_command(CLI::App& app, int& exit_code);
+
+}  // namespace tpu::cli

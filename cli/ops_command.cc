@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: Apache-2.0
+// `tpu-migrate ops`: ask the op database whether aten ops (or Python APIs) run on a target.
+//
+//   tpu-migrate ops nonzero aten::add.Tensor torch.nn.functional.softmax
+//   tpu-migrate ops --status fallback --target xla --format json
+//   tpu-migrate ops --matrix nonzero grid_sampler_2d
+
+#include <CLI/CLI.hpp>
+#include <iomanip>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "opdb/opdb.h"
+
+namespace tpu::cli {
+namespace {
+
+using opdb::OpDb;
+using opdb::OpInfo;
+using opdb::Status;
+
+struct OpsOptions {
+  std::vector<std::string> names;
+  std::string status;
+  std::string target = "xla";
+  std::string format = "text";
+  bool matrix = false;
+};
+
+// A name the user typed: an aten op, or a Python API that the map resolves to one.
+struct Query {
+  std::string input;
+  std::string aten;                       // what was looked up
+  const opdb::PythonApiEntry* python = nullptr;  // set when `input` was a Python name
+};
+
+Query resolve_query(const OpDb& db, const std::string& input) {
+  Query q{input, input, db.python_api(input)};
+  if (q.python != nullptr) q.aten = q.python->aten;
+  return q;
+}
+
+std::string join(const std::vector<std::string>& items, std::string_view sep) {
+  std::string out;
+  for (const auto& item : items) {
+    if (!out.empty()) out += sep;
+    out += item;
+  }
+  return out;
+}
+
+// "aten::_softmax (lowered)" for each name.
+std::vector<std::string> with_status(const OpDb& db, const std::vector<std::string>& names, const std::string& target) {
+  std::vector<std::string> out;
+  for (const auto& name : names) {
+    out.push_back(name + " (" + std::string(opdb::to_string(db.lookup(name, target).status)) + ")");
+  }
+  return out;
+}
+
+nlohmann::json named_statuses(const OpDb& db, const std::vector<std::string>& names, const std::string& target) {
+  auto out = nlohmann::json::array();
+  for (const auto& name : names) {
+    out.push_back({{"name", name}, {"status", opdb::to_string(db.lookup(name, target).status)}});
+  }
+  return out;
+}
+
+nlohmann::json info_json(const OpInfo& info) {
+  nlohmann::json j = {{"name", info.name},          {"status", opdb::to_string(info.status)},
+                      {"found", info.found},        {"reason", info.reason},
+                      {"kind", info.kind},          {"provenance", info.provenance},
+                      {"tags", info.tags},          {"dispatch", info.dispatch},
+                      {"kernels", info.kernels},    {"python_decomposition", info.python_decomposition}};
+  if (!info.condition.empty()) j["condition"] = info.condition;
+  return j;
+}
+
+nlohmann::json query_json(const OpDb& db, const Query& q, const std::string& target) {
+  OpInfo info = db.lookup(q.aten, target);
+  nlohmann::json j = info_json(info);
+  j["query"] = q.input;
+  if (q.python != nullptr) {
+    j["python_api"] = {{"api", q.python->api}, {"aten", q.python->aten}, {"also", q.python->also},
+                       {"note", q.python->note}};
+  }
+  j["decomposes_into"] = named_statuses(db, info.decomposes_into, target);
+  j["overloads"] = info.found ? named_statuses(db, db.overloads(info.name), target) : nlohmann::json::array();
+  return j;
+}
+
+void print_query_text(const OpDb& db, const Query& q, const std::string& target) {
+  OpInfo info = db.lookup(q.aten, target);
+  std::cout << info.name << "  [" << target << "]  " << opdb::to_string(info.status) << "\n";
+  auto line = [](std::string_view label, const std::string& value) {
+    if (!value.empty()) std::cout << "  " << std::left << std::setw(15) << label << value << "\n";
+  };
+  if (q.python != nullptr) {
+    std::string python = q.python->api + " -> " + q.python->aten;
+    if (!q.python->also.empty()) python += " (also " + join(q.python->also, ", ") + ")";
+    line("python api:", python);
+    line("note:", q.python->note);
+  }
+  line("reason:", info.reason);
+  line("condition:", info.condition);
+  line("kind:", info.kind);
+  line("decomposes into:", join(with_status(db, info.decomposes_into, target), ", "));
+  line("tags:", join(info.tags, ", "));
+  line("kernels:", info.kernels);
+  if (info.python_decomposition) line("python decomp:", "yes (torch.compile/export can decompose it)");
+  if (info.found) line("overloads:", join(with_status(db, db.overloads(info.name), target), ", "));
+  line("provenance:", info.provenance);
+}
+
+void print_matrix(const OpDb& db, const std::vector<Query>& queries) {
+  const auto& targets = OpDb::targets();
+  size_t width = 10;
+  for (const auto& q : queries) width = std::max(width, db.lookup(q.aten).name.size() + 2);
+  std::cout << std::left << std::setw(static_cast<int>(width)) << "op";
+  for (const auto& t : targets) std::cout << std::setw(13) << t;
+  std::cout << "\n";
+  for (const auto& q : queries) {
+    std::cout << std::setw(static_cast<int>(width)) << db.lookup(q.aten).name;
+    for (const auto& t : targets) std::cout << std::setw(13) << opdb::to_string(db.lookup(q.aten, t).status);
+    std::cout << "\n";
+  }
+}
+
+nlohmann::json matrix_json(const OpDb& db, const std::vector<Query>& queries) {
+  auto rows = nlohmann::json::array();
+  for (const auto& q : queries) {
+    nlohmann::json statuses;
+    for (const auto& t : OpDb::targets()) statuses[t] = opdb::to_string(db.lookup(q.aten, t).status);
+    rows.push_back({{"query", q.input}, {"name", db.lookup(q.aten).name}, {"status", statuses}});
+  }
+  return {{"targets", OpDb::targets()}, {"ops", rows}};
+}
+
+int usage_error(const std::string& message) {
+  std::cerr << "tpu-migrate ops: " << message << "\n";
+  return 2;
+}
+
+int run_ops(const OpsOptions& options) {
+  const OpDb& db = OpDb::builtin();
+  auto target = OpDb::canonical_target(options.target);
+  if (!target) return usage_error("unknown target `" + options.target + "` (expected xla, torchtpu, xpu, mps or ascend)");
+  if (options.format != "text" && options.format != "json") {
+    return usage_error("unknown format `" + options.format + "` (expected text or json)");
+  }
+  std::optional<Status> status_filter;
+  if (!options.status.empty()) {
+    status_filter = opdb::status_from_string(options.status);
+    if (!status_filter) {
+      return usage_error("unknown status `" + options.status +
+                         "` (expected lowered, decomposed, fallback, unsupported or unknown)");
+    }
+  }
+  if (options.names.empty() && !status_filter) return usage_error("give op names, or --status to list ops");
+  if (options.matrix && options.names.empty()) return usage_error("--matrix needs op names");
+  const bool json = options.format == "json";
+
+  std::vector<Query> queries;
+  for (const auto& name : options.names) queries.push_back(resolve_query(db, name));
+
+  if (options.matrix) {
+    if (json) std::cout << matrix_json(db, queries).dump(2) << "\n";
+    else print_matrix(db, queries);
+    return 0;
+  }
+  if (queries.empty()) {  // --status alone: list every overload with that status
+    auto infos = db.list(*status_filter, *target);
+    if (json) {
+      auto ops = nlohmann::json::array();
+      for (const auto& info : infos) ops.push_back(info_json(info));
+      std::cout << nlohmann::json{{"target", *target}, {"status", options.status}, {"count", infos.size()}, {"ops", ops}}
+                       .dump(2)
+                << "\n";
+    } else {
+      for (const auto& info : infos) std::cout << info.name << "\t" << info.reason << "\n";
+      std::cerr << infos.size() << " " << options.status << " overloads on " << *target << "\n";
+    }
+    return 0;
+  }
+  auto results = nlohmann::json::array();
+  bool first = true;
+  for (const auto& q : queries) {
+    if (status_filter && db.lookup(q.aten, *target).status != *status_filter) continue;
+    if (json) {
+      results.push_back(query_json(db, q, *target));
+    } else {
+      if (!first) std::cout << "\n";
+      print_query_text(db, q, *target);
+    }
+    first = false;
+  }
+  if (json) std::cout << nlohmann::json{{"target", *target}, {"ops", results}}.dump(2) << "\n";
+  return 0;
+}
+
+}  // namespace
+
+void add_ops_command(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<OpsOptions>();
+  CLI::App* ops = app.add_subcommand("ops", "Show whether aten ops run on a TPU (or another target), and how");
+  ops->add_option("names", options->names,
+                  "aten ops (nonzero, aten::add.Tensor) or Python APIs (torch.nn.functional.softmax, torch.nn.Conv2d)");
+  ops->add_option("--status", options->status, "list ops with this status: lowered|decomposed|fallback|unsupported|unknown");
+  ops->add_option("--target", options->target, "xla (default; alias tpu), torchtpu, xpu, mps, ascend (alias npu)");
+  ops->add_option("--format", options->format, "text (default) or json");
+  ops->add_flag("--matrix", options->matrix, "print the status of the named ops on every target");
+  ops->callback([options, &exit_code]() { exit_code = run_ops(*options); });
+}
+
+}  // namespace tpu::cli

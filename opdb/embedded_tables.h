@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: Apache-2.0
+// The opdb/data/*.tsv tables, compiled into the binary by opdb/embed_table.cmake at build time.
+#pragma once
+
+#include <string_view>
+
+namespace tpu::opdb::embedded {
+
+extern const std::string_view kAtenOps;      // aten_ops.tsv
+extern const std::string_view kPythonApi;    // python_api.tsv
+extern const std::string_view kCudaApiMap;   // cuda_api_map.tsv
+extern const std::string_view kStatusXla;    // status_xla.tsv
+extern const std::string_view kStatusXpu;    // status_xpu.tsv
+extern const std::string_view kStatusMps;    // status_mps.tsv
+extern const std::string_view kStatusAscend; // status_ascend.tsv
+
+}  // namespace tpu::opdb::embedded

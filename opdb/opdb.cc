@@ -1,0 +1,379 @@
+// SPDX-License-Identifier: Apache-2.0
+// The op database over the embedded tables: hash maps of views into the table text, built once.
+
+#include "opdb/opdb.h"
+
+#include <algorithm>
+#include <array>
+#include <unordered_map>
+
+#include "opdb/embedded_tables.h"
+#include "opdb/table_reader.h"
+
+namespace tpu::opdb {
+namespace {
+
+constexpr std::array<std::pair<Status, std::string_view>, 5> kStatusNames = {{
+    {Status::Lowered, "lowered"},
+    {Status::Decomposed, "decomposed"},
+    {Status::Fallback, "fallback"},
+    {Status::Unsupported, "unsupported"},
+    {Status::Unknown, "unknown"},
+}};
+
+// TorchTPU publishes no op list yet (TARGETS.md); its answers stay unknown until synced from an install.
+constexpr std::string_view kTorchTpu = "torchtpu";
+
+struct OpRow {
+  std::string_view overload, op, other_tags, dispatch, kernels;
+  bool representative = false, core = false, dynamic_output_shape = false, data_dependent_output = false,
+       python_decomposition = false;
+};
+
+struct StatusEntry {
+  Status status = Status::Unknown;
+  std::string_view kind, reason, condition, decomposes_into, provenance_key;
+};
+
+struct StatusTable {
+  std::vector<std::string_view> order;  // overloads in table order (the generator sorts them)
+  std::unordered_map<std::string_view, StatusEntry> by_overload;
+  std::unordered_map<std::string_view, std::string_view> provenance;
+};
+
+std::string_view field(const std::vector<std::string_view>& row, int index) {
+  return index >= 0 ? row[static_cast<size_t>(index)] : std::string_view{};
+}
+
+std::vector<std::string> split_list(std::string_view text, std::string_view prefix = {}) {
+  std::vector<std::string> out;
+  for (auto part : split(text, ',')) {
+    if (!part.empty()) out.push_back(std::string(prefix) + std::string(part));
+  }
+  return out;
+}
+
+// "aten::add.Tensor", "torch.ops.aten.add.Tensor", "add.default" -> "add.Tensor", "add";
+// other namespaces keep theirs: "torchvision::nms".
+std::string normalize_op_name(std::string_view name) {
+  constexpr std::string_view kTorchOps = "torch.ops.";
+  if (name.substr(0, kTorchOps.size()) == kTorchOps) {
+    name.remove_prefix(kTorchOps.size());
+    size_t dot = name.find('.');
+    if (dot != std::string_view::npos && name.substr(0, dot) != "aten") {
+      return std::string(name.substr(0, dot)) + "::" + std::string(name.substr(dot + 1));
+    }
+    if (dot != std::string_view::npos) name.remove_prefix(dot + 1);
+  }
+  constexpr std::string_view kAten = "aten::";
+  if (name.substr(0, kAten.size()) == kAten) name.remove_prefix(kAten.size());
+  constexpr std::string_view kDefault = ".default";
+  if (name.size() > kDefault.size() && name.substr(name.size() - kDefault.size()) == kDefault) {
+    name.remove_suffix(kDefault.size());
+  }
+  return std::string(name);
+}
+
+std::string display_name(std::string_view overload) {
+  if (overload.find("::") != std::string_view::npos) return std::string(overload);
+  return "aten::" + std::string(overload);
+}
+
+std::string_view strip_prefix(std::string_view text, std::string_view prefix) {
+  if (text.substr(0, prefix.size()) == prefix) text.remove_prefix(prefix.size());
+  return text;
+}
+
+}  // namespace
+
+std::string_view to_string(Status status) {
+  for (const auto& [value, name] : kStatusNames) {
+    if (value == status) return name;
+  }
+  return "unknown";
+}
+
+std::optional<Status> status_from_string(std::string_view text) {
+  for (const auto& [value, name] : kStatusNames) {
+    if (name == text) return value;
+  }
+  return std::nullopt;
+}
+
+struct OpDb::Impl {
+  std::vector<OpRow> ops;
+  std::unordered_map<std::string_view, size_t> op_index;                    // overload -> ops[i]
+  std::unordered_map<std::string_view, std::vector<size_t>> overloads_of;  // op -> ops[i], table order
+  std::unordered_map<std::string_view, size_t> representative;             // op -> ops[i]
+  std::unordered_map<std::string, StatusTable> status;                     // target -> table
+  std::vector<PythonApiEntry> python;
+  std::unordered_map<std::string_view, size_t> python_index;  // views into python[i].api
+  std::vector<CudaApiEntry> cuda;
+  std::unordered_map<std::string_view, size_t> cuda_index;    // views into cuda[i].api
+  std::vector<std::string> errors;
+
+  void load_ops(std::string_view text);
+  void load_status(const std::string& target, std::string_view text);
+  void load_python(std::string_view text);
+  void load_cuda(std::string_view text);
+  // The overload an op name resolves to ("softmax" -> "softmax.int"), or empty when unknown.
+  std::string_view resolve(const std::string& name, const StatusTable* table) const;
+  OpInfo describe(std::string_view overload, const std::string& target, const StatusTable* table) const;
+};
+
+void OpDb::Impl::load_ops(std::string_view text) {
+  Table t = read_table(text, "aten_ops.tsv", errors);
+  const int overload = t.column("overload"), op = t.column("op"), rep = t.column("representative"),
+            core = t.column("core"), dyn = t.column("dynamic_output_shape"),
+            dd = t.column("data_dependent_output"), other = t.column("other_tags"),
+            dispatch = t.column("dispatch"), kernels = t.column("kernels"),
+            py = t.column("python_decomposition");
+  ops.reserve(t.rows.size());
+  for (const auto& row : t.rows) {
+    OpRow r{field(row, overload), field(row, op), field(row, other), field(row, dispatch), field(row, kernels)};
+    r.representative = field(row, rep) == "1";
+    r.core = field(row, core) == "1";
+    r.dynamic_output_shape = field(row, dyn) == "1";
+    r.data_dependent_output = field(row, dd) == "1";
+    r.python_decomposition = field(row, py) == "1";
+    const size_t index = ops.size();
+    ops.push_back(r);
+    op_index.emplace(r.overload, index);
+    overloads_of[r.op].push_back(index);
+    if (r.representative) representative.emplace(r.op, index);
+  }
+}
+
+void OpDb::Impl::load_status(const std::string& target, std::string_view text) {
+  Table t = read_table(text, "status_" + target + ".tsv", errors);
+  const int overload = t.column("overload"), status_col = t.column("status"), kind = t.column("kind"),
+            reason = t.column("reason"), condition = t.column("condition"),
+            decomposes = t.column("decomposes_into"), prov = t.column("provenance");
+  StatusTable& table = status[target];
+  table.provenance = t.provenance;
+  table.order.reserve(t.rows.size());
+  table.by_overload.reserve(t.rows.size());
+  for (const auto& row : t.rows) {
+    auto status = status_from_string(field(row, status_col));
+    if (!status) {
+      errors.push_back("status_" + target + ".tsv: " + std::string(field(row, overload)) + ": bad status `" +
+                       std::string(field(row, status_col)) + "`");
+      continue;
+    }
+    table.order.push_back(field(row, overload));
+    table.by_overload.emplace(field(row, overload),
+                              StatusEntry{*status, field(row, kind), field(row, reason), field(row, condition),
+                                          field(row, decomposes), field(row, prov)});
+  }
+}
+
+void OpDb::Impl::load_python(std::string_view text) {
+  Table t = read_table(text, "python_api.tsv", errors);
+  const int api = t.column("api"), aten = t.column("aten"), also = t.column("also"),
+            source = t.column("source"), note = t.column("note");
+  python.reserve(t.rows.size());
+  for (const auto& row : t.rows) {
+    python.push_back(PythonApiEntry{std::string(field(row, api)), std::string(field(row, aten)),
+                                    split_list(field(row, also)), std::string(field(row, source)),
+                                    std::string(field(row, note))});
+  }
+  python_index.reserve(python.size());
+  for (size_t i = 0; i < python.size(); ++i) python_index.emplace(python[i].api, i);
+}
+
+void OpDb::Impl::load_cuda(std::string_view text) {
+  Table t = read_table(text, "cuda_api_map.tsv", errors);
+  const int api = t.column("api"), category = t.column("category"), xla = t.column("xla"),
+            torchtpu = t.column("torchtpu"), note = t.column("note"), source = t.column("source");
+  cuda.reserve(t.rows.size());
+  for (const auto& row : t.rows) {
+    cuda.push_back(CudaApiEntry{std::string(field(row, api)), std::string(field(row, category)),
+                                std::string(field(row, xla)), std::string(field(row, torchtpu)),
+                                std::string(field(row, note)), std::string(field(row, source))});
+  }
+  cuda_index.reserve(cuda.size());
+  for (size_t i = 0; i < cuda.size(); ++i) {
+    if (!cuda_index.emplace(cuda[i].api, i).second) errors.push_back("cuda_api_map.tsv: duplicate " + cuda[i].api);
+  }
+}
+
+std::string_view OpDb::Impl::resolve(const std::string& name, const StatusTable* table) const {
+  if (auto it = op_index.find(name); it != op_index.end()) return ops[it->second].overload;
+  if (table != nullptr) {
+    if (auto it = table->by_overload.find(name); it != table->by_overload.end()) return it->first;
+  }
+  if (name.find('.') == std::string::npos) {
+    if (auto it = representative.find(name); it != representative.end()) return ops[it->second].overload;
+  }
+  return {};
+}
+
+OpInfo OpDb::Impl::describe(std::string_view overload, const std::string& target, const StatusTable* table) const {
+  OpInfo info;
+  info.name = display_name(overload);
+  info.target = target;
+  info.found = true;
+  if (auto it = op_index.find(overload); it != op_index.end()) {
+    const OpRow& row = ops[it->second];
+    info.core = row.core;
+    info.dynamic_output_shape = row.dynamic_output_shape;
+    info.data_dependent_output = row.data_dependent_output;
+    info.python_decomposition = row.python_decomposition;
+    info.dispatch = std::string(row.dispatch);
+    info.kernels = std::string(row.kernels);
+    if (row.core) info.tags.push_back("core");
+    if (row.dynamic_output_shape) info.tags.push_back("dynamic_output_shape");
+    if (row.data_dependent_output) info.tags.push_back("data_dependent_output");
+    for (auto& tag : split_list(row.other_tags)) info.tags.push_back(std::move(tag));
+  }
+  if (table == nullptr) {
+    info.status = Status::Unknown;
+    info.reason = "TorchTPU publishes no op list yet; run `tpu-migrate opdb sync` against an install";
+    info.provenance = "none";
+    return info;
+  }
+  auto it = table->by_overload.find(overload);
+  if (it == table->by_overload.end()) {
+    info.found = false;
+    info.reason = "no status for this op on target " + target;
+    return info;
+  }
+  const StatusEntry& entry = it->second;
+  info.status = entry.status;
+  info.kind = std::string(entry.kind);
+  info.reason = std::string(entry.reason);
+  info.condition = std::string(entry.condition);
+  info.decomposes_into = split_list(entry.decomposes_into, "aten::");
+  auto prov = table->provenance.find(entry.provenance_key);
+  info.provenance = std::string(prov != table->provenance.end() ? prov->second : entry.provenance_key);
+  return info;
+}
+
+OpDb::OpDb(const TableTexts& texts) : impl_(std::make_unique<Impl>()) {
+  impl_->load_ops(texts.aten_ops);
+  for (const auto& [target, text] : texts.status) impl_->load_status(target, text);
+  impl_->load_python(texts.python_api);
+  impl_->load_cuda(texts.cuda_api_map);
+}
+
+OpDb::~OpDb() = default;
+OpDb::OpDb(OpDb&&) noexcept = default;
+OpDb& OpDb::operator=(OpDb&&) noexcept = default;
+
+const OpDb& OpDb::builtin() {
+  // A function-local static: built on first use, and C++ guarantees one thread builds it.
+  static const OpDb db(TableTexts{embedded::kAtenOps,
+                                  embedded::kPythonApi,
+                                  embedded::kCudaApiMap,
+                                  {{"xla", embedded::kStatusXla},
+                                   {"xpu", embedded::kStatusXpu},
+                                   {"mps", embedded::kStatusMps},
+                                   {"ascend", embedded::kStatusAscend}}});
+  return db;
+}
+
+const std::vector<std::string>& OpDb::targets() {
+  static const std::vector<std::string> kTargets = {"xla", std::string(kTorchTpu), "xpu", "mps", "ascend"};
+  return kTargets;
+}
+
+std::optional<std::string> OpDb::canonical_target(std::string_view target) {
+  // PyTorch/XLA is the TPU stack users can install today; "npu" is what torch_npu calls Ascend.
+  if (target == "tpu") return std::string("xla");
+  if (target == "npu") return std::string("ascend");
+  for (const auto& known : targets()) {
+    if (known == target) return known;
+  }
+  return std::nullopt;
+}
+
+OpInfo OpDb::lookup(std::string_view op, std::string_view target) const {
+  const std::string name = normalize_op_name(op);
+  auto canonical = canonical_target(target);
+  OpInfo info;
+  info.name = display_name(name);
+  info.target = std::string(target);
+  if (!canonical) {
+    info.reason = "unknown target `" + std::string(target) + "` (known: xla, torchtpu, xpu, mps, ascend)";
+    return info;
+  }
+  info.target = *canonical;
+  const StatusTable* table = nullptr;
+  if (auto it = impl_->status.find(*canonical); it != impl_->status.end()) table = &it->second;
+  std::string_view overload = impl_->resolve(name, table);
+  if (overload.empty()) {
+    info.reason = name.find("::") != std::string::npos
+                      ? "not an aten op and not in the database (a custom or library op)"
+                      : "not in the op database (torch 2.14.1 native_functions.yaml): newer, removed or custom op";
+    return info;
+  }
+  if (table == nullptr && *canonical != kTorchTpu) {
+    info.reason = "no status table for target " + *canonical;
+    return info;
+  }
+  return impl_->describe(overload, *canonical, table);
+}
+
+std::vector<std::string> OpDb::overloads(std::string_view op) const {
+  std::string name = normalize_op_name(op);
+  std::vector<std::string> out;
+  auto by_overload = impl_->op_index.find(name);
+  if (by_overload != impl_->op_index.end()) name = std::string(impl_->ops[by_overload->second].op);
+  auto it = impl_->overloads_of.find(name);
+  if (it == impl_->overloads_of.end()) return out;
+  for (size_t index : it->second) out.push_back(display_name(impl_->ops[index].overload));
+  return out;
+}
+
+std::vector<OpInfo> OpDb::list(Status status, std::string_view target) const {
+  std::vector<OpInfo> out;
+  auto canonical = canonical_target(target);
+  if (!canonical) return out;
+  auto it = impl_->status.find(*canonical);
+  if (it == impl_->status.end()) {
+    if (status != Status::Unknown) return out;
+    for (const auto& row : impl_->ops) out.push_back(impl_->describe(row.overload, *canonical, nullptr));
+  } else {
+    for (std::string_view overload : it->second.order) {
+      if (it->second.by_overload.at(overload).status == status) {
+        out.push_back(impl_->describe(overload, *canonical, &it->second));
+      }
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const OpInfo& a, const OpInfo& b) { return a.name < b.name; });
+  return out;
+}
+
+const PythonApiEntry* OpDb::python_api(std::string_view qualified_api) const {
+  std::string_view api = qualified_api;
+  std::string normalized;
+  if (api.substr(0, 13) == "torch.Tensor.") {
+    normalized = "Tensor." + std::string(strip_prefix(api, "torch.Tensor."));
+    api = normalized;
+  }
+  auto it = impl_->python_index.find(api);
+  return it == impl_->python_index.end() ? nullptr : &impl_->python[it->second];
+}
+
+std::optional<std::string> OpDb::aten_for_python(std::string_view qualified_api) const {
+  const PythonApiEntry* entry = python_api(qualified_api);
+  if (entry == nullptr) return std::nullopt;
+  return entry->aten;
+}
+
+const CudaApiEntry* OpDb::cuda_api(std::string_view qualified_api) const {
+  std::string_view api = qualified_api;
+  while (!api.empty()) {
+    if (auto it = impl_->cuda_index.find(api); it != impl_->cuda_index.end()) return &impl_->cuda[it->second];
+    size_t dot = api.rfind('.');
+    if (dot == std::string_view::npos) break;
+    api = api.substr(0, dot);
+  }
+  return nullptr;
+}
+
+const std::vector<CudaApiEntry>& OpDb::cuda_apis() const { return impl_->cuda; }
+
+const std::vector<std::string>& OpDb::load_errors() const { return impl_->errors; }
+
+}  // namespace tpu::opdb

@@ -1,0 +1,1 @@
+"""Shared utilities for gpt_trainer."""

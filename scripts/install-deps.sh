@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what tpu-migrate needs on Debian 12, only what is missing (so a second run is a
+# no-op). Usage: scripts/install-deps.sh [build|test]
+set -euo pipefail
+
+want=(build-essential cmake ninja-build pkg-config git
+      libtree-sitter-dev libcli11-dev nlohmann-json3-dev libtomlplusplus-dev doctest-dev)
+if [[ ${1:-build} == test ]]; then
+  want+=(python3 python3-pytest python3-yaml)
+fi
+# The tree-sitter Python grammar comes from the npm registry (cmake/TreeSitterPython.cmake).
+command -v npm >/dev/null 2>&1 || want+=(npm)
+
+missing=()
+for package in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
+    missing+=("$package")
+done
+if ((${#missing[@]})); then
+  echo "Installing: ${missing[*]}" >&2
+  sudo=""
+  [[ $(id -u) -eq 0 ]] || sudo=sudo
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi

@@ -1,0 +1,35 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Shared fixtures for the end-to-end tests: the real tpu-migrate binary, run as a user would."""
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+SOURCE_DIR = Path(os.environ.get("TPU_SOURCE_DIR", Path(__file__).resolve().parents[2]))
+BINARY = Path(os.environ.get("TPU_MIGRATE", SOURCE_DIR / "build" / "tpu-migrate"))
+SAMPLE = SOURCE_DIR / "samples" / "gpt_trainer"
+
+
+def run(*args, cwd=None, env=None, user=None):
+    """Runs the binary; returns the CompletedProcess (text mode)."""
+    command = [str(BINARY), *map(str, args)]
+    if user is not None:
+        command = ["setpriv", f"--reuid={user}", f"--regid={user}", "--clear-groups", *command]
+    merged = dict(os.environ, **(env or {}))
+    return subprocess.run(command, cwd=cwd, env=merged, capture_output=True, text=True, timeout=120)
+
+
+def scan_json(*args, **kwargs):
+    """Runs `scan --format json` and returns (report, process)."""
+    process = run("scan", *args, "--format", "json", **kwargs)
+    assert process.stdout, process.stderr
+    return json.loads(process.stdout), process
+
+
+@pytest.fixture(scope="session")
+def sample_report():
+    report, process = scan_json(SAMPLE)
+    assert process.returncode == 0, process.stderr
+    return report

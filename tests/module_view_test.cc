@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: Apache-2.0
+// Import and alias resolution: how call sites are turned into qualified names.
+#include <doctest/doctest.h>
+
+#include "analyzer/python/module_view.h"
+
+using namespace tpu;
+using namespace tpu::python;
+
+namespace {
+
+// The qualified names of every call in `code`, in order ("" for unresolved callees).
+std::vector<std::string> qualified_calls(const std::string& code, const std::string& path = "m.py") {
+  SourceFile file(path, code);
+  TreePtr tree = parse_python(file.text());
+  ModuleView view(file, ts_tree_root_node(tree.get()), module_name_of(path));
+  std::vector<std::string> names;
+  for (const Call& call : view.calls()) names.push_back(call.qualified);
+  return names;
+}
+
+}  // namespace
+
+TEST_CASE("aliases: import as, from-import, submodule imports") {
+  CHECK(qualified_calls("import torch as T\nT.cuda.synchronize()\n") ==
+        std::vector<std::string>{"torch.cuda.synchronize"});
+  CHECK(qualified_calls("from torch import cuda\ncuda.manual_seed(0)\n") ==
+        std::vector<std::string>{"torch.cuda.manual_seed"});
+  CHECK(qualified_calls("from torch.cuda.amp import autocast as ac\nwith ac():\n  pass\n") ==
+        std::vector<std::string>{"torch.cuda.amp.autocast"});
+  CHECK(qualified_calls("import torch.distributed as dist\ndist.init_process_group('nccl')\n") ==
+        std::vector<std::string>{"torch.distributed.init_process_group"});
+  CHECK(qualified_calls("import torch.distributed\ntorch.distributed.barrier()\n") ==
+        std::vector<std::string>{"torch.distributed.barrier"});
+}
+
+TEST_CASE("aliases: unimported names stay unresolved") {
+  CHECK(qualified_calls("def cuda():\n  pass\ncuda()\nx.cuda()\n") ==
+        std::vector<std::string>{"", ""});
+}
+
+TEST_CASE("aliases: relative imports resolve inside the repository") {
+  CHECK(qualified_calls("from .ops import fused\nfused()\n", "pkg/model.py") ==
+        std::vector<std::string>{"pkg.ops.fused"});
+  CHECK(qualified_calls("from .. import ext\next.run()\n", "pkg/sub/model.py") ==
+        std::vector<std::string>{"pkg.ext.run"});
+  CHECK(qualified_calls("from . import _C\n_C.op()\n", "pkg/__init__.py") ==
+        std::vector<std::string>{"pkg._C.op"});
+}
+
+TEST_CASE("module names of paths") {
+  CHECK(module_name_of("pkg/sub/mod.py") == "pkg.sub.mod");
+  CHECK(module_name_of("pkg/__init__.py") == "pkg");
+  CHECK(module_name_of("stub.pyi") == "stub");
+}
+
+TEST_CASE("context: loops, import guards and enclosing functions") {
+  std::string code =
+      "try:\n  import apex\nexcept ImportError:\n  apex = None\n"
+      "import flash_attn\n"
+      "def train_step():\n  a()\n"
+      "def helper():\n  b()\n  for x in y:\n    c()\n  [d() for _ in z]\n";
+  SourceFile file("m.py", code);
+  TreePtr tree = parse_python(file.text());
+  ModuleView view(file, ts_tree_root_node(tree.get()), "m");
+  REQUIRE(view.imports().size() == 2);
+  CHECK(view.imports()[0].context.import_guarded);
+  CHECK_FALSE(view.imports()[1].context.import_guarded);
+  REQUIRE(view.calls().size() == 4);
+  CHECK(view.in_step(view.calls()[0].context));        // a() in train_step
+  CHECK_FALSE(view.in_step(view.calls()[1].context));  // b() in helper
+  CHECK(view.in_step(view.calls()[2].context));        // c() in a loop
+  CHECK(view.in_step(view.calls()[3].context));        // d() in a comprehension
+}

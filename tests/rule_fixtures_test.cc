@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: Apache-2.0
+// Golden tests for the Python rule families. Each family has a fixture beside its rule file
+// (analyzer/python/rules/<family>.fixture.py) with positive and negative cases, and a golden
+// (<family>.golden) listing the expected findings as "line:column RULE severity symbol".
+//
+// Two checks per fixture:
+//  1. every line marked `# expect: TPU101, TPU801` has exactly those findings, and every
+//     unmarked line has none (so a new false alarm fails, as clang-tidy's
+//     implicit-check-not does);
+//  2. the findings match the golden exactly (columns and symbols included).
+// A fixture named "<x>.setup.fixture.py" is analysed as setup.py (build-script rules).
+// TPU_UPDATE_GOLDEN=1 rewrites the goldens instead of comparing; review them in the diff.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "analyzer/core/rule.h"
+#include "analyzer/python/python_analyzer.h"
+
+namespace fs = std::filesystem;
+using namespace tpu;
+
+namespace {
+
+std::string read_all(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+std::vector<std::string> split_codes(std::string list) {
+  std::vector<std::string> codes;
+  std::replace(list.begin(), list.end(), ',', ' ');
+  std::istringstream in(list);
+  for (std::string code; in >> code;) codes.push_back(code);
+  std::sort(codes.begin(), codes.end());
+  return codes;
+}
+
+// line -> expected codes, from `# expect: …` markers.
+std::map<uint32_t, std::vector<std::string>> expectations(const std::string& text) {
+  std::map<uint32_t, std::vector<std::string>> expected;
+  std::istringstream in(text);
+  uint32_t line_number = 0;
+  for (std::string line; std::getline(in, line);) {
+    ++line_number;
+    size_t at = line.find("# expect: ");
+    if (at == std::string::npos) continue;
+    std::string codes = line.substr(at + 10);
+    codes = codes.substr(0, codes.find(" --"));  // "-- why" comments may follow
+    expected[line_number] = split_codes(codes);
+  }
+  return expected;
+}
+
+std::vector<fs::path> fixtures() {
+  std::vector<fs::path> found;
+  for (const auto& entry : fs::directory_iterator(fs::path(TPU_SOURCE_DIR) / "analyzer/python/rules"))
+    if (entry.path().string().ends_with(".fixture.py")) found.push_back(entry.path());
+  std::sort(found.begin(), found.end());
+  return found;
+}
+
+}  // namespace
+
+TEST_CASE("rule fixtures: markers and goldens") {
+  auto all = fixtures();
+  CHECK(all.size() >= 10);  // one per rule family
+  bool update = std::getenv("TPU_UPDATE_GOLDEN") != nullptr;
+  for (const fs::path& fixture : all) {
+    std::string name = fixture.filename().string();
+    CAPTURE(name);
+    std::string text = read_all(fixture);
+    // "<x>.setup.fixture.py" is analysed as a build script, under the name setup.py.
+    SourceFile file(name.ends_with(".setup.fixture.py") ? "setup.py" : name, text);
+    python::PythonAnalysis analysis = python::analyze_python(file);
+    CHECK(analysis.errors.empty());
+
+    std::map<uint32_t, std::vector<std::string>> actual;
+    std::string rendered;
+    for (const Finding& finding : analysis.findings) {
+      actual[finding.location.line].push_back(finding.rule);
+      rendered += std::to_string(finding.location.line) + ":" +
+                  std::to_string(finding.location.column) + " " + finding.rule + " " +
+                  std::string(to_string(finding.severity)) + " " + finding.symbol + "\n";
+      // Harness invariant: a rule without a fix never reports one.
+      const RuleMeta* rule = find_rule(finding.rule);
+      REQUIRE(rule != nullptr);
+      if (!rule->fix) CHECK_MESSAGE(!finding.fix, finding.rule << " reports a fix it does not declare");
+    }
+    for (auto& [line, codes] : actual) std::sort(codes.begin(), codes.end());
+    auto expected = expectations(text);
+    for (uint32_t line = 1; line <= file.line_of(static_cast<uint32_t>(text.size())); ++line) {
+      CAPTURE(line);
+      auto want = expected.count(line) ? expected[line] : std::vector<std::string>{};
+      auto got = actual.count(line) ? actual[line] : std::vector<std::string>{};
+      CHECK(got == want);
+    }
+
+    fs::path golden = fixture;
+    golden.replace_filename(name.substr(0, name.size() - std::string(".fixture.py").size()) + ".golden");
+    if (update) {
+      std::ofstream(golden, std::ios::binary) << rendered;
+    } else {
+      CHECK(fs::exists(golden));
+      CHECK(read_all(golden) == rendered);
+    }
+  }
+}

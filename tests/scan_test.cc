@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: Apache-2.0
+// Whole scans: the repository-wide extension rule, determinism across job counts, and
+// bad inputs that must become errors while the scan goes on.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+
+#include "analyzer/scan.h"
+#include "test_support.h"
+
+using namespace tpu;
+
+namespace {
+
+std::vector<std::string> summary(const ScanResult& result) {
+  std::vector<std::string> lines;
+  for (const Finding& finding : result.findings)
+    lines.push_back(finding.location.path + ":" + std::to_string(finding.location.line) + ":" +
+                    std::to_string(finding.location.column) + " " + finding.rule);
+  return lines;
+}
+
+bool has_error(const ScanResult& result, const std::string& path, const std::string& words) {
+  return std::any_of(result.errors.begin(), result.errors.end(), [&](const InputError& e) {
+    return e.path == path && e.message.find(words) != std::string::npos;
+  });
+}
+
+}  // namespace
+
+TEST_CASE("scan: imports and calls of the repository's CUDA extension are linked") {
+  testing::TempDir dir;
+  dir.write("setup.py",
+            "from torch.utils.cpp_extension import CUDAExtension\n"
+            "ext = CUDAExtension('mypkg._C', ['k.cu'])\n");
+  dir.write("mypkg/ops.py",
+            "from . import _C\nimport fused_other\n\ndef f(x):\n    return _C.fused(x)\n");
+  dir.write("mypkg/__init__.py", "");
+  ScanResult result = scan(dir.path(), {});
+  auto lines = summary(result);
+  CHECK(std::count(lines.begin(), lines.end(), "mypkg/ops.py:1:15 TPU403") == 1);
+  CHECK(std::count(lines.begin(), lines.end(), "mypkg/ops.py:5:12 TPU403") == 1);
+  CHECK(std::none_of(lines.begin(), lines.end(),
+                     [](const std::string& l) { return l.starts_with("mypkg/ops.py:2:"); }));
+}
+
+TEST_CASE("scan: output is identical whatever the job count") {
+  ScanOptions one, many;
+  one.jobs = 1;
+  many.jobs = 4;
+  std::string sample = std::string(TPU_SOURCE_DIR) + "/samples/gpt_trainer";
+  ScanResult a = scan(sample, one), b = scan(sample, many);
+  CHECK(summary(a) == summary(b));
+  CHECK(a.findings.size() > 40);
+}
+
+TEST_CASE("scan: --select and --ignore") {
+  testing::TempDir dir;
+  dir.write("a.py", "import torch\nx.cuda()\ntorch.cuda.synchronize()\n");
+  ScanOptions options;
+  options.filter = RuleFilter({"cuda-api"}, {});
+  CHECK(summary(scan(dir.path(), options)) == std::vector<std::string>{"a.py:3:1 TPU110"});
+  options.filter = RuleFilter({}, {"TPU11"});
+  CHECK(summary(scan(dir.path(), options)) == std::vector<std::string>{"a.py:2:3 TPU101"});
+  CHECK(RuleFilter({"no-such-rule"}, {}).unknown_entries() == std::vector<std::string>{"no-such-rule"});
+}
+
+TEST_CASE("scan: bad inputs are errors and the scan goes on") {
+  testing::TempDir dir;
+  dir.write("binary.py", std::string("x\0y", 3));
+  dir.write("latin1.py", "s = 'caf\xe9'\n");
+  dir.write("broken.py", "def f(:\n    pass\nx = t.cuda()\n");
+  dir.write("huge.py", std::string(2 * 1024 * 1024, '#'));
+  std::string deep = "x = " + std::string(3000, '(') + "1" + std::string(3000, ')') + "\ny = t.cuda()\n";
+  dir.write("deep.py", deep);
+  dir.write("good.py", "x = t.cuda()\n");
+  ScanOptions options;
+  options.limits.max_bytes = 1024 * 1024;
+  ScanResult result = scan(dir.path(), options);
+  CHECK(has_error(result, "binary.py", "binary"));
+  CHECK(has_error(result, "latin1.py", "invalid UTF-8"));
+  CHECK(has_error(result, "broken.py", "syntax error"));
+  CHECK(has_error(result, "huge.py", "limit"));
+  CHECK(has_error(result, "deep.py", "nesting"));
+  auto lines = summary(result);
+  CHECK(std::count(lines.begin(), lines.end(), "good.py:1:7 TPU101") == 1);
+  CHECK(std::count(lines.begin(), lines.end(), "broken.py:3:7 TPU101") == 1);  // the rest of the file
+  CHECK(std::count(lines.begin(), lines.end(), "deep.py:2:7 TPU101") == 1);
+}
