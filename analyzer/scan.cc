@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <map>
 #include <thread>
 #include <unordered_set>
 #include <variant>
@@ -32,7 +33,7 @@ FileOutcome analyse_file(const DiscoveredFile& file, const ScanOptions& options)
   const SourceFile& source = std::get<SourceFile>(read);
   outcome.bytes = source.text().size();
   outcome.analysed = true;
-  outcome.analysis = python::analyze_python(source);
+  outcome.analysis = python::analyze_python(source, options.target);
   outcome.errors = std::move(outcome.analysis.errors);
   for (Finding& finding : outcome.analysis.findings) {
     const RuleMeta* rule = find_rule(finding.rule);
@@ -83,6 +84,27 @@ void link_extension_uses(std::vector<FileOutcome>& outcomes, const ScanOptions& 
   }
 }
 
+// One OpUse per op across the repository, with every call site.
+std::vector<OpUse> aggregate_op_uses(const std::vector<FileOutcome>& outcomes) {
+  std::map<std::string, OpUse> by_op;
+  for (const FileOutcome& outcome : outcomes) {
+    for (const OpUse& use : outcome.analysis.op_uses) {
+      auto [it, inserted] = by_op.try_emplace(use.op, use);
+      if (inserted) continue;
+      it->second.count += use.count;
+      it->second.locations.insert(it->second.locations.end(), use.locations.begin(), use.locations.end());
+    }
+  }
+  std::vector<OpUse> ops;
+  for (auto& [name, use] : by_op) {
+    std::sort(use.locations.begin(), use.locations.end(), [](const Location& a, const Location& b) {
+      return std::tie(a.path, a.line, a.column) < std::tie(b.path, b.line, b.column);
+    });
+    ops.push_back(std::move(use));
+  }
+  return ops;
+}
+
 bool finding_order(const Finding& a, const Finding& b) {
   const Location& x = a.location;
   const Location& y = b.location;
@@ -119,6 +141,7 @@ ScanResult scan(const std::filesystem::path& root, const ScanOptions& options) {
   }
 
   link_extension_uses(outcomes, options);
+  result.ops = aggregate_op_uses(outcomes);
   for (FileOutcome& outcome : outcomes) {
     if (outcome.analysed) ++result.files_scanned;
     result.bytes_scanned += outcome.bytes;

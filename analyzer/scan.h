@@ -20,6 +20,7 @@ struct ScanOptions {
   ReadLimits limits;
   RuleFilter filter;
   unsigned jobs = 0;  ///< 0 = all cores
+  std::string target = "xla";  ///< op-database target for op statuses
   /// Called from worker threads as files finish (done, total); may be empty.
   std::function<void(size_t, size_t)> progress;
 };
@@ -27,6 +28,7 @@ struct ScanOptions {
 struct ScanResult {
   std::vector<Finding> findings;   ///< sorted by path, line, column, rule
   std::vector<InputError> errors;  ///< sorted by path, line
+  std::vector<OpUse> ops;          ///< one per op, sorted by name; locations sorted
   size_t files_scanned = 0;        ///< files read and analysed
   size_t python_files = 0;
   size_t cpp_files = 0;            ///< found and counted; analysed by the C++ front end

@@ -44,7 +44,8 @@ Query resolve_query(const OpDb& db, const std::string& input) {
   return q;
 }
 
-std::string join(const std::vector<std::string>& items, std::string_view sep) {
+template <class String>
+std::string join(const std::vector<String>& items, std::string_view sep) {
   std::string out;
   for (const auto& item : items) {
     if (!out.empty()) out += sep;
@@ -96,11 +97,11 @@ nlohmann::json query_json(const OpDb& db, const Query& q, const std::string& tar
 void print_query_text(const OpDb& db, const Query& q, const std::string& target) {
   OpInfo info = db.lookup(q.aten, target);
   std::cout << info.name << "  [" << target << "]  " << opdb::to_string(info.status) << "\n";
-  auto line = [](std::string_view label, const std::string& value) {
-    if (!value.empty()) std::cout << "  " << std::left << std::setw(15) << label << value << "\n";
+  auto line = [](std::string_view label, std::string_view value) {
+    if (!value.empty()) std::cout << "  " << std::left << std::setw(17) << label << value << "\n";
   };
   if (q.python != nullptr) {
-    std::string python = q.python->api + " -> " + q.python->aten;
+    std::string python = std::string(q.python->api) + " -> " + std::string(q.python->aten);
     if (!q.python->also.empty()) python += " (also " + join(q.python->also, ", ") + ")";
     line("python api:", python);
     line("note:", q.python->note);

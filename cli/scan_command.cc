@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // `tpu-migrate scan PATH…`: discover, analyse, report.
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
@@ -54,6 +55,18 @@ ScanResult scan_paths(const ScanArguments& arguments, const ScanOptions& options
       };
       for (Finding& finding : one.findings) rebase(finding.location.path);
       for (InputError& error : one.errors) rebase(error.path);
+      for (OpUse& use : one.ops)
+        for (Location& at : use.locations) rebase(at.path);
+    }
+    for (OpUse& use : one.ops) {
+      auto same = std::find_if(merged.ops.begin(), merged.ops.end(),
+                               [&](const OpUse& other) { return other.op == use.op; });
+      if (same == merged.ops.end()) {
+        merged.ops.push_back(std::move(use));
+      } else {
+        same->count += use.count;
+        append(same->locations, use.locations);
+      }
     }
     append(merged.findings, one.findings);
     append(merged.errors, one.errors);
@@ -62,6 +75,8 @@ ScanResult scan_paths(const ScanArguments& arguments, const ScanOptions& options
     merged.cpp_files += one.cpp_files;
     merged.bytes_scanned += one.bytes_scanned;
   }
+  std::sort(merged.ops.begin(), merged.ops.end(),
+            [](const OpUse& a, const OpUse& b) { return a.op < b.op; });
   return merged;
 }
 
@@ -96,6 +111,8 @@ int run_scan(ScanArguments arguments) {
   reports::Report report;
   report.root = arguments.paths.size() == 1 ? arguments.paths.front() : ".";
   report.profile = !arguments.target.empty() ? arguments.target : config.target.value_or("xla");
+  options.target = report.profile;
+  if (report.profile != "xla" && report.profile != "torchtpu") report.target = report.profile;
   auto start = std::chrono::steady_clock::now();
   report.scan = scan_paths(arguments, options);
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -150,8 +167,10 @@ void add_scan_command(CLI::App& app, int& exit_code) {
       ->delimiter(',');
   scan->add_option("--ignore", arguments->ignore, "Skip these rules (same forms as --select)")
       ->delimiter(',');
-  scan->add_option("--target", arguments->target, "Target profile for advice")
-      ->check(CLI::IsMember({"xla", "torchtpu"}));
+  scan->add_option("--target", arguments->target,
+                   "Target: xla (PyTorch/XLA, default) or torchtpu; for op coverage also ascend, "
+                   "xpu, mps")
+      ->check(CLI::IsMember({"xla", "torchtpu", "ascend", "xpu", "mps"}));
   scan->add_option("--jobs,-j", arguments->jobs, "Parallel jobs (default: all cores)");
   scan->add_flag("--no-ignore", arguments->no_ignore,
                  "Do not honour .gitignore/.ignore or skip virtualenvs and build folders");

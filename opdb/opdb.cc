@@ -5,6 +5,9 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
+#include <mutex>
+#include <type_traits>
 #include <unordered_map>
 
 #include "opdb/embedded_tables.h"
@@ -35,20 +38,31 @@ struct StatusEntry {
   std::string_view kind, reason, condition, decomposes_into, provenance_key;
 };
 
+// One target's statuses. Parsed on the first lookup for that target (std::call_once), so a scan
+// that asks about one target pays only for that table.
 struct StatusTable {
+  std::string_view text;
+  std::once_flag parsed;
+  std::vector<std::string> errors;
   std::vector<std::string_view> order;  // overloads in table order (the generator sorts them)
   std::unordered_map<std::string_view, StatusEntry> by_overload;
   std::unordered_map<std::string_view, std::string_view> provenance;
 };
 
-std::string_view field(const std::vector<std::string_view>& row, int index) {
-  return index >= 0 ? row[static_cast<size_t>(index)] : std::string_view{};
-}
-
-std::vector<std::string> split_list(std::string_view text, std::string_view prefix = {}) {
-  std::vector<std::string> out;
-  for (auto part : split(text, ',')) {
-    if (!part.empty()) out.push_back(std::string(prefix) + std::string(part));
+template <class String>
+std::vector<String> split_list(std::string_view text, std::string_view prefix = {}) {
+  std::vector<String> out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = std::min(text.find(',', start), text.size());
+    if (end > start) {
+      if constexpr (std::is_same_v<String, std::string>) {
+        out.push_back(std::string(prefix) + std::string(text.substr(start, end - start)));
+      } else {
+        out.push_back(text.substr(start, end - start));
+      }
+    }
+    start = end + 1;
   }
   return out;
 }
@@ -56,32 +70,27 @@ std::vector<std::string> split_list(std::string_view text, std::string_view pref
 // "aten::add.Tensor", "torch.ops.aten.add.Tensor", "add.default" -> "add.Tensor", "add";
 // other namespaces keep theirs: "torchvision::nms".
 std::string normalize_op_name(std::string_view name) {
-  constexpr std::string_view kTorchOps = "torch.ops.";
-  if (name.substr(0, kTorchOps.size()) == kTorchOps) {
-    name.remove_prefix(kTorchOps.size());
-    size_t dot = name.find('.');
-    if (dot != std::string_view::npos && name.substr(0, dot) != "aten") {
-      return std::string(name.substr(0, dot)) + "::" + std::string(name.substr(dot + 1));
-    }
-    if (dot != std::string_view::npos) name.remove_prefix(dot + 1);
-  }
-  constexpr std::string_view kAten = "aten::";
-  if (name.substr(0, kAten.size()) == kAten) name.remove_prefix(kAten.size());
   constexpr std::string_view kDefault = ".default";
   if (name.size() > kDefault.size() && name.substr(name.size() - kDefault.size()) == kDefault) {
     name.remove_suffix(kDefault.size());
   }
-  return std::string(name);
+  std::string namespace_prefix;  // "torchvision::" for non-aten ops
+  constexpr std::string_view kTorchOps = "torch.ops.";
+  if (name.substr(0, kTorchOps.size()) == kTorchOps) {
+    name.remove_prefix(kTorchOps.size());
+    size_t dot = name.find('.');
+    if (dot == std::string_view::npos) return std::string(name);
+    if (name.substr(0, dot) != "aten") namespace_prefix = std::string(name.substr(0, dot)) + "::";
+    name.remove_prefix(dot + 1);
+  }
+  constexpr std::string_view kAten = "aten::";
+  if (name.substr(0, kAten.size()) == kAten) name.remove_prefix(kAten.size());
+  return namespace_prefix + std::string(name);
 }
 
 std::string display_name(std::string_view overload) {
   if (overload.find("::") != std::string_view::npos) return std::string(overload);
   return "aten::" + std::string(overload);
-}
-
-std::string_view strip_prefix(std::string_view text, std::string_view prefix) {
-  if (text.substr(0, prefix.size()) == prefix) text.remove_prefix(prefix.size());
-  return text;
 }
 
 }  // namespace
@@ -105,37 +114,72 @@ struct OpDb::Impl {
   std::unordered_map<std::string_view, size_t> op_index;                    // overload -> ops[i]
   std::unordered_map<std::string_view, std::vector<size_t>> overloads_of;  // op -> ops[i], table order
   std::unordered_map<std::string_view, size_t> representative;             // op -> ops[i]
-  std::unordered_map<std::string, StatusTable> status;                     // target -> table
+  std::map<std::string, std::unique_ptr<StatusTable>> status;  // target -> table
   std::vector<PythonApiEntry> python;
-  std::unordered_map<std::string_view, size_t> python_index;  // views into python[i].api
+  std::unordered_map<std::string_view, size_t> python_index;
   std::vector<CudaApiEntry> cuda;
-  std::unordered_map<std::string_view, size_t> cuda_index;    // views into cuda[i].api
-  std::vector<std::string> errors;
+  std::unordered_map<std::string_view, size_t> cuda_index;  // views into cuda[i].api
+  std::vector<std::string> errors;                          // from the eagerly parsed tables
+  std::once_flag all_errors_once;
+  std::vector<std::string> all_errors;
 
   void load_ops(std::string_view text);
-  void load_status(const std::string& target, std::string_view text);
   void load_python(std::string_view text);
   void load_cuda(std::string_view text);
+  // The table for a canonical target, parsed on first use; nullptr when the target has none.
+  const StatusTable* status_table(const std::string& target) const;
   // The overload an op name resolves to ("softmax" -> "softmax.int"), or empty when unknown.
   std::string_view resolve(const std::string& name, const StatusTable* table) const;
   OpInfo describe(std::string_view overload, const std::string& target, const StatusTable* table) const;
 };
 
+namespace {
+
+void parse_status_table(const std::string& target, StatusTable& table) {
+  TableReader reader(table.text, "status_" + target + ".tsv", table.errors);
+  const int overload = reader.column("overload"), status_col = reader.column("status"),
+            kind = reader.column("kind"), reason = reader.column("reason"), condition = reader.column("condition"),
+            decomposes = reader.column("decomposes_into"), prov = reader.column("provenance");
+  table.provenance = reader.provenance();
+  while (reader.next()) {
+    auto status = status_from_string(reader.field(status_col));
+    if (!status) {
+      table.errors.push_back("status_" + target + ".tsv: " + std::string(reader.field(overload)) +
+                             ": bad status `" + std::string(reader.field(status_col)) + "`");
+      continue;
+    }
+    table.order.push_back(reader.field(overload));
+    table.by_overload.emplace(reader.field(overload),
+                              StatusEntry{*status, reader.field(kind), reader.field(reason), reader.field(condition),
+                                          reader.field(decomposes), reader.field(prov)});
+  }
+}
+
+}  // namespace
+
+const StatusTable* OpDb::Impl::status_table(const std::string& target) const {
+  auto it = status.find(target);
+  if (it == status.end()) return nullptr;
+  StatusTable& table = *it->second;
+  std::call_once(table.parsed, [&] { parse_status_table(target, table); });
+  return &table;
+}
+
 void OpDb::Impl::load_ops(std::string_view text) {
-  Table t = read_table(text, "aten_ops.tsv", errors);
-  const int overload = t.column("overload"), op = t.column("op"), rep = t.column("representative"),
-            core = t.column("core"), dyn = t.column("dynamic_output_shape"),
-            dd = t.column("data_dependent_output"), other = t.column("other_tags"),
-            dispatch = t.column("dispatch"), kernels = t.column("kernels"),
-            py = t.column("python_decomposition");
-  ops.reserve(t.rows.size());
-  for (const auto& row : t.rows) {
-    OpRow r{field(row, overload), field(row, op), field(row, other), field(row, dispatch), field(row, kernels)};
-    r.representative = field(row, rep) == "1";
-    r.core = field(row, core) == "1";
-    r.dynamic_output_shape = field(row, dyn) == "1";
-    r.data_dependent_output = field(row, dd) == "1";
-    r.python_decomposition = field(row, py) == "1";
+  TableReader reader(text, "aten_ops.tsv", errors);
+  const int overload = reader.column("overload"), op = reader.column("op"), rep = reader.column("representative"),
+            core = reader.column("core"), dyn = reader.column("dynamic_output_shape"),
+            dd = reader.column("data_dependent_output"), other = reader.column("other_tags"),
+            dispatch = reader.column("dispatch"), kernels = reader.column("kernels"),
+            py = reader.column("python_decomposition");
+  while (reader.next()) {
+    OpRow r{reader.field(overload), reader.field(op), reader.field(other), reader.field(dispatch),
+            reader.field(kernels)};
+    r.representative = reader.field(rep) == "1";
+    r.core = reader.field(core) == "1";
+    r.dynamic_output_shape = reader.field(dyn) == "1";
+    r.data_dependent_output = reader.field(dd) == "1";
+    r.python_decomposition = reader.field(py) == "1";
     const size_t index = ops.size();
     ops.push_back(r);
     op_index.emplace(r.overload, index);
@@ -144,54 +188,27 @@ void OpDb::Impl::load_ops(std::string_view text) {
   }
 }
 
-void OpDb::Impl::load_status(const std::string& target, std::string_view text) {
-  Table t = read_table(text, "status_" + target + ".tsv", errors);
-  const int overload = t.column("overload"), status_col = t.column("status"), kind = t.column("kind"),
-            reason = t.column("reason"), condition = t.column("condition"),
-            decomposes = t.column("decomposes_into"), prov = t.column("provenance");
-  StatusTable& table = status[target];
-  table.provenance = t.provenance;
-  table.order.reserve(t.rows.size());
-  table.by_overload.reserve(t.rows.size());
-  for (const auto& row : t.rows) {
-    auto status = status_from_string(field(row, status_col));
-    if (!status) {
-      errors.push_back("status_" + target + ".tsv: " + std::string(field(row, overload)) + ": bad status `" +
-                       std::string(field(row, status_col)) + "`");
-      continue;
-    }
-    table.order.push_back(field(row, overload));
-    table.by_overload.emplace(field(row, overload),
-                              StatusEntry{*status, field(row, kind), field(row, reason), field(row, condition),
-                                          field(row, decomposes), field(row, prov)});
-  }
-}
-
 void OpDb::Impl::load_python(std::string_view text) {
-  Table t = read_table(text, "python_api.tsv", errors);
-  const int api = t.column("api"), aten = t.column("aten"), also = t.column("also"),
-            source = t.column("source"), note = t.column("note");
-  python.reserve(t.rows.size());
-  for (const auto& row : t.rows) {
-    python.push_back(PythonApiEntry{std::string(field(row, api)), std::string(field(row, aten)),
-                                    split_list(field(row, also)), std::string(field(row, source)),
-                                    std::string(field(row, note))});
+  TableReader reader(text, "python_api.tsv", errors);
+  const int api = reader.column("api"), aten = reader.column("aten"), also = reader.column("also"),
+            source = reader.column("source"), note = reader.column("note");
+  while (reader.next()) {
+    python_index.emplace(reader.field(api), python.size());
+    python.push_back(PythonApiEntry{reader.field(api), reader.field(aten),
+                                    split_list<std::string_view>(reader.field(also)), reader.field(source),
+                                    reader.field(note)});
   }
-  python_index.reserve(python.size());
-  for (size_t i = 0; i < python.size(); ++i) python_index.emplace(python[i].api, i);
 }
 
 void OpDb::Impl::load_cuda(std::string_view text) {
-  Table t = read_table(text, "cuda_api_map.tsv", errors);
-  const int api = t.column("api"), category = t.column("category"), xla = t.column("xla"),
-            torchtpu = t.column("torchtpu"), note = t.column("note"), source = t.column("source");
-  cuda.reserve(t.rows.size());
-  for (const auto& row : t.rows) {
-    cuda.push_back(CudaApiEntry{std::string(field(row, api)), std::string(field(row, category)),
-                                std::string(field(row, xla)), std::string(field(row, torchtpu)),
-                                std::string(field(row, note)), std::string(field(row, source))});
+  TableReader reader(text, "cuda_api_map.tsv", errors);
+  const int api = reader.column("api"), category = reader.column("category"), xla = reader.column("xla"),
+            torchtpu = reader.column("torchtpu"), note = reader.column("note"), source = reader.column("source");
+  while (reader.next()) {
+    cuda.push_back(CudaApiEntry{std::string(reader.field(api)), std::string(reader.field(category)),
+                                std::string(reader.field(xla)), std::string(reader.field(torchtpu)),
+                                std::string(reader.field(note)), std::string(reader.field(source))});
   }
-  cuda_index.reserve(cuda.size());
   for (size_t i = 0; i < cuda.size(); ++i) {
     if (!cuda_index.emplace(cuda[i].api, i).second) errors.push_back("cuda_api_map.tsv: duplicate " + cuda[i].api);
   }
@@ -224,7 +241,7 @@ OpInfo OpDb::Impl::describe(std::string_view overload, const std::string& target
     if (row.core) info.tags.push_back("core");
     if (row.dynamic_output_shape) info.tags.push_back("dynamic_output_shape");
     if (row.data_dependent_output) info.tags.push_back("data_dependent_output");
-    for (auto& tag : split_list(row.other_tags)) info.tags.push_back(std::move(tag));
+    for (auto& tag : split_list<std::string>(row.other_tags)) info.tags.push_back(std::move(tag));
   }
   if (table == nullptr) {
     info.status = Status::Unknown;
@@ -243,7 +260,7 @@ OpInfo OpDb::Impl::describe(std::string_view overload, const std::string& target
   info.kind = std::string(entry.kind);
   info.reason = std::string(entry.reason);
   info.condition = std::string(entry.condition);
-  info.decomposes_into = split_list(entry.decomposes_into, "aten::");
+  info.decomposes_into = split_list<std::string>(entry.decomposes_into, "aten::");
   auto prov = table->provenance.find(entry.provenance_key);
   info.provenance = std::string(prov != table->provenance.end() ? prov->second : entry.provenance_key);
   return info;
@@ -251,9 +268,13 @@ OpInfo OpDb::Impl::describe(std::string_view overload, const std::string& target
 
 OpDb::OpDb(const TableTexts& texts) : impl_(std::make_unique<Impl>()) {
   impl_->load_ops(texts.aten_ops);
-  for (const auto& [target, text] : texts.status) impl_->load_status(target, text);
   impl_->load_python(texts.python_api);
   impl_->load_cuda(texts.cuda_api_map);
+  for (const auto& [target, text] : texts.status) {
+    auto table = std::make_unique<StatusTable>();
+    table->text = text;
+    impl_->status.emplace(target, std::move(table));
+  }
 }
 
 OpDb::~OpDb() = default;
@@ -298,8 +319,7 @@ OpInfo OpDb::lookup(std::string_view op, std::string_view target) const {
     return info;
   }
   info.target = *canonical;
-  const StatusTable* table = nullptr;
-  if (auto it = impl_->status.find(*canonical); it != impl_->status.end()) table = &it->second;
+  const StatusTable* table = impl_->status_table(*canonical);
   std::string_view overload = impl_->resolve(name, table);
   if (overload.empty()) {
     info.reason = name.find("::") != std::string::npos
@@ -329,15 +349,13 @@ std::vector<OpInfo> OpDb::list(Status status, std::string_view target) const {
   std::vector<OpInfo> out;
   auto canonical = canonical_target(target);
   if (!canonical) return out;
-  auto it = impl_->status.find(*canonical);
-  if (it == impl_->status.end()) {
+  const StatusTable* table = impl_->status_table(*canonical);
+  if (table == nullptr) {
     if (status != Status::Unknown) return out;
     for (const auto& row : impl_->ops) out.push_back(impl_->describe(row.overload, *canonical, nullptr));
   } else {
-    for (std::string_view overload : it->second.order) {
-      if (it->second.by_overload.at(overload).status == status) {
-        out.push_back(impl_->describe(overload, *canonical, &it->second));
-      }
+    for (std::string_view overload : table->order) {
+      if (table->by_overload.at(overload).status == status) out.push_back(impl_->describe(overload, *canonical, table));
     }
   }
   std::sort(out.begin(), out.end(), [](const OpInfo& a, const OpInfo& b) { return a.name < b.name; });
@@ -345,10 +363,12 @@ std::vector<OpInfo> OpDb::list(Status status, std::string_view target) const {
 }
 
 const PythonApiEntry* OpDb::python_api(std::string_view qualified_api) const {
+  // `torch.Tensor.nonzero` and `Tensor.nonzero` name the same method; the table uses the short form.
+  constexpr std::string_view kTorchTensor = "torch.Tensor.";
   std::string_view api = qualified_api;
   std::string normalized;
-  if (api.substr(0, 13) == "torch.Tensor.") {
-    normalized = "Tensor." + std::string(strip_prefix(api, "torch.Tensor."));
+  if (api.substr(0, kTorchTensor.size()) == kTorchTensor) {
+    normalized = "Tensor." + std::string(api.substr(kTorchTensor.size()));
     api = normalized;
   }
   auto it = impl_->python_index.find(api);
@@ -358,7 +378,7 @@ const PythonApiEntry* OpDb::python_api(std::string_view qualified_api) const {
 std::optional<std::string> OpDb::aten_for_python(std::string_view qualified_api) const {
   const PythonApiEntry* entry = python_api(qualified_api);
   if (entry == nullptr) return std::nullopt;
-  return entry->aten;
+  return std::string(entry->aten);
 }
 
 const CudaApiEntry* OpDb::cuda_api(std::string_view qualified_api) const {
@@ -374,6 +394,15 @@ const CudaApiEntry* OpDb::cuda_api(std::string_view qualified_api) const {
 
 const std::vector<CudaApiEntry>& OpDb::cuda_apis() const { return impl_->cuda; }
 
-const std::vector<std::string>& OpDb::load_errors() const { return impl_->errors; }
+const std::vector<std::string>& OpDb::load_errors() const {
+  std::call_once(impl_->all_errors_once, [this] {
+    impl_->all_errors = impl_->errors;
+    for (const auto& [target, table] : impl_->status) {
+      const StatusTable* parsed = impl_->status_table(target);
+      impl_->all_errors.insert(impl_->all_errors.end(), parsed->errors.begin(), parsed->errors.end());
+    }
+  });
+  return impl_->all_errors;
+}
 
 }  // namespace tpu::opdb

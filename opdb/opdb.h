@@ -44,13 +44,14 @@ struct CudaApiEntry {
   std::string api, category, xla, torchtpu, note, source;
 };
 
-/// A row of the Python API map (opdb/data/python_api.tsv).
+/// A row of the Python API map (opdb/data/python_api.tsv). The views point into the table text and
+/// live as long as the OpDb (forever for OpDb::builtin()).
 struct PythonApiEntry {
-  std::string api;                ///< "torch.nn.functional.softmax"
-  std::string aten;               ///< "aten::softmax.int"
-  std::vector<std::string> also;  ///< other ops the call may reach, depending on arguments
-  std::string source;             ///< "derived" (native_functions.yaml) or "manual"
-  std::string note;
+  std::string_view api;                 ///< "torch.nn.functional.softmax"
+  std::string_view aten;                ///< "aten::softmax.int"
+  std::vector<std::string_view> also;   ///< other ops the call may reach, depending on arguments
+  std::string_view source;              ///< "derived" (native_functions.yaml) or "manual"
+  std::string_view note;
 };
 
 /// The raw table texts an OpDb is built from. The views must outlive the OpDb (the builtin ones are
@@ -64,7 +65,8 @@ struct TableTexts {
 
 class OpDb {
  public:
-  /// Parses the tables; malformed lines are skipped and listed in load_errors().
+  /// Parses the op, Python and CUDA tables; a target's status table is parsed on its first lookup.
+  /// Malformed lines are skipped and listed in load_errors().
   explicit OpDb(const TableTexts& texts);
   ~OpDb();
   OpDb(OpDb&&) noexcept;
@@ -101,7 +103,8 @@ class OpDb {
   /// Every CUDA API map entry, in file order.
   const std::vector<CudaApiEntry>& cuda_apis() const;
 
-  /// Problems found while parsing (empty for the builtin tables; a test checks that).
+  /// Problems found while parsing, after parsing every table (empty for the builtin tables; a test
+  /// checks that). Not for concurrent use with the first lookups of a target.
   const std::vector<std::string>& load_errors() const;
 
  private:

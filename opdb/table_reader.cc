@@ -5,58 +5,73 @@
 
 namespace tpu::opdb {
 
-int Table::column(std::string_view name) const {
-  for (size_t i = 0; i < columns.size(); ++i) {
-    if (columns[i] == name) return static_cast<int>(i);
-  }
-  return -1;
-}
-
-std::vector<std::string_view> split(std::string_view text, char sep) {
-  std::vector<std::string_view> parts;
-  if (text.empty()) return parts;
+void split_into(std::string_view text, char sep, std::vector<std::string_view>& out) {
+  out.clear();
+  if (text.empty()) return;
   size_t start = 0;
   while (true) {
     size_t end = text.find(sep, start);
     if (end == std::string_view::npos) {
-      parts.push_back(text.substr(start));
-      return parts;
+      out.push_back(text.substr(start));
+      return;
     }
-    parts.push_back(text.substr(start, end - start));
+    out.push_back(text.substr(start, end - start));
     start = end + 1;
   }
 }
 
-Table read_table(std::string_view text, std::string_view table_name, std::vector<std::string>& errors) {
-  Table table;
-  size_t line_number = 0;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(start, end - start);
-    start = end + 1;
-    ++line_number;
-    if (line.empty()) continue;
-    if (line.front() == '#') {
-      auto fields = split(line, '\t');
-      if (fields[0] == "#columns") {
-        table.columns.assign(fields.begin() + 1, fields.end());
-      } else if (fields[0] == "#provenance" && fields.size() == 3) {
-        table.provenance.emplace(fields[1], fields[2]);
-      }
-      continue;  // any other `#` line is a comment
-    }
-    auto fields = split(line, '\t');
-    if (fields.size() != table.columns.size()) {
-      errors.push_back(std::string(table_name) + ":" + std::to_string(line_number) + ": expected " +
-                       std::to_string(table.columns.size()) + " fields, found " + std::to_string(fields.size()));
-      continue;
-    }
-    table.rows.push_back(std::move(fields));
+TableReader::TableReader(std::string_view text, std::string table_name, std::vector<std::string>& errors)
+    : text_(text), table_name_(std::move(table_name)), errors_(errors) {
+  // The header is the run of `#` lines at the top; stop before the first data line.
+  while (pos_ < text_.size() && text_[pos_] == '#') {
+    std::string_view line;
+    read_line(line);
+    read_header_line(line);
   }
-  if (table.columns.empty()) errors.push_back(std::string(table_name) + ": no #columns line");
-  return table;
+  if (columns_.empty()) errors_.push_back(table_name_ + ": no #columns line");
+  fields_.reserve(columns_.size());
+}
+
+bool TableReader::read_line(std::string_view& line) {
+  if (pos_ >= text_.size()) return false;
+  size_t end = text_.find('\n', pos_);
+  if (end == std::string_view::npos) end = text_.size();
+  line = text_.substr(pos_, end - pos_);
+  pos_ = end + 1;
+  ++line_number_;
+  return true;
+}
+
+void TableReader::read_header_line(std::string_view line) {
+  split_into(line, '\t', fields_);
+  if (fields_[0] == "#columns") {
+    columns_.assign(fields_.begin() + 1, fields_.end());
+  } else if (fields_[0] == "#provenance" && fields_.size() == 3) {
+    provenance_.emplace(fields_[1], fields_[2]);
+  }  // any other `#` line is a comment
+}
+
+int TableReader::column(std::string_view name) const {
+  for (size_t i = 0; i < columns_.size(); ++i) {
+    if (columns_[i] == name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+bool TableReader::next() {
+  std::string_view line;
+  while (read_line(line)) {
+    if (line.empty() || line.front() == '#') continue;
+    split_into(line, '\t', fields_);
+    if (fields_.size() == columns_.size()) return true;
+    errors_.push_back(table_name_ + ":" + std::to_string(line_number_) + ": expected " +
+                      std::to_string(columns_.size()) + " fields, found " + std::to_string(fields_.size()));
+  }
+  return false;
+}
+
+std::string_view TableReader::field(int index) const {
+  return index >= 0 ? fields_[static_cast<size_t>(index)] : std::string_view{};
 }
 
 }  // namespace tpu::opdb

@@ -37,6 +37,21 @@ std::string render_json(const Report& report) {
     findings.push_back(std::move(entry));
   }
 
+  ordered_json op_counts = {{"total", scan.ops.size()}, {"lowered", 0},   {"decomposed", 0},
+                            {"fallback", 0},          {"unsupported", 0}, {"unknown", 0}};
+  ordered_json ops = ordered_json::array();
+  for (const OpUse& use : scan.ops) {
+    if (op_counts.contains(use.status)) op_counts[use.status] = op_counts[use.status].get<size_t>() + 1;
+    ordered_json locations = ordered_json::array();
+    for (const Location& at : use.locations) locations.push_back({{"path", at.path}, {"line", at.line}});
+    ops.push_back({{"name", use.op},
+                   {"status", use.status},
+                   {"reason", use.reason},
+                   {"sources", use.sources},
+                   {"count", use.count},
+                   {"locations", std::move(locations)}});
+  }
+
   ordered_json errors = ordered_json::array();
   for (const InputError& error : scan.errors) {
     ordered_json entry = {{"path", error.path}, {"message", error.message}};
@@ -60,11 +75,9 @@ std::string render_json(const Report& report) {
           {"info", summary.by_severity[static_cast<size_t>(Severity::Info)]}}},
         {"categories", categories},
         {"autofixable", summary.autofixable},
-        {"ops",
-         {{"total", 0}, {"lowered", 0}, {"decomposed", 0}, {"fallback", 0},
-          {"unsupported", 0}, {"unknown", 0}}}}},
+        {"ops", op_counts}}},
       {"findings", std::move(findings)},
-      {"ops", ordered_json::array()},
+      {"ops", std::move(ops)},
       {"errors", std::move(errors)},
   };
   // Paths are user data; replace invalid UTF-8 rather than fail to write the report.

@@ -100,6 +100,14 @@ std::string render_terminal(const Report& report, const TerminalStyle& style) {
     first = false;
   }
   if (!first) out << "\n";
+  if (!report.scan.ops.empty()) {
+    std::map<std::string, size_t> by_status;
+    for (const OpUse& use : report.scan.ops) ++by_status[use.status];
+    out << "  ops: " << report.scan.ops.size() << " aten ops used";
+    for (const char* status : {"lowered", "decomposed", "fallback", "unsupported", "unknown"})
+      if (by_status.count(status)) out << ", " << status << " " << by_status[status];
+    out << "\n";
+  }
   out << p.bold << "Readiness: " << s.readiness << "/100" << p.reset << "\n";
 
   size_t shown = 0;

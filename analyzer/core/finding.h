@@ -71,6 +71,16 @@ struct Finding {
   std::optional<Fix> fix;
 };
 
+/// An aten op the code uses: where, how often, and how it runs on the target.
+struct OpUse {
+  std::string op;      ///< "aten::nonzero" or an overload "aten::add.Tensor"
+  std::string status;  ///< lowered | decomposed | fallback | unsupported | unknown
+  std::string reason;  ///< one line from the op database
+  std::vector<std::string> sources;  ///< "static" (from the code), "trace" (from a run)
+  uint64_t count = 0;                ///< call sites (static) or calls (trace)
+  std::vector<Location> locations;
+};
+
 /// A problem with an input (unreadable, binary, syntax error...): reported, never fatal.
 struct InputError {
   std::string path;

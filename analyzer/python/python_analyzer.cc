@@ -33,7 +33,7 @@ void collect_references(const ModuleView& view, std::vector<ModuleReference>& re
 
 }  // namespace
 
-PythonAnalysis analyze_python(const SourceFile& file) {
+PythonAnalysis analyze_python(const SourceFile& file, const std::string& target) {
   PythonAnalysis analysis;
   TreePtr tree = parse_python(file.text());
   if (!tree) {
@@ -54,7 +54,7 @@ PythonAnalysis analyze_python(const SourceFile& file) {
 
   DeviceTracker devices(view);
   std::vector<Finding> findings;
-  RuleContext context(view, devices, findings);
+  RuleContext context(view, devices, target, findings);
   for (const RuleFamily& family : python_rule_families()) family.check(context);
 
   std::sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
@@ -69,6 +69,7 @@ PythonAnalysis analyze_python(const SourceFile& file) {
   }
   analysis.declared_extensions = std::move(context.declared_extensions);
   collect_references(view, analysis.references);
+  analysis.op_uses = std::move(context.op_uses);
   return analysis;
 }
 

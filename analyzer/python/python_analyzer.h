@@ -17,8 +17,10 @@ struct PythonAnalysis {
   Suppressions suppressions;      ///< kept for findings made later by repository-wide rules
   std::vector<std::string> declared_extensions;
   std::vector<ModuleReference> references;
+  std::vector<OpUse> op_uses;  ///< one per call site, in source order
 };
 
-PythonAnalysis analyze_python(const SourceFile& file);
+/// `target` is the op database's target for op statuses ("xla" by default).
+PythonAnalysis analyze_python(const SourceFile& file, const std::string& target = "xla");
 
 }  // namespace tpu::python

@@ -22,11 +22,13 @@ struct ModuleReference {
 
 class RuleContext {
  public:
-  RuleContext(const ModuleView& view, const DeviceTracker& devices, std::vector<Finding>& out)
-      : view(view), devices(devices), out_(out) {}
+  RuleContext(const ModuleView& view, const DeviceTracker& devices, std::string target,
+              std::vector<Finding>& out)
+      : view(view), devices(devices), target(std::move(target)), out_(out) {}
 
   const ModuleView& view;
   const DeviceTracker& devices;
+  const std::string target;  ///< op-database target: "xla", "torchtpu", …
 
   /// Reports `rule` at `node`. The fix, when the rule has one, is described from the rule's
   /// metadata; `severity` overrides the rule's default when given.
@@ -40,6 +42,8 @@ class RuleContext {
   /// Extension modules this file declares (setup.py CUDAExtension names, load(name=…)).
   std::vector<std::string> declared_extensions;
   std::vector<ModuleReference> references;
+  /// Aten ops the file's calls resolve to, one entry per call site.
+  std::vector<OpUse> op_uses;
 
  private:
   std::vector<Finding>& out_;

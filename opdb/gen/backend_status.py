@@ -60,7 +60,7 @@ class BackendRules:
 def dispatch_key_rules(key: str) -> BackendRules:
     fallback = {
         "MPS": "no MPS kernel; runs on CPU only with PYTORCH_ENABLE_MPS_FALLBACK=1, else raises",
-        "XPU": "no XPU kernel; runs on CPU only with PYTORCH_ENABLE_XPU_FALLBACK=1, else raises",
+        "XPU": "no XPU kernel; CPU fallback if enabled (PYTORCH_ENABLE_XPU_FALLBACK=1) or on torch-xpu-ops' fallback list",
     }[key]
     return BackendRules(key, "torch", lambda row: row.autogen_from == "" and row.has_backend(key),
                         f"{key} kernel (native_functions.yaml dispatch key {key})", fallback)

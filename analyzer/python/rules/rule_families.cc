@@ -6,7 +6,7 @@
 namespace tpu::python {
 
 std::span<const RuleFamily> python_rule_families() {
-  static const std::array<RuleFamily, 10> kFamilies = {{
+  static const std::array<RuleFamily, 11> kFamilies = {{
       {"device-placement", kDevicePlacementRules, check_device_placement},
       {"cuda-api", kCudaApiRules, check_cuda_api},
       {"amp", kAmpRules, check_amp},
@@ -17,6 +17,7 @@ std::span<const RuleFamily> python_rule_families() {
       {"dynamic-shape-hazard", kDynamicShapeRules, check_dynamic_shapes},
       {"torch-compile", kTorchCompileRules, check_torch_compile},
       {"dataloading", kDataloadingRules, check_dataloading},
+      {"unsupported-op", kOpCoverageRules, check_op_coverage},
   }};
   return kFamilies;
 }

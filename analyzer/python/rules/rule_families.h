@@ -39,6 +39,8 @@ extern const std::span<const RuleMeta> kDynamicShapeRules;
 void check_dynamic_shapes(RuleContext& context);
 extern const std::span<const RuleMeta> kTorchCompileRules;
 void check_torch_compile(RuleContext& context);
+extern const std::span<const RuleMeta> kOpCoverageRules;
+void check_op_coverage(RuleContext& context);
 
 /// The cross-file rule: imports and calls of the repository's own compiled extensions.
 extern const RuleMeta kExtensionModuleUse;

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: Apache-2.0
+// unsupported-op: the aten ops that Python calls resolve to (torch.X, F.X, nn modules,
+// tensor methods), annotated with the op database's status on the target. Ops that fall
+// back to the CPU or have no kernel at all are findings at their call sites; every use is
+// an OpUse for the report's op coverage.
+#include <array>
+
+#include "analyzer/python/rules/rule_families.h"
+#include "analyzer/python/rules/rule_helpers.h"
+#include "opdb/opdb.h"
+
+namespace tpu::python {
+namespace {
+
+constexpr RuleMeta kRules[] = {
+    {.code = "TPU900", .name = "cpu-fallback-op", .category = Category::UnsupportedOp,
+     .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
+     .fix_title = "",
+     .summary = "an aten op with no TPU lowering: it runs through the CPU fallback",
+     .rationale = "PyTorch/XLA runs ops it cannot lower on the CPU: every call copies its inputs "
+                  "to the host and back and splits the XLA graph. It works, slowly.",
+     .tpu_way = "Use an op the TPU lowers (see `tpu-migrate ops NAME` for what it decomposes "
+                "into), or move the call out of the hot loop.",
+     .before = "out = F.grid_sample(img, grid)",
+     .after = "# resample with ops XLA lowers (gather / interpolate), or precompute on the host"},
+    {.code = "TPU901", .name = "unsupported-aten-op", .category = Category::UnsupportedOp,
+     .severity = Severity::Blocker, .language = Language::Python, .fix = std::nullopt,
+     .fix_title = "",
+     .summary = "an aten op that cannot run on a TPU at all (no lowering and no CPU kernel)",
+     .rationale = "With neither an XLA lowering nor a CPU kernel to fall back to (sparse, "
+                  "quantized, nested layouts, CUDA-only ops), the call raises on a TPU.",
+     .tpu_way = "Replace it with dense ops the TPU lowers.",
+     .before = "y = torch.sparse.mm(a, b)",
+     .after = "y = a.to_dense() @ b"},
+};
+
+// Method names that are far more often Python's own (list.sort, str.split, dict.copy) than
+// a tensor's: their calls are not counted as op uses unless spelled torch.X.
+constexpr std::array<std::string_view, 12> kAmbiguousMethods = {
+    "split", "sort", "index", "copy", "add", "format", "update", "clear", "count", "fill",
+    "remove", "pop"};
+
+bool ambiguous(std::string_view method) {
+  for (std::string_view name : kAmbiguousMethods)
+    if (method == name) return true;
+  return false;
+}
+
+}  // namespace
+
+const std::span<const RuleMeta> kOpCoverageRules = kRules;
+
+void check_op_coverage(RuleContext& context) {
+  const opdb::OpDb& db = opdb::OpDb::builtin();
+  const ModuleView& view = context.view;
+  for (const Call& call : view.calls()) {
+    std::optional<std::string> op;
+    if (!call.qualified.empty()) {
+      if (!call.qualified.starts_with("torch.")) continue;
+      op = db.aten_for_python(call.qualified);
+    } else if (call.is_method_call() && !ambiguous(call.method)) {
+      op = db.aten_for_python("Tensor." + call.method);
+    }
+    if (!op) continue;
+    opdb::OpInfo info = db.lookup(*op, context.target);
+    context.op_uses.push_back(OpUse{info.found ? info.name : *op, std::string(opdb::to_string(info.status)),
+                                    info.reason, {"static"}, 1, {view.location(call.node)}});
+    // Data-dependent ops are reported by dynamic-shape-hazard already; one finding is enough.
+    if (info.dynamic_output_shape || info.data_dependent_output) continue;
+    std::string symbol = call.qualified.empty() ? "." + call.method + "()" : call.qualified;
+    if (info.status == opdb::Status::Fallback) {
+      context.report(kRules[0], call.node, info.name,
+                     "`" + symbol + "` runs " + info.name + ", which has no XLA lowering: " +
+                         info.reason + "; each call is a host round trip and a graph break");
+    } else if (info.status == opdb::Status::Unsupported) {
+      context.report(kRules[1], call.node, info.name,
+                     "`" + symbol + "` runs " + info.name + ", which cannot run on a TPU: " +
+                         info.reason);
+    }
+  }
+}
+
+}  // namespace tpu::python
