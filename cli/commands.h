@@ -15,5 +15,8 @@ void add_scan_command(CLI::App& app, int& exit_code);
 void add_explain_command(CLI::App& app, int& exit_code);
 void add_rules_command(CLI::App& app, int& exit_code);
 void add_ops_command(CLI::App& app, int& exit_code);
+void add_report_command(CLI::App& app, int& exit_code);   // reports/: render a saved report
+void add_rewrite_command(CLI::App& app, int& exit_code);  // rewriter/: mechanical fixes
+void add_trace_command(CLI::App& app, int& exit_code);    // analyzer/runtime/: run and trace
 
 }  // namespace tpu::cli
