@@ -13,5 +13,6 @@ extern const std::string_view kStatusXla;    // status_xla.tsv
 extern const std::string_view kStatusXpu;    // status_xpu.tsv
 extern const std::string_view kStatusMps;    // status_mps.tsv
 extern const std::string_view kStatusAscend; // status_ascend.tsv
+extern const std::string_view kRewriteMap;   // rewrite_map.tsv (the rewriter's templates)
 
 }  // namespace tpu::opdb::embedded

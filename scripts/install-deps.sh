@@ -4,7 +4,7 @@
 set -euo pipefail
 
 want=(build-essential cmake ninja-build pkg-config git
-      libtree-sitter-dev libcli11-dev nlohmann-json3-dev libtomlplusplus-dev doctest-dev)
+      libtree-sitter-dev libcli11-dev nlohmann-json3-dev libtomlplusplus-dev doctest-dev libgit2-dev)
 if [[ ${1:-build} == test ]]; then
   want+=(python3 python3-pytest python3-yaml)
 fi

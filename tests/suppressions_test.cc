@@ -32,3 +32,14 @@ TEST_CASE("suppressions: ignore-file") {
 TEST_CASE("suppressions: a directive in a string is not a comment") {
   CHECK(rules_of("x = t.cuda(); s = '# tpu-migrate: ignore'\n").size() == 1);
 }
+
+TEST_CASE("suppressions: ignore-begin / ignore-end regions") {
+  std::string code =
+      "a.cuda()\n"
+      "# tpu-migrate: ignore-begin\n"
+      "b.cuda()\n"
+      "c.cuda()\n"
+      "# tpu-migrate: ignore-end\n"
+      "d.cuda()\n";
+  CHECK(tpu::testing::findings_of(code) == std::vector<std::string>{"1:3 TPU101", "6:3 TPU101"});
+}

@@ -55,10 +55,20 @@ struct Edit {
   std::string replacement;
 };
 
+/// Where a mechanical fix applies, independent of the target profile and style: the
+/// rewriter turns a site into edits with the rewrite map's template for (key, target, style)
+/// (opdb/data/rewrite_map.tsv), so one table decides every replacement.
+struct FixSite {
+  std::string key;                        ///< rewrite-map key, e.g. "Tensor.cuda", "device.literal"
+  uint32_t begin_byte = 0, end_byte = 0;  ///< the half-open range the template replaces
+  std::vector<std::string> args;          ///< texts the template uses as {0}, {1}, …
+};
+
 struct Fix {
   Applicability applicability = Applicability::Manual;
   std::string description;
-  std::vector<Edit> edits;  ///< filled by the rewriter issue; empty means "described only"
+  std::vector<Edit> edits;      ///< concrete edits, when already materialised
+  std::optional<FixSite> site;  ///< what the rewriter materialises for a target and style
 };
 
 struct Finding {

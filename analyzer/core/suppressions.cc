@@ -37,6 +37,15 @@ void Suppressions::add_comment(uint32_t line, std::string_view comment) {
   size_t at = comment.find(kMarker);
   if (at == std::string_view::npos) return;
   std::string_view rest = trim(comment.substr(at + kMarker.size()));
+  if (rest.starts_with("ignore-begin")) {
+    if (open_region_ == 0) open_region_ = line;
+    return;
+  }
+  if (rest.starts_with("ignore-end")) {
+    if (open_region_ != 0) regions_.emplace_back(open_region_, line);
+    open_region_ = 0;
+    return;
+  }
   bool file_wide = rest.starts_with("ignore-file");
   if (!file_wide && !rest.starts_with("ignore")) return;
   rest.remove_prefix(file_wide ? 11 : 6);
@@ -63,6 +72,10 @@ void Suppressions::add_comment(uint32_t line, std::string_view comment) {
 
 bool Suppressions::suppresses(const Finding& finding, std::string_view rule_name) const {
   if (whole_file_) return true;
+  for (const auto& [first, last] : regions_)
+    if (finding.location.line >= first && finding.location.line <= last) return true;
+  // An unclosed region runs to the end of the file.
+  if (open_region_ != 0 && finding.location.line >= open_region_) return true;
   if (!file_wide_.empty() && covers(file_wide_, finding, rule_name)) return true;
   for (uint32_t line : {finding.location.line, finding.location.end_line}) {
     auto it = by_line_.find(line);

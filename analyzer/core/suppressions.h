@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // In-source suppressions: `# tpu-migrate: ignore` silences every finding on its line,
 // `# tpu-migrate: ignore[TPU101, cuda-device-string]` only those rules, and
-// `# tpu-migrate: ignore-file[…]` does the same for the whole file.
+// `# tpu-migrate: ignore-file[…]` does the same for the whole file, and the lines from
+// `# tpu-migrate: ignore-begin` to `# tpu-migrate: ignore-end` are silenced whole (the
+// rewriter fences the portable helpers it inserts this way).
 #pragma once
 
 #include <string>
@@ -26,6 +28,8 @@ class Suppressions {
   std::unordered_map<uint32_t, std::vector<std::string>> by_line_;
   std::vector<std::string> file_wide_;
   bool whole_file_ = false;
+  std::vector<std::pair<uint32_t, uint32_t>> regions_;  // closed line ranges
+  uint32_t open_region_ = 0;                             // begin line of an unclosed region
 };
 
 }  // namespace tpu

@@ -26,4 +26,10 @@ Finding& RuleContext::report_method(const RuleMeta& rule, const Call& call, std:
   return finding;
 }
 
+Finding& RuleContext::with_site(Finding& finding, std::string key, uint32_t begin, uint32_t end,
+                                std::vector<std::string> args) {
+  if (finding.fix) finding.fix->site = FixSite{std::move(key), begin, end, std::move(args)};
+  return finding;
+}
+
 }  // namespace tpu::python

@@ -39,6 +39,16 @@ class RuleContext {
   Finding& report_method(const RuleMeta& rule, const Call& call, std::string symbol,
                          std::string message);
 
+  /// Attaches a fix site to `finding` (which must carry a fix): the rewriter replaces
+  /// [begin, end) with the rewrite map's template for `key`. Returns the finding.
+  Finding& with_site(Finding& finding, std::string key, uint32_t begin, uint32_t end,
+                     std::vector<std::string> args = {});
+  Finding& with_site(Finding& finding, std::string key, TSNode range,
+                     std::vector<std::string> args = {}) {
+    return with_site(finding, std::move(key), ts_node_start_byte(range), ts_node_end_byte(range),
+                     std::move(args));
+  }
+
   /// Extension modules this file declares (setup.py CUDAExtension names, load(name=…)).
   std::vector<std::string> declared_extensions;
   std::vector<ModuleReference> references;

@@ -59,7 +59,10 @@ void check_amp(RuleContext& context) {
         message += " (float16 by default)";
       message += "; use torch.autocast(\"xla\", dtype=torch.bfloat16) (TorchTPU: "
                  "torch.amp.autocast(\"tpu\", dtype=torch.bfloat16))";
-      context.report(kCudaAutocast, call.node, q, message);
+      Finding& finding = context.report(kCudaAutocast, call.node, q, message);
+      // Keeps the call's other options (enabled=, cache_enabled=); dtype becomes bfloat16.
+      context.with_site(finding, "autocast.cuda", call.node,
+                        {kept_keywords(view, call, {"dtype", "device_type"})});
       continue;
     }
     bool scaler = q == "torch.cuda.amp.GradScaler";
@@ -67,10 +70,24 @@ void check_amp(RuleContext& context) {
       auto device = string_constant(view, call.argument(0, "device"), call.context);
       scaler = !device || *device == "cuda";
     }
-    if (scaler)
-      context.report(kGradScaler, call.node, q,
-                     "`" + q + "` scales float16 losses; with bfloat16 on a TPU no loss scaling "
-                     "is needed: remove it (scaler.scale(loss).backward() -> loss.backward())");
+    TSNode enabled = unparenthesize(call.keyword("enabled"));
+    // A scaler already disabled (enabled=False), or gated by the portable helper, needs no fix.
+    if (is(enabled, "false") || view.text(enabled).starts_with("_tpu_")) scaler = false;
+    if (scaler) {
+      Finding& finding = context.report(
+          kGradScaler, call.node, q,
+          "`" + q + "` scales float16 losses; with bfloat16 on a TPU no loss scaling is "
+          "needed: disable or remove it (scaler.scale(loss).backward() -> loss.backward())");
+      // Disabling keeps every scaler.scale/step/update call site working as a pass-through.
+      // {1} is what the call keeps before `enabled=`: its positional arguments and other
+      // keywords, each followed by ", ".
+      std::string kept;
+      for (TSNode argument : call.positional) kept += std::string(view.text(argument)) + ", ";
+      for (const auto& [name, value] : call.keywords)
+        if (name != "enabled") kept += std::string(name) + "=" + std::string(view.text(value)) + ", ";
+      context.with_site(finding, "GradScaler", field(call.node, "arguments"),
+                        {is_null(enabled) ? "True" : std::string(view.text(enabled)), kept});
+    }
   }
 }
 

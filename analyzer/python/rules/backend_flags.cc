@@ -65,12 +65,28 @@ bool is_sdpa_selection(std::string_view qualified) {
   return false;
 }
 
-void report(RuleContext& context, TSNode node, const std::string& qualified) {
+// `value` is the assigned value for an assignment, null for a call. Fix sites: a TF32 flag
+// becomes the TPU mat-mul precision; a cuDNN flag statement is removed.
+void report(RuleContext& context, TSNode node, const std::string& qualified, TSNode value) {
+  const ModuleView& view = context.view;
   if (is_tf32(qualified)) {
-    context.report(kTf32, node, qualified,
+    Finding& finding = context.report(kTf32, node, qualified,
                    "`" + qualified + "` sets NVIDIA TF32 precision; a TPU's float32 mat-mul "
                    "defaults to one bfloat16 pass: use torch_xla.backends.set_mat_mul_precision"
                    "(\"high\" or \"highest\") (TorchTPU: torch.tpu.precision)");
+    if (!is_null(value)) {
+      // A literal True/False picks the precision outright; an expression picks it at run time.
+      std::string_view spelled = view.text(value);
+      std::string key = spelled == "True" ? "tf32.assign.true"
+                        : spelled == "False" ? "tf32.assign.false" : "tf32.assign";
+      context.with_site(finding, key, ts_node_parent(node), {"", std::string(spelled), qualified});
+    } else {
+      const Call* call = nullptr;
+      for (const Call& candidate : view.calls())
+        if (ts_node_eq(candidate.node, node)) call = &candidate;
+      if (call != nullptr && !call->positional.empty())
+        context.with_site(finding, qualified, node, {"", std::string(view.text(call->positional[0]))});
+    }
   } else if (is_sdpa_selection(qualified)) {
     context.report(kSdpa, node, qualified,
                    "`" + qualified + "` selects CUDA attention kernels; on a TPU call "
@@ -78,8 +94,15 @@ void report(RuleContext& context, TSNode node, const std::string& qualified) {
                    "Pallas flash_attention");
   } else if (has_prefix(qualified, "torch.backends.cudnn") ||
              has_prefix(qualified, "torch.backends.cuda")) {
-    context.report(kBackendFlag, node, qualified,
-                   "`" + qualified + "` configures cuDNN/CUDA and has no effect on a TPU; remove it");
+    Finding& finding = context.report(
+        kBackendFlag, node, qualified,
+        "`" + qualified + "` configures cuDNN/CUDA and has no effect on a TPU; remove it");
+    TSNode statement = is_null(value) ? TSNode{} : enclosing_statement(node);
+    if (!is_null(statement))
+      context.with_site(finding, "cudnn.flag", statement,
+                        {sole_marker(statement).empty() ? "statement" : "sole"});
+    else
+      finding.fix.reset();  // a call or a read: nothing mechanical to remove
   }
 }
 
@@ -91,13 +114,13 @@ void check_backend_flags(RuleContext& context) {
   const ModuleView& view = context.view;
   for (const Assignment& assignment : view.assignments()) {
     std::string qualified = view.qualify(assignment.left);
-    if (!qualified.empty()) report(context, assignment.left, qualified);
+    if (!qualified.empty()) report(context, assignment.left, qualified, assignment.right);
   }
   for (const Call& call : view.calls()) {
     if (call.qualified == "torch.set_float32_matmul_precision" || is_sdpa_selection(call.qualified) ||
         has_prefix(call.qualified, "torch.backends.cudnn") ||
         (has_prefix(call.qualified, "torch.backends.cuda") && is_sdpa_selection(call.qualified)))
-      report(context, call.node, call.qualified);
+      report(context, call.node, call.qualified, TSNode{});
   }
 }
 

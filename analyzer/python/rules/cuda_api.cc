@@ -82,7 +82,17 @@ void check_cuda_api(RuleContext& context) {
                                 "torch.accelerator.";
     Finding& finding = context.report(kTorchCudaCall, call.node, call.qualified,
                                       "`" + call.qualified + "()` needs a CUDA device." + advice);
-    if (no_counterpart) finding.fix.reset();
+    if (no_counterpart) {
+      finding.fix.reset();
+      continue;
+    }
+    // The statement matters to fixes that remove the call (set_device, empty_cache).
+    std::vector<std::string> args = positional_texts(view, call);
+    TSNode statement = enclosing_statement(call.node);
+    bool whole_statement = !is_null(statement) && ts_node_start_byte(statement) == ts_node_start_byte(call.node) &&
+                           ts_node_end_byte(statement) == ts_node_end_byte(call.node);
+    args.insert(args.begin(), whole_statement ? (sole_marker(statement).empty() ? "statement" : "sole") : "");
+    context.with_site(finding, call.qualified, call.node, std::move(args));
   }
   for_each_env_access(view, [&](TSNode node, std::string_view name, const Context&) {
     if (!is_cuda_env_var(name)) return;

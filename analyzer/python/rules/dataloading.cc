@@ -41,19 +41,30 @@ void check_dataloading(RuleContext& context) {
   const ModuleView& view = context.view;
   for (const Call& call : view.calls()) {
     TSNode pin = call.keyword("pin_memory");
-    if (!is_null(pin) && is_true(view, pin, call.context))
-      context.report(kPinMemory, pin, "pin_memory",
-                     "pin_memory=True pins host memory for CUDA copies; on a TPU drop it and "
-                     "wrap the loader in MpDeviceLoader(loader, torch_xla.device())");
-    if (call.method == "pin_memory" && call.is_method_call())
-      context.report_method(kPinMemory, call, ".pin_memory()",
-                     "`.pin_memory()` pins host memory for CUDA copies; on a TPU remove it");
+    if (!is_null(pin) && is_true(view, pin, call.context)) {
+      Finding& finding = context.report(
+          kPinMemory, pin, "pin_memory",
+          "pin_memory=True pins host memory for CUDA copies; on a TPU drop it and wrap the "
+          "loader in MpDeviceLoader(loader, torch_xla.device())");
+      context.with_site(finding, "pin_memory", ts_node_parent(pin));
+    }
+    if (call.method == "pin_memory" && call.is_method_call()) {
+      Finding& finding = context.report_method(
+          kPinMemory, call, ".pin_memory()",
+          "`.pin_memory()` pins host memory for CUDA copies; on a TPU remove it");
+      // `x.pin_memory()` -> `x`: the range runs from the end of the receiver.
+      context.with_site(finding, "Tensor.pin_memory", ts_node_end_byte(call.receiver),
+                        ts_node_end_byte(call.node));
+    }
     TSNode non_blocking = call.keyword("non_blocking");
     if (!is_null(non_blocking) && is_true(view, non_blocking, call.context) &&
-        call.is_method_call())
-      context.report(kNonBlocking, non_blocking, "non_blocking",
-                     "non_blocking=True overlaps CUDA stream copies; XLA transfers are already "
-                     "asynchronous: drop it");
+        call.is_method_call()) {
+      Finding& finding = context.report(
+          kNonBlocking, non_blocking, "non_blocking",
+          "non_blocking=True overlaps CUDA stream copies; XLA transfers are already "
+          "asynchronous: drop it");
+      context.with_site(finding, "non_blocking", ts_node_parent(non_blocking));
+    }
   }
 }
 

@@ -70,6 +70,29 @@ bool is_variable(TSNode node, std::string_view source) {
   return is(node, "identifier") || is(node, "attribute") || is(node, "subscript");
 }
 
+// The device index a CUDA literal names: "3" for "cuda:3", `rank` for f"cuda:{rank}";
+// empty for a bare "cuda".
+std::string device_index(TSNode literal, std::string_view source) {
+  literal = unparenthesize(literal);
+  if (auto value = string_value(literal, source))
+    return value->size() > 5 ? value->substr(5) : std::string();
+  // f"cuda:{expr}": the one interpolation's expression.
+  uint32_t count = ts_node_named_child_count(literal);
+  for (uint32_t i = 0; i < count; ++i) {
+    TSNode child = ts_node_named_child(literal, i);
+    if (is(child, "interpolation")) return std::string(text(ts_node_named_child(child, 0), source));
+  }
+  return {};
+}
+
+// Sets the fix site of a CUDA literal in a device position: "device.literal" for "cuda",
+// "device.literal.indexed" (with the index) for "cuda:N" and f"cuda:{i}".
+void literal_site(RuleContext& context, Finding& finding, TSNode literal) {
+  std::string index = device_index(literal, context.view.source());
+  if (index.empty()) context.with_site(finding, "device.literal", literal);
+  else context.with_site(finding, "device.literal.indexed", literal, {index});
+}
+
 std::string describe(const DeviceValue& value) {
   std::string text = "holds the CUDA device " + value.spelled + " (set at line " +
                      std::to_string(value.origin_line) + ")";
@@ -83,10 +106,11 @@ void check_literal_or_variable(RuleContext& context, TSNode argument, const Cont
   argument = unparenthesize(argument);
   if (is_null(argument)) return;
   if (context.devices.is_cuda_literal(argument)) {
-    context.report(kCudaDeviceString, argument, std::string(context.view.text(argument)),
-                   "CUDA device string " + std::string(context.view.text(argument)) + " in " +
-                       std::string(position) +
-                       "; use torch_xla.device() (TorchTPU: torch.device(\"tpu\"))");
+    Finding& finding = context.report(
+        kCudaDeviceString, argument, std::string(context.view.text(argument)),
+        "CUDA device string " + std::string(context.view.text(argument)) + " in " +
+            std::string(position) + "; use torch_xla.device() (TorchTPU: torch.device(\"tpu\"))");
+    literal_site(context, finding, argument);
     return;
   }
   if (!is_variable(argument, context.view.source())) return;
@@ -110,9 +134,13 @@ void report_device_choice(RuleContext& context, std::string_view name, TSNode va
     candidate = unparenthesize(candidate);
     if (!context.devices.is_cuda_literal(candidate)) continue;
     std::string spelled(context.view.text(candidate));
-    context.report(kCudaDeviceString, candidate, spelled,
-                   "`" + std::string(name) + "` is set to the CUDA device " + spelled +
-                       "; use torch_xla.device() (TorchTPU: torch.device(\"tpu\"))");
+    Finding& finding = context.report(
+        kCudaDeviceString, candidate, spelled,
+        "`" + std::string(name) + "` is set to the CUDA device " + spelled +
+            "; use torch_xla.device() (TorchTPU: torch.device(\"tpu\"))");
+    // A choice between CUDA and the CPU is replaced whole: on a TPU host its CPU branch
+    // would win.
+    context.with_site(finding, "device.string", value);
   }
 }
 
@@ -124,17 +152,30 @@ void check_device_placement(RuleContext& context) {
   const ModuleView& view = context.view;
   for (const Call& call : view.calls()) {
     if (call.method == "cuda" && call.is_method_call()) {
-      context.report_method(kTensorCudaCall, call, ".cuda()",
-                     "`.cuda()` moves data to a CUDA device; use `.to(device)` with "
-                     "`device = torch_xla.device()` (TorchTPU: torch.device(\"tpu\"))");
+      Finding& finding = context.report_method(
+          kTensorCudaCall, call, ".cuda()",
+          "`.cuda()` moves data to a CUDA device; use `.to(device)` with "
+          "`device = torch_xla.device()` (TorchTPU: torch.device(\"tpu\"))");
+      TSNode index = call.argument(0, "device");
+      if (is_null(index))
+        context.with_site(finding, "Tensor.cuda", ts_node_start_byte(call.method_name),
+                          ts_node_end_byte(call.node));
+      else
+        context.with_site(finding, "Tensor.cuda.indexed", ts_node_start_byte(call.method_name),
+                          ts_node_end_byte(call.node), {std::string(view.text(index))});
     }
     if (call.qualified == "torch.device") {
       TSNode argument = call.argument(0, "type");
       if (context.devices.is_cuda_literal(argument)) {
-        context.report(kCudaDeviceString, call.node, std::string(view.text(call.node)),
-                       "`" + std::string(view.text(call.node)) +
-                           "` selects a CUDA device; use torch_xla.device() (TorchTPU: "
-                           "torch.device(\"tpu\"))");
+        Finding& finding = context.report(
+            kCudaDeviceString, call.node, std::string(view.text(call.node)),
+            "`" + std::string(view.text(call.node)) +
+                "` selects a CUDA device; use torch_xla.device() (TorchTPU: torch.device(\"tpu\"))");
+        TSNode second = call.argument(1, "index");
+        std::string index = is_null(second) ? device_index(argument, view.source())
+                                            : std::string(view.text(second));
+        if (index.empty()) context.with_site(finding, "device.call", call.node);
+        else context.with_site(finding, "device.call.indexed", call.node, {index});
       } else {
         check_literal_or_variable(context, argument, call.context, "torch.device()");
       }
@@ -151,10 +192,13 @@ void check_device_placement(RuleContext& context) {
     if ((call.method == "add_argument" || call.method == "add_option") && !call.positional.empty()) {
       TSNode value = unparenthesize(call.keyword("default"));
       auto flag = string_value(call.positional[0], view.source());
-      if (flag && names_a_device(*flag) && context.devices.is_cuda_literal(value))
-        context.report(kCudaDeviceString, value, std::string(view.text(value)),
-                       "command-line default " + std::string(view.text(value)) + " for " + *flag +
-                           " selects a CUDA device; default to the TPU device instead");
+      if (flag && names_a_device(*flag) && context.devices.is_cuda_literal(value)) {
+        Finding& finding = context.report(
+            kCudaDeviceString, value, std::string(view.text(value)),
+            "command-line default " + std::string(view.text(value)) + " for " + *flag +
+                " selects a CUDA device; default to the TPU device instead");
+        context.with_site(finding, "device.string", value);
+      }
     }
   }
   // device = "cuda", DEVICE = "cuda" if torch.cuda.is_available() else "cpu",

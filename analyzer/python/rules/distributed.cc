@@ -107,22 +107,32 @@ void check_distributed(RuleContext& context) {
       TSNode backend = q == "torch.distributed.init_process_group" ? call.argument(0, "backend")
                                                                    : call.keyword("backend");
       auto value = string_constant(view, backend, call.context);
-      if (value && value->find("nccl") != std::string::npos)
-        context.report(kNccl, unparenthesize(backend), "nccl",
+      if (value && value->find("nccl") != std::string::npos) {
+        TSNode spelled = unparenthesize(backend);
+        Finding& finding = context.report(kNccl, spelled, "nccl",
                        "the NCCL backend does not exist on a TPU: import "
                        "torch_xla.distributed.xla_backend and use "
                        "init_process_group(\"xla\", init_method=\"xla://\") (TorchTPU: "
                        "backend=\"tpu_dist\")");
+        // Only a literal is replaced; a variable's value is fixed where it is set.
+        if (string_value(spelled, view.source())) context.with_site(finding, "nccl.backend", spelled);
+        else finding.fix.reset();
+      }
     } else if (q == "torch.distributed.is_nccl_available") {
       context.report(kNccl, call.node, q, "NCCL is never available on a TPU; check for the "
-                     "xla backend instead");
+                     "xla backend instead").fix.reset();
     } else if (is_ddp(q)) {
       for (const auto& [name, value] : call.keywords)
-        if (name == "device_ids" || name == "output_device")
-          context.report(kDdpDeviceIds, value, std::string(name),
-                         "`" + std::string(name) + "` pins DDP to CUDA devices; on a TPU pass "
-                         "none (DDP(model, gradient_as_bucket_view=True)) or use "
-                         "xm.optimizer_step(optimizer)");
+        // Already gated by the portable helper: nothing left to fix.
+        if ((name == "device_ids" || name == "output_device") &&
+            !view.text(value).starts_with("_tpu_cuda_only(")) {
+          Finding& finding = context.report(
+              kDdpDeviceIds, value, std::string(name),
+              "`" + std::string(name) + "` pins DDP to CUDA devices; on a TPU pass none "
+              "(DDP(model, gradient_as_bucket_view=True)) or use xm.optimizer_step(optimizer)");
+          context.with_site(finding, "ddp." + std::string(name), ts_node_parent(value),
+                            {std::string(view.text(value))});
+        }
     } else if (q == "torch.nn.DataParallel" || q == "torch.nn.parallel.DataParallel") {
       context.report(kDataParallel, call.node, q,
                      "DataParallel scatters over CUDA devices in one process; on a TPU use one "

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "analyzer/python/rules/rule_helpers.h"
 
+#include <algorithm>
+
 namespace tpu::python {
 
 std::optional<std::string> string_constant(const ModuleView& view, TSNode node,
@@ -34,6 +36,39 @@ void for_each_env_access(const ModuleView& view,
     if (auto name = string_value(call.positional[0], view.source()))
       visit(call.positional[0], *name, call.context);
   }
+}
+
+std::vector<std::string> positional_texts(const ModuleView& view, const Call& call) {
+  std::vector<std::string> texts;
+  for (TSNode argument : call.positional) texts.emplace_back(view.text(argument));
+  return texts;
+}
+
+std::string kept_keywords(const ModuleView& view, const Call& call,
+                          std::initializer_list<std::string_view> drop) {
+  std::string kept;
+  for (const auto& [name, value] : call.keywords) {
+    if (std::find(drop.begin(), drop.end(), name) != drop.end()) continue;
+    kept += ", " + std::string(name) + "=" + std::string(view.text(value));
+  }
+  return kept;
+}
+
+TSNode enclosing_statement(TSNode node) {
+  for (TSNode up = node; !is_null(up); up = ts_node_parent(up)) {
+    if (is(up, "expression_statement")) return up;
+    if (is(up, "block") || is(up, "module")) break;
+  }
+  return TSNode{};
+}
+
+std::string sole_marker(TSNode statement) {
+  TSNode parent = ts_node_parent(statement);
+  if (!is(parent, "block")) return {};
+  uint32_t statements = 0, count = ts_node_named_child_count(parent);
+  for (uint32_t i = 0; i < count; ++i)
+    if (!is(ts_node_named_child(parent, i), "comment")) ++statements;
+  return statements == 1 ? "sole" : "";
 }
 
 }  // namespace tpu::python

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <functional>
+#include <initializer_list>
+#include <vector>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,6 +25,21 @@ bool is_true(const ModuleView& view, TSNode node, const Context& context);
 /// os.environ.pop("X"), os.putenv("X", …). Calls `visit(name_node, variable_name, context)`.
 void for_each_env_access(const ModuleView& view,
                          const std::function<void(TSNode, std::string_view, const Context&)>& visit);
+
+/// The source text of each positional argument of `call`.
+std::vector<std::string> positional_texts(const ModuleView& view, const Call& call);
+
+/// ", name=value" for each keyword argument of `call` not in `drop`, in source order —
+/// what a replacement call keeps of the original's options.
+std::string kept_keywords(const ModuleView& view, const Call& call,
+                          std::initializer_list<std::string_view> drop);
+
+/// The simple statement that holds `node` (an expression_statement), or null.
+TSNode enclosing_statement(TSNode node);
+
+/// "sole" when `statement` is the only statement of its block (removing it would leave the
+/// block empty, so the rewriter writes `pass`), else "".
+std::string sole_marker(TSNode statement);
 
 /// `prefix` itself or a dotted name below it: has_prefix("torch.cuda.x", "torch.cuda").
 inline bool has_prefix(std::string_view name, std::string_view prefix) {

@@ -54,21 +54,34 @@ void check_torch_compile(RuleContext& context) {
       TSNode backend = call.keyword("backend");
       auto name = string_constant(view, backend, call.context);
       if (is_null(backend)) {
-        context.report(kCompileBackend, call.node, "torch.compile",
-                       "torch.compile defaults to inductor, which generates CUDA/Triton code; "
-                       "pass backend=\"openxla\" (TorchTPU: backend=\"tpu\")");
+        Finding& finding = context.report(
+            kCompileBackend, call.node, "torch.compile",
+            "torch.compile defaults to inductor, which generates CUDA/Triton code; pass "
+            "backend=\"openxla\" (TorchTPU: backend=\"tpu\")");
+        // Insert `, backend=…` before the closing parenthesis.
+        TSNode arguments = field(call.node, "arguments");
+        uint32_t close = ts_node_end_byte(arguments) - 1;
+        context.with_site(finding, "torch.compile.default", close, close);
       } else if (name && (*name == "inductor" || *name == "cudagraphs" || *name == "tensorrt" ||
                           *name == "torch_tensorrt")) {
-        context.report(kCompileBackend, backend, *name,
-                       "backend \"" + *name + "\" targets CUDA; use backend=\"openxla\" "
-                       "(TorchTPU: backend=\"tpu\")");
+        Finding& finding = context.report(
+            kCompileBackend, backend, *name,
+            "backend \"" + *name + "\" targets CUDA; use backend=\"openxla\" (TorchTPU: "
+            "backend=\"tpu\")");
+        if (string_value(unparenthesize(backend), view.source()))
+          context.with_site(finding, "torch.compile.backend", unparenthesize(backend));
+        else
+          finding.fix.reset();
       }
       TSNode mode = call.keyword("mode");
       auto mode_name = string_constant(view, mode, call.context);
-      if (mode_name && (*mode_name == "reduce-overhead" || mode_name->starts_with("max-autotune")))
-        context.report(kCompileMode, mode, *mode_name,
-                       "mode \"" + *mode_name + "\" uses CUDA graphs and Triton autotuning; drop "
-                       "it on a TPU, where XLA runs the whole step as one graph");
+      if (mode_name && (*mode_name == "reduce-overhead" || mode_name->starts_with("max-autotune"))) {
+        Finding& finding = context.report(
+            kCompileMode, mode, *mode_name,
+            "mode \"" + *mode_name + "\" uses CUDA graphs and Triton autotuning; drop it on a "
+            "TPU, where XLA runs the whole step as one graph");
+        context.with_site(finding, "torch.compile.mode", ts_node_parent(mode));
+      }
     } else if (has_prefix(q, "torch.cuda.graph") || has_prefix(q, "torch.cuda.graphs") ||
                has_prefix(q, "torch.cuda.CUDAGraph") ||
                has_prefix(q, "torch.cuda.make_graphed_callables")) {

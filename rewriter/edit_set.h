@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: Apache-2.0
+// A set of non-overlapping byte-range edits to one file.
+//
+// Policy (as ruff and clang-tidy do it): fixes are all-or-nothing groups of edits; they are
+// considered in source order (begin, then end), and a fix any of whose edits overlaps an
+// edit already accepted is skipped, with a message naming both, so a later run can pick it
+// up. Two insertions at the same offset do not overlap each other; an insertion strictly
+// inside a replaced range does. Edits that change nothing are dropped.
+//
+//   text:      x = a.cuda(non_blocking=True)
+//   accepted:        [cuda(non_blocking=True)] -> "to(torch_xla.device())"   (TPU101)
+//   skipped:              [non_blocking=True]  -> ""                          (TPU801, overlaps)
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analyzer/core/finding.h"
+
+namespace tpu::rewriter {
+
+struct PendingFix {
+  std::string rule;        ///< for messages
+  uint32_t line = 0;       ///< for messages
+  std::vector<Edit> edits;
+};
+
+class EditSet {
+ public:
+  explicit EditSet(std::string_view original) : original_(original) {}
+
+  /// Adds a fix; returns false (and records why) when it overlaps an accepted one.
+  bool add(const PendingFix& fix);
+
+  /// Messages for the fixes that were skipped.
+  const std::vector<std::string>& skipped() const { return skipped_; }
+  size_t accepted_fixes() const { return accepted_fixes_; }
+  bool empty() const { return edits_.empty(); }
+
+  /// The original text with every accepted edit applied.
+  std::string apply() const;
+
+ private:
+  struct Accepted {
+    Edit edit;
+    std::string rule;
+    uint32_t line;
+  };
+  static bool overlaps(const Edit& a, const Edit& b);
+
+  std::string_view original_;
+  std::vector<Accepted> edits_;
+  std::vector<std::string> skipped_;
+  size_t accepted_fixes_ = 0;
+};
+
+}  // namespace tpu::rewriter

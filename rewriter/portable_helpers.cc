@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "rewriter/portable_helpers.h"
+
+#include <array>
+
+namespace tpu::rewriter {
+namespace {
+
+struct Helper {
+  std::string_view name;
+  std::string_view depends_on;  ///< another helper, or empty
+  std::string_view code;        ///< Python source, ending with a newline
+};
+
+// `_torch_xla` is the module when torch_xla imports, else None: every helper branches on it.
+// On CUDA and the CPU each helper does what the original CUDA call did, so the rewritten
+// program behaves the same there.
+constexpr std::array<Helper, 17> kHelpers = {{
+    {"base", "", R"py(try:
+    import torch_xla as _torch_xla
+except ImportError:  # no TPU runtime: run on CUDA or the CPU as before
+    _torch_xla = None
+)py"},
+    {"device", "base", R"py(def _tpu_device(index=None):
+    if _torch_xla is not None:
+        return _torch_xla.device()
+    if torch.cuda.is_available():
+        if index is None:
+            return torch.device("cuda")
+        # .cuda(device=...) also takes a device or a string, not only an index.
+        return torch.device(index) if isinstance(index, (torch.device, str)) else torch.device("cuda", index)
+    return torch.device("cpu")
+)py"},
+    {"device_name", "base", R"py(def _tpu_device_name():
+    if _torch_xla is not None:
+        return "xla"
+    return "cuda" if torch.cuda.is_available() else "cpu"
+)py"},
+    {"device_type", "device_name", R"py(def _tpu_device_type():
+    return _tpu_device_name()
+)py"},
+    {"autocast", "device_type", R"py(def _tpu_autocast_dtype():
+    # A TPU (and the CPU) autocasts to bfloat16; CUDA keeps float16.
+    return torch.float16 if _tpu_device_type() == "cuda" else torch.bfloat16
+)py"},
+    {"synchronize", "base", R"py(def _tpu_synchronize():
+    if _torch_xla is not None:
+        import torch_xla.core.xla_model as xm
+        xm.wait_device_ops()
+    elif torch.cuda.is_available():
+        torch.cuda.synchronize()
+)py"},
+    {"manual_seed", "base", R"py(def _tpu_manual_seed(seed):
+    if _torch_xla is not None:
+        _torch_xla.manual_seed(seed)
+    else:
+        torch.cuda.manual_seed_all(seed)
+)py"},
+    {"set_device", "base", R"py(def _tpu_set_device(index):
+    # Each TPU process owns its device; only CUDA selects one.
+    if _torch_xla is None and torch.cuda.is_available():
+        torch.cuda.set_device(index)
+)py"},
+    {"device_count", "base", R"py(def _tpu_device_count():
+    if _torch_xla is not None:
+        return _torch_xla.device_count()
+    return torch.cuda.device_count()
+)py"},
+    {"is_available", "base", R"py(def _tpu_is_available():
+    return _torch_xla is not None or torch.cuda.is_available()
+)py"},
+    {"scaler_enabled", "base", R"py(def _tpu_scaler_enabled(enabled=True):
+    # bfloat16 on a TPU needs no loss scaling: a disabled scaler passes calls through.
+    return bool(enabled) and _torch_xla is None
+)py"},
+    {"allow_tf32", "base", R"py(def _tpu_allow_tf32(allow, flag="torch.backends.cuda.matmul.allow_tf32"):
+    if _torch_xla is not None:
+        import torch_xla.backends
+        torch_xla.backends.set_mat_mul_precision("high" if allow else "highest")
+    elif "cudnn" in flag:
+        torch.backends.cudnn.allow_tf32 = allow
+    else:
+        torch.backends.cuda.matmul.allow_tf32 = allow
+)py"},
+    {"set_matmul_precision", "base", R"py(def _tpu_set_matmul_precision(precision):
+    if _torch_xla is not None:
+        import torch_xla.backends
+        torch_xla.backends.set_mat_mul_precision("default" if precision == "medium" else precision)
+    else:
+        torch.set_float32_matmul_precision(precision)
+)py"},
+    {"dist_backend", "base", R"py(def _tpu_dist_backend():
+    if _torch_xla is not None:
+        import torch_xla.distributed.xla_backend  # registers the "xla" process group
+        return "xla"
+    return "nccl" if torch.cuda.is_available() else "gloo"
+)py"},
+    {"cuda_only", "base", R"py(def _tpu_cuda_only(value):
+    return None if _torch_xla is not None else value
+)py"},
+    {"pin_memory", "base", R"py(def _tpu_pin_memory():
+    return _torch_xla is None and torch.cuda.is_available()
+)py"},
+    {"compile_backend", "base", R"py(def _tpu_compile_backend():
+    return "openxla" if _torch_xla is not None else "inductor"
+)py"},
+}};
+
+const Helper* find(std::string_view name) {
+  for (const Helper& helper : kHelpers)
+    if (helper.name == name) return &helper;
+  return nullptr;
+}
+
+// The Python name a helper defines, used to tell whether a module already has it.
+std::string defined_name(const Helper& helper) {
+  if (helper.name == "base") return "_torch_xla";
+  if (helper.name == "autocast") return "_tpu_autocast_dtype";
+  return helper_function(helper.name);
+}
+
+}  // namespace
+
+bool is_portable_helper(std::string_view name) { return find(name) != nullptr; }
+
+std::string helper_function(std::string_view name) { return "_tpu_" + std::string(name); }
+
+std::string render_helpers(const std::set<std::string>& wanted,
+                           const std::set<std::string>& defined) {
+  // Close `wanted` over dependencies, then emit in table order (dependencies first).
+  std::set<std::string> needed;
+  for (std::string name : wanted) {
+    for (const Helper* helper = find(name); helper != nullptr; helper = find(helper->depends_on))
+      needed.insert(std::string(helper->name));
+  }
+  std::string block;
+  for (const Helper& helper : kHelpers) {
+    if (!needed.count(std::string(helper.name)) || defined.count(defined_name(helper))) continue;
+    block += (block.empty() ? "" : "\n\n") + std::string(helper.code);
+  }
+  if (block.empty()) return {};
+  return "\n\n# tpu-migrate: ignore-begin -- portable device helpers (TPU via torch_xla, else CUDA, "
+         "else CPU)\n" + block + "# tpu-migrate: ignore-end\n";
+}
+
+}  // namespace tpu::rewriter

@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: Apache-2.0
+// The portable style's helpers: small functions inserted once per module that pick the TPU
+// when torch_xla is importable, else CUDA when available, else the CPU. Rewritten code
+// calls them (`_tpu_device()`), so one source runs on all three.
+#pragma once
+
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tpu::rewriter {
+
+/// True when `name` ("device", "synchronize", …) is a known helper.
+bool is_portable_helper(std::string_view name);
+
+/// The Python function name of a helper: "device" -> "_tpu_device".
+std::string helper_function(std::string_view name);
+
+/// The block to insert for `wanted` helpers (and what they depend on), leaving out those
+/// already `defined` in the module (by function name). Empty when nothing is missing.
+/// The block is fenced by `# tpu-migrate: ignore-begin/end` so that a later scan does not
+/// report the CUDA calls inside it.
+std::string render_helpers(const std::set<std::string>& wanted,
+                           const std::set<std::string>& defined);
+
+}  // namespace tpu::rewriter

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: Apache-2.0
+// Import bookkeeping for fixes: where new imports go (after the module docstring, the
+// __future__ imports and the leading import block), which are already there, and which
+// imports a fix left unused.
+#pragma once
+
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analyzer/core/finding.h"
+
+namespace tpu::rewriter {
+
+struct ImportLayout {
+  uint32_t insert_at = 0;            ///< byte offset at the start of a line
+  std::set<std::string> statements;  ///< existing import statements, whitespace-normalised
+  std::set<std::string> bound_names; ///< module-level names bound by imports and defs
+};
+
+/// Reads the module's leading imports.
+ImportLayout read_imports(std::string_view source);
+
+/// Collapses runs of whitespace to one space (how `statements` are compared).
+std::string normalize_statement(std::string_view statement);
+
+/// Edits on `after` that remove imported names that `before` used and `after` no longer
+/// uses (a fix replaced their last use). A statement left with no names is removed whole.
+std::vector<Edit> unused_import_removals(std::string_view before, std::string_view after);
+
+}  // namespace tpu::rewriter

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: Apache-2.0
+// `tpu-migrate rewrite`: turns the findings' fix sites into edits for a target profile and
+// style, checks them (overlaps, imports, helpers, re-parse), and — only when asked — writes
+// the files atomically. Planning is pure: it returns new contents and never touches a file.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "analyzer/core/discovery.h"
+#include "analyzer/core/rule_filter.h"
+#include "analyzer/core/source_file.h"
+#include "rewriter/fix_templates.h"
+
+namespace tpu::rewriter {
+
+struct RewriteOptions {
+  std::string target = "xla";  ///< "xla" or "torchtpu"
+  Style style = Style::Portable;
+  bool unsafe_fixes = false;
+  RuleFilter filter;
+  DiscoveryOptions discovery;
+  ReadLimits limits;
+};
+
+struct FileRewrite {
+  std::string path;                 ///< relative to the root
+  std::filesystem::path absolute;
+  std::string before, after;        ///< after == before when nothing changes
+  size_t fixes = 0;                 ///< fixes applied
+  std::vector<std::string> notes;   ///< skipped overlapping fixes, refusals
+  bool refused = false;             ///< the file is left untouched (see notes)
+};
+
+/// A finding the rewriter did not fix, and why ("no mechanical fix", "unsafe: …").
+struct Unfixed {
+  Finding finding;
+  std::string reason;
+};
+
+struct RewritePlan {
+  std::vector<FileRewrite> files;   ///< only files with changes or notes
+  std::vector<Unfixed> unfixed;
+  std::vector<InputError> errors;
+};
+
+/// Rewrites one file's text. `path` names it in findings and notes.
+FileRewrite rewrite_text(const std::string& path, const std::string& text,
+                         const RewriteOptions& options, std::vector<Unfixed>* unfixed = nullptr);
+
+/// Plans the rewrite of every Python file under `root`.
+RewritePlan plan_rewrite(const std::filesystem::path& root, const RewriteOptions& options);
+
+struct WriteOptions {
+  bool allow_dirty = false;  ///< write files with uncommitted git changes too
+};
+
+/// Writes the planned files atomically. A file that has uncommitted changes (unless
+/// allowed) or whose real path leaves the root is not written; each refusal is an error.
+std::vector<InputError> write_plan(const std::filesystem::path& root, RewritePlan& plan,
+                                   const WriteOptions& options);
+
+}  // namespace tpu::rewriter

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: Apache-2.0
+// Golden before/after tests for the rewriter: rewriter/fixtures/<name>.py rewritten for each
+// target (xla, torchtpu) and style (portable, direct) must equal <name>.<target>.<style>.py
+// beside it, and the rewrite must be a fixpoint (a second run changes nothing) that re-parses.
+// Unsafe fixes are on, so that every fix is exercised. TPU_UPDATE_GOLDEN=1 rewrites goldens.
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "analyzer/python/syntax.h"
+#include "rewriter/rewrite.h"
+
+namespace fs = std::filesystem;
+using namespace tpu;
+using namespace tpu::rewriter;
+
+namespace {
+
+std::string read_all(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+}  // namespace
+
+TEST_CASE("rewrite fixtures: goldens per target and style, fixpoint, re-parse") {
+  fs::path folder = fs::path(TPU_SOURCE_DIR) / "rewriter" / "fixtures";
+  bool update = std::getenv("TPU_UPDATE_GOLDEN") != nullptr;
+  size_t fixtures = 0;
+  for (const auto& entry : fs::directory_iterator(folder)) {
+    std::string name = entry.path().filename().string();
+    // Goldens are <name>.<target>.<style>.py; fixtures have no dot before ".py".
+    if (!name.ends_with(".py") || name.find('.') != name.size() - 3) continue;
+    ++fixtures;
+    std::string stem = name.substr(0, name.size() - 3);
+    std::string before = read_all(entry.path());
+    for (const char* target : {"xla", "torchtpu"}) {
+      for (Style style : {Style::Portable, Style::Direct}) {
+        std::string style_name = style == Style::Portable ? "portable" : "direct";
+        CAPTURE(name);
+        CAPTURE(target);
+        CAPTURE(style_name);
+        RewriteOptions options;
+        options.target = target;
+        options.style = style;
+        options.unsafe_fixes = true;
+        FileRewrite first = rewrite_text(name, before, options);
+        CHECK_FALSE(first.refused);
+        CHECK(first.after != before);
+        fs::path golden = folder / (stem + "." + target + "." + style_name + ".py");
+        if (update) std::ofstream(golden, std::ios::binary) << first.after;
+        else CHECK(read_all(golden) == first.after);
+        FileRewrite second = rewrite_text(name, first.after, options);
+        CHECK(second.after == first.after);
+        python::TreePtr tree = python::parse_python(first.after);
+        CHECK(python::first_syntax_error_line(ts_tree_root_node(tree.get())) == 0);
+      }
+    }
+  }
+  CHECK(fixtures >= 1);
+}
