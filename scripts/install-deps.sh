@@ -6,7 +6,9 @@ set -euo pipefail
 want=(build-essential cmake ninja-build pkg-config git
       libtree-sitter-dev libcli11-dev nlohmann-json3-dev libtomlplusplus-dev doctest-dev libgit2-dev)
 if [[ ${1:-build} == test ]]; then
-  want+=(python3 python3-pytest python3-yaml)
+  # python3-torch: the rewritten sample must still train (tests/cli/test_rewrite.py), and the
+  # op database's generator tests use python3-yaml.
+  want+=(python3 python3-pytest python3-yaml python3-torch)
 fi
 # The tree-sitter Python grammar comes from the npm registry (cmake/TreeSitterPython.cmake).
 command -v npm >/dev/null 2>&1 || want+=(npm)
