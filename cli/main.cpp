@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   add_report_command(app, exit_code);
   add_rewrite_command(app, exit_code);
   add_trace_command(app, exit_code);
+  add_check_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
