@@ -47,12 +47,6 @@ bool catches_import_error(TSNode try_statement, std::string_view source) {
   return false;
 }
 
-bool is_loop(std::string_view type) {
-  return type == "for_statement" || type == "while_statement" ||
-         type == "list_comprehension" || type == "set_comprehension" ||
-         type == "dictionary_comprehension" || type == "generator_expression";
-}
-
 }  // namespace
 
 ModuleView::ModuleView(const SourceFile& file, TSNode root, std::string module_name)
@@ -212,6 +206,11 @@ void ModuleView::walk(TSNode root) {
   std::vector<Frame> stack;
   stack.push_back(Frame{root, Context{}, &kNoClass, 0});
   std::vector<Frame> children;
+  TSTreeCursor cursor = ts_tree_cursor_new(root);
+  struct CursorGuard {
+    TSTreeCursor* cursor;
+    ~CursorGuard() { ts_tree_cursor_delete(cursor); }
+  } guard{&cursor};
 
   while (!stack.empty()) {
     Frame frame = stack.back();
@@ -242,8 +241,12 @@ void ModuleView::walk(TSNode root) {
     }
 
     bool enters_function = false;
-    if (type == "import_statement") add_import_statement(node, context);
-    else if (type == "import_from_statement") add_from_import(node, context);
+    // An import inside a function runs only when that code path does: like a try/except
+    // ImportError guard, it is an optional dependency rather than a hard one.
+    Context import_context = context;
+    if (context.function >= 0) import_context.import_guarded = true;
+    if (type == "import_statement") add_import_statement(node, import_context);
+    else if (type == "import_from_statement") add_from_import(node, import_context);
     else if (type == "call") add_call(node, context);
     else if (type == "assignment") {
       TSNode left = field(node, "left"), right = field(node, "right");
@@ -308,15 +311,20 @@ void ModuleView::walk(TSNode root) {
       continue;
     }
     bool guards_imports = type == "try_statement" && catches_import_error(node, source());
-    TSNode loop_body = is_loop(type) ? field(node, "body") : TSNode{};
-    bool comprehension = is_loop(type) && is_null(loop_body);
-    uint32_t count = ts_node_child_count(node);
+    // Only for/while bodies are loops that make a step; comprehensions are not counted.
+    bool real_loop = type == "for_statement" || type == "while_statement";
+    TSNode loop_body = real_loop ? field(node, "body") : TSNode{};
     children.clear();
-    for (uint32_t i = 0; i < count; ++i) {
-      TSNode child = ts_node_child(node, i);
+    // A cursor walks the children in linear time; ts_node_child(node, i) rescans the
+    // siblings before i on every call in tree-sitter 0.20, which is quadratic on long blocks.
+    ts_tree_cursor_reset(&cursor, node);
+    for (bool more = ts_tree_cursor_goto_first_child(&cursor); more;
+         more = ts_tree_cursor_goto_next_sibling(&cursor)) {
+      TSNode child = ts_tree_cursor_current_node(&cursor);
       if (!ts_node_is_named(child) && !is(child, "ERROR")) continue;
       Context child_context = context;
-      if (comprehension || (!is_null(loop_body) && ts_node_eq(child, loop_body)))
+      // Only real loops make a step: a comprehension in __init__ builds a list once.
+      if (!is_null(loop_body) && ts_node_eq(child, loop_body))
         ++child_context.loop_depth;
       if (guards_imports && is(child, "block")) child_context.import_guarded = true;
       children.push_back(Frame{child, child_context, class_name, depth});

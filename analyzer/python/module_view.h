@@ -43,13 +43,13 @@ struct Import {
 };
 
 struct Call {
-  TSNode node;
-  TSNode function;       ///< the callee expression
+  TSNode node{};
+  TSNode function{};     ///< the callee expression
   std::string qualified; ///< "torch.cuda.synchronize" when the callee resolves through imports
   std::string method;    ///< last attribute of an attribute callee (`x.cuda()` -> "cuda")
   std::string_view simple_name;  ///< the callee when it is a bare, unimported name (`print`)
-  TSNode receiver;       ///< object of an attribute callee; null otherwise
-  TSNode method_name;    ///< the attribute identifier of an attribute callee; null otherwise
+  TSNode receiver{};     ///< object of an attribute callee; null otherwise
+  TSNode method_name{};  ///< the attribute identifier of an attribute callee; null otherwise
   std::vector<TSNode> positional;
   std::vector<std::pair<std::string_view, TSNode>> keywords;  ///< name -> value
   Context context;
@@ -74,7 +74,7 @@ struct Decorator {
 };
 
 struct Subscript {
-  TSNode node;
+  TSNode node{};
   TSNode value, index;
   std::string qualified_value;  ///< "os.environ" when the value resolves
   Context context;
@@ -88,7 +88,7 @@ struct Condition {
 /// A string literal; collected only in build scripts (setup.py), where CUDA build
 /// arguments are strings.
 struct StringLiteral {
-  TSNode node;
+  TSNode node{};
   Context context;
 };
 

@@ -117,6 +117,11 @@ class TensorGuess {
       return false;
     }
     if (type == "comparison_operator") {
+      // `x is None`, `k in keys`: identity and membership never read device data.
+      for (uint32_t i = 0; i < ts_node_child_count(node); ++i) {
+        std::string_view op = kind(ts_node_child(node, i));
+        if (op == "is" || op == "is not" || op == "in" || op == "not in") return false;
+      }
       uint32_t count = ts_node_named_child_count(node);
       for (uint32_t i = 0; i < count; ++i)
         if (is_tensor(ts_node_named_child(node, i), context, depth + 1)) return true;
@@ -143,6 +148,12 @@ class TensorGuess {
  private:
   static bool is_tensor_function(std::string_view qualified) {
     if (!qualified.starts_with("torch.")) return false;
+    // Predicates and queries return Python values: torch.xpu.is_available(), torch.is_tensor().
+    std::string_view last = qualified.substr(qualified.rfind('.') + 1);
+    if (last.starts_with("is_") || last.starts_with("get_") || last.starts_with("has_")) return false;
+    for (std::string_view prefix : {"torch.xpu", "torch.mps", "torch.npu", "torch.version",
+                                    "torch.__version__", "torch.accelerator"})
+      if (qualified.starts_with(prefix)) return false;
     for (std::string_view prefix : {"torch.cuda", "torch.backends", "torch.distributed",
                                     "torch.utils", "torch.jit", "torch.nn.Module", "torch.optim",
                                     "torch.is_", "torch.get_", "torch.set_", "torch.device",
@@ -188,6 +199,16 @@ bool is_mask_expression(const ModuleView& view, TSNode index, const Context& con
     return is_mask_expression(view, value, context);
   }
   return false;
+}
+
+// A name assigned from a NumPy call (`area = np.asarray(…)`): host data, not a tensor.
+bool is_numpy_value(const ModuleView& view, TSNode value, const Context& context) {
+  value = unparenthesize(value);
+  if (!is(value, "identifier")) return false;
+  TSNode assigned = unparenthesize(view.assigned_value(view.text(value), context, ts_node_start_byte(value)));
+  if (!is(assigned, "call")) return false;
+  std::string qualified = view.qualify(field(assigned, "function"));
+  return qualified.starts_with("numpy.");
 }
 
 }  // namespace
@@ -241,6 +262,7 @@ void check_dynamic_shapes(RuleContext& context) {
   for (const Subscript& subscript : view.subscripts()) {
     if (subscript.context.function < 0 && subscript.context.loop_depth == 0) continue;
     if (!is_mask_expression(view, subscript.index, subscript.context)) continue;
+    if (is_numpy_value(view, subscript.value, subscript.context)) continue;
     context.report(kMaskIndex, subscript.node, std::string(view.text(subscript.node)),
                    "boolean-mask indexing gives a data-dependent shape: each new count is a new "
                    "XLA graph; keep the shape with torch.where or masked reductions");

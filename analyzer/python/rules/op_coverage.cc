@@ -58,7 +58,9 @@ void check_op_coverage(RuleContext& context) {
     if (!call.qualified.empty()) {
       if (!call.qualified.starts_with("torch.")) continue;
       op = db.aten_for_python(call.qualified);
-    } else if (call.is_method_call() && !ambiguous(call.method)) {
+    } else if (call.is_method_call() && !ambiguous(call.method) &&
+               view.text(call.receiver) != "self" && view.text(call.receiver) != "cls") {
+      // `self.dequantize(…)` calls the class's own method, not Tensor.dequantize.
       op = db.aten_for_python("Tensor." + call.method);
     }
     if (!op) continue;
