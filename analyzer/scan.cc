@@ -8,6 +8,7 @@
 #include <unordered_set>
 #include <variant>
 
+#include "analyzer/cpp/rules/rule_families.h"
 #include "analyzer/python/python_analyzer.h"
 #include "analyzer/python/rules/rule_families.h"
 
@@ -24,7 +25,7 @@ struct FileOutcome {
 
 FileOutcome analyse_file(const DiscoveredFile& file, const ScanOptions& options) {
   FileOutcome outcome;
-  if (file.language != FileLanguage::Python) return outcome;  // C++ front end: issue 4
+  if (file.language != FileLanguage::Python) return outcome;  // C++: the C++ pass (scan_cpp)
   auto read = SourceFile::read(file.absolute, file.relative, options.limits);
   if (auto* error = std::get_if<InputError>(&read)) {
     outcome.errors.push_back(std::move(*error));
@@ -50,18 +51,35 @@ bool refers_to(std::string_view reference, const std::string& module) {
          reference[module.size()] == '.';
 }
 
-// Links Python code to the repository's own CUDA extensions: the modules that setup.py or
-// cpp_extension.load declare, wherever the repository imports or calls them.
-void link_extension_uses(std::vector<FileOutcome>& outcomes, const ScanOptions& options) {
-  const RuleMeta& rule = python::kExtensionModuleUse;
-  if (!options.filter.enabled(rule)) return;
+std::vector<std::string> declared_modules(const std::vector<FileOutcome>& outcomes) {
   std::vector<std::string> modules;
   for (const FileOutcome& outcome : outcomes)
     modules.insert(modules.end(), outcome.analysis.declared_extensions.begin(),
                    outcome.analysis.declared_extensions.end());
-  if (modules.empty()) return;
   std::sort(modules.begin(), modules.end());
   modules.erase(std::unique(modules.begin(), modules.end()), modules.end());
+  return modules;
+}
+
+// What the inventory says of the op a Python call site reaches, keyed by the call's place.
+std::map<std::tuple<std::string, uint32_t, uint32_t>, const cpp::InventoryOp*> ops_by_call(
+    const cpp::Inventory& inventory) {
+  std::map<std::tuple<std::string, uint32_t, uint32_t>, const cpp::InventoryOp*> by_call;
+  for (const cpp::InventoryOp& op : inventory.ops)
+    for (const cpp::InventoryCall& call : op.python_calls)
+      by_call.emplace(std::make_tuple(call.at.path, call.at.line, call.at.column), &op);
+  return by_call;
+}
+
+// Links Python code to the repository's own CUDA extensions: the modules that setup.py or
+// cpp_extension.load declare, wherever the repository imports or calls them. When the
+// inventory resolves the call to an op, the finding says what that op's C++ side is.
+void link_extension_uses(std::vector<FileOutcome>& outcomes, const ScanOptions& options,
+                         const std::vector<std::string>& modules, const cpp::Inventory& inventory) {
+  const RuleMeta& rule = python::kExtensionModuleUse;
+  if (!options.filter.enabled(rule)) return;
+  if (modules.empty()) return;
+  auto by_call = ops_by_call(inventory);
   for (FileOutcome& outcome : outcomes) {
     for (const python::ModuleReference& reference : outcome.analysis.references) {
       for (const std::string& module : modules) {
@@ -76,11 +94,30 @@ void link_extension_uses(std::vector<FileOutcome>& outcomes, const ScanOptions& 
                           "`, from the repository's CUDA extension `" + module +
                           "`; on a TPU it breaks or takes its fallback: call the ported "
                           "implementation (Pallas or PyTorch ops)";
+        auto op = by_call.find({reference.location.path, reference.location.line, reference.location.column});
+        if (op != by_call.end())
+          finding.message += "; its C++ op `" + op->second->name + "` " + op->second->explanation;
         if (!outcome.analysis.suppressions.suppresses(finding, rule.name))
           outcome.findings.push_back(std::move(finding));
         break;
       }
     }
+  }
+}
+
+// The severity of an op's binding finding follows the op's verdict (CUDA-only: blocker; a
+// CPU kernel: warning; a composite: info), and its message says why.
+void apply_verdicts(std::vector<Finding>& findings, const cpp::Inventory& inventory) {
+  std::map<std::tuple<std::string, uint32_t, uint32_t>, const cpp::InventoryOp*> by_place;
+  for (const cpp::InventoryOp& op : inventory.ops) by_place.emplace(std::make_tuple(op.at.path, op.at.line, op.at.column), &op);
+  for (Finding& finding : findings) {
+    if (std::find(std::begin(cpp::kOpBindingRules), std::end(cpp::kOpBindingRules), finding.rule) ==
+        std::end(cpp::kOpBindingRules))
+      continue;
+    auto it = by_place.find({finding.location.path, finding.location.line, finding.location.column});
+    if (it == by_place.end()) continue;
+    finding.severity = it->second->severity;
+    finding.message += "; verdict " + it->second->verdict + ": the op " + it->second->explanation;
   }
 }
 
@@ -123,24 +160,63 @@ ScanResult scan(const std::filesystem::path& root, const ScanOptions& options) {
 
   const std::vector<DiscoveredFile>& files = discovery.files;
   std::vector<FileOutcome> outcomes(files.size());
+  std::vector<size_t> python;
+  std::vector<DiscoveredFile> cpp_files;
+  for (size_t i = 0; i < files.size(); ++i) {
+    if (files[i].language == FileLanguage::Python) python.push_back(i);
+    else cpp_files.push_back(files[i]);
+  }
   unsigned jobs = options.jobs != 0 ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
-  jobs = static_cast<unsigned>(std::min<size_t>(jobs, std::max<size_t>(files.size(), 1)));
-  std::atomic<size_t> next{0}, done{0};
-  auto worker = [&] {
-    for (size_t i = next++; i < files.size(); i = next++) {
-      outcomes[i] = analyse_file(files[i], options);
-      size_t finished = ++done;
-      if (options.progress) options.progress(finished, files.size());
-    }
+  std::atomic<size_t> done{0};
+  auto file_done = [&] {
+    size_t finished = ++done;
+    if (options.progress) options.progress(finished, files.size());
   };
-  if (jobs <= 1) {
-    worker();
-  } else {
-    std::vector<std::jthread> threads;
-    for (unsigned j = 0; j < jobs; ++j) threads.emplace_back(worker);
+  {
+    unsigned python_jobs = static_cast<unsigned>(std::min<size_t>(jobs, std::max<size_t>(python.size(), 1)));
+    std::atomic<size_t> next{0};
+    auto worker = [&] {
+      for (size_t k = next++; k < python.size(); k = next++) {
+        outcomes[python[k]] = analyse_file(files[python[k]], options);
+        file_done();
+      }
+    };
+    if (python_jobs <= 1) {
+      worker();
+    } else {
+      std::vector<std::jthread> threads;
+      for (unsigned j = 0; j < python_jobs; ++j) threads.emplace_back(worker);
+    }
   }
 
-  link_extension_uses(outcomes, options);
+  // C++/CUDA: parsed by libclang (fast or deep), in parallel, each file under its time bound.
+  cpp::CppScanOptions cpp_options;
+  cpp_options.mode = options.cpp_mode;
+  cpp_options.compile_commands_dir = options.compile_commands_dir;
+  cpp_options.file_timeout_ms = options.cpp_file_timeout_ms;
+  cpp_options.include_dirs = options.cpp_include_dirs;
+  cpp_options.jobs = jobs;
+  cpp_options.limits = options.limits;
+  cpp_options.file_done = file_done;
+  cpp::CppScanOutcome cpp = cpp::scan_cpp(cpp_files, root, cpp_options);
+
+  // The inventory ties the extensions' ops to the Python code that calls them.
+  std::vector<std::string> modules = declared_modules(outcomes);
+  std::vector<cpp::PythonUse> uses;
+  for (const FileOutcome& outcome : outcomes)
+    for (const python::ModuleReference& reference : outcome.analysis.references)
+      uses.push_back({reference.qualified, reference.location, reference.is_import});
+  std::vector<const cpp::CppFileFacts*> facts;
+  for (const cpp::CppFileOutcome& file : cpp.files)
+    if (file.analysed) facts.push_back(&file.facts);
+  if (!cpp_files.empty()) {
+    result.inventory = cpp::build_inventory(facts, modules, uses);
+    result.inventory.mode = cpp.mode;
+  }
+  result.cpp_stats.mode = cpp_files.empty() ? "" : cpp.mode;
+  result.cpp_stats.flags_source = cpp.flags_source;
+
+  link_extension_uses(outcomes, options, modules, result.inventory);
   result.ops = aggregate_op_uses(outcomes);
   for (FileOutcome& outcome : outcomes) {
     if (outcome.analysed) ++result.files_scanned;
@@ -148,6 +224,22 @@ ScanResult scan(const std::filesystem::path& root, const ScanOptions& options) {
     std::move(outcome.findings.begin(), outcome.findings.end(), std::back_inserter(result.findings));
     std::move(outcome.errors.begin(), outcome.errors.end(), std::back_inserter(result.errors));
   }
+  for (cpp::CppFileOutcome& file : cpp.files) {
+    std::move(file.errors.begin(), file.errors.end(), std::back_inserter(result.errors));
+    if (!file.analysed) continue;
+    ++result.files_scanned;
+    ++result.cpp_stats.files;
+    if (file.had_tree) ++result.cpp_stats.with_tree;
+    result.cpp_stats.parse_ms.push_back(file.parse_ms);
+    result.bytes_scanned += file.bytes;
+    apply_verdicts(file.findings, result.inventory);
+    for (Finding& finding : file.findings) {
+      const RuleMeta* rule = cpp::cpp_rule(finding.rule);
+      if (rule != nullptr && options.filter.enabled(*rule)) result.findings.push_back(std::move(finding));
+    }
+  }
+  std::move(cpp.errors.begin(), cpp.errors.end(), std::back_inserter(result.errors));
+
   std::sort(result.findings.begin(), result.findings.end(), finding_order);
   // Two rules can match one node the same way (an alias imported twice): keep one.
   result.findings.erase(std::unique(result.findings.begin(), result.findings.end(),

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   add_explain_command(app, exit_code);
   add_rules_command(app, exit_code);
   add_ops_command(app, exit_code);
+  add_opdb_command(app, exit_code);
   add_report_command(app, exit_code);
   add_rewrite_command(app, exit_code);
   add_trace_command(app, exit_code);

@@ -4,20 +4,28 @@
 //   tpu-migrate ops nonzero aten::add.Tensor torch.nn.functional.softmax
 //   tpu-migrate ops --status fallback --target xla --format json
 //   tpu-migrate ops --matrix nonzero grid_sampler_2d
+//   tpu-migrate ops --matrix ./repo --format json    status per target of the ops a repository uses
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <filesystem>
 #include <iomanip>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "analyzer/scan.h"
 #include "opdb/opdb.h"
 
 namespace tpu::cli {
+
 namespace {
+
+namespace fs = std::filesystem;
 
 using opdb::OpDb;
 using opdb::OpInfo;
@@ -117,28 +125,103 @@ void print_query_text(const OpDb& db, const Query& q, const std::string& target)
   line("provenance:", info.provenance);
 }
 
-void print_matrix(const OpDb& db, const std::vector<Query>& queries) {
-  const auto& targets = OpDb::targets();
-  size_t width = 10;
-  for (const auto& q : queries) width = std::max(width, db.lookup(q.aten).name.size() + 2);
-  std::cout << std::left << std::setw(static_cast<int>(width)) << "op";
-  for (const auto& t : targets) std::cout << std::setw(13) << t;
-  std::cout << "\n";
-  for (const auto& q : queries) {
-    std::cout << std::setw(static_cast<int>(width)) << db.lookup(q.aten).name;
-    for (const auto& t : targets) std::cout << std::setw(13) << opdb::to_string(db.lookup(q.aten, t).status);
-    std::cout << "\n";
+// A row of the matrix: an op the user named, or one a scanned repository uses.
+struct MatrixRow {
+  std::string query;  // what the user typed: the op name, or the scanned path
+  std::string name;   // the resolved op ("aten::softmax.int")
+  uint64_t uses = 0;  // call sites found by the scan; 0 for a named op
+};
+
+// A repository or file to scan rather than an op name: op names never contain '/' or end in .py.
+bool is_scan_path(const std::string& name) {
+  std::error_code ec;
+  if (name.ends_with(".py")) return fs::is_regular_file(name, ec);
+  return fs::is_directory(name, ec);
+}
+
+// The ops a path uses (the scan's OpUses, one per op), merged into `rows` by name.
+void add_scanned_ops(const std::string& path, std::vector<MatrixRow>& rows) {
+  ScanResult result = scan(path, ScanOptions{});
+  if (!result.errors.empty()) {
+    std::cerr << "tpu-migrate ops: " << result.errors.size() << " input(s) under " << path
+              << " could not be analysed (see `tpu-migrate scan`)\n";
+  }
+  for (const OpUse& use : result.ops) {
+    auto it = std::find_if(rows.begin(), rows.end(), [&](const MatrixRow& r) { return r.name == use.op; });
+    if (it != rows.end()) it->uses += use.count;
+    else rows.push_back(MatrixRow{path, use.op, use.count});
   }
 }
 
-nlohmann::json matrix_json(const OpDb& db, const std::vector<Query>& queries) {
-  auto rows = nlohmann::json::array();
-  for (const auto& q : queries) {
-    nlohmann::json statuses;
-    for (const auto& t : OpDb::targets()) statuses[t] = opdb::to_string(db.lookup(q.aten, t).status);
-    rows.push_back({{"query", q.input}, {"name", db.lookup(q.aten).name}, {"status", statuses}});
+// For each target: how many rows have each status.
+std::map<std::string, std::map<std::string, size_t>> matrix_summary(const OpDb& db, const std::vector<MatrixRow>& rows,
+                                                                   const std::vector<std::string>& targets) {
+  std::map<std::string, std::map<std::string, size_t>> summary;
+  for (const auto& t : targets) {
+    auto& counts = summary[t];
+    for (auto status : {Status::Lowered, Status::Decomposed, Status::Fallback, Status::Unsupported, Status::Unknown}) {
+      counts[std::string(opdb::to_string(status))] = 0;
+    }
+    for (const auto& row : rows) ++counts[std::string(opdb::to_string(db.lookup(row.name, t).status))];
   }
-  return {{"targets", OpDb::targets()}, {"ops", rows}};
+  return summary;
+}
+
+void print_matrix(const OpDb& db, const std::vector<MatrixRow>& rows, bool scanned) {
+  const auto targets = db.all_targets();
+  size_t width = 10;
+  for (const auto& row : rows) width = std::max(width, row.name.size() + 2);
+  auto column = [](const std::string& t) { return static_cast<int>(std::max<size_t>(13, t.size() + 2)); };
+  std::cout << std::left << std::setw(static_cast<int>(width)) << "op";
+  if (scanned) std::cout << std::setw(6) << "uses";
+  for (const auto& t : targets) std::cout << std::setw(column(t)) << t;
+  std::cout << "\n";
+  for (const auto& row : rows) {
+    std::cout << std::setw(static_cast<int>(width)) << row.name;
+    if (scanned) std::cout << std::setw(6) << (row.uses > 0 ? std::to_string(row.uses) : "");
+    for (const auto& t : targets) std::cout << std::setw(column(t)) << opdb::to_string(db.lookup(row.name, t).status);
+    std::cout << "\n";
+  }
+  if (!scanned) return;
+  std::cout << "\n" << rows.size() << " ops\n";
+  const auto summary = matrix_summary(db, rows, targets);
+  for (const auto& t : targets) {  // in column order
+    const auto& counts = summary.at(t);
+    std::cout << "  " << std::setw(column(t)) << t << counts.at("lowered") << " lowered, " << counts.at("decomposed")
+              << " decomposed, " << counts.at("fallback") << " fallback, " << counts.at("unsupported")
+              << " unsupported, " << counts.at("unknown") << " unknown\n";
+  }
+}
+
+nlohmann::json matrix_json(const OpDb& db, const std::vector<MatrixRow>& rows, bool scanned) {
+  const auto targets = db.all_targets();
+  auto ops = nlohmann::json::array();
+  for (const auto& row : rows) {
+    nlohmann::json statuses;
+    for (const auto& t : targets) statuses[t] = opdb::to_string(db.lookup(row.name, t).status);
+    nlohmann::json j = {{"query", row.query}, {"name", row.name}, {"status", statuses}};
+    if (scanned) j["uses"] = row.uses;
+    ops.push_back(std::move(j));
+  }
+  return {{"targets", targets}, {"ops", ops}, {"summary", matrix_summary(db, rows, targets)}};
+}
+
+int run_matrix(const OpDb& db, const OpsOptions& options) {
+  std::vector<MatrixRow> rows;
+  bool scanned = false;
+  for (const auto& name : options.names) {
+    if (is_scan_path(name)) {
+      add_scanned_ops(name, rows);
+      scanned = true;
+    } else {
+      Query q = resolve_query(db, name);
+      rows.push_back(MatrixRow{name, db.lookup(q.aten).name, 0});
+    }
+  }
+  if (options.format == "json") std::cout << matrix_json(db, rows, scanned).dump(2) << "\n";
+  else if (rows.empty()) std::cout << "no aten ops found\n";
+  else print_matrix(db, rows, scanned);
+  return 0;
 }
 
 int usage_error(const std::string& message) {
@@ -148,8 +231,12 @@ int usage_error(const std::string& message) {
 
 int run_ops(const OpsOptions& options) {
   const OpDb& db = OpDb::builtin();
-  auto target = OpDb::canonical_target(options.target);
-  if (!target) return usage_error("unknown target `" + options.target + "` (expected xla, torchtpu, xpu, mps or ascend)");
+  auto target = db.resolve_target(options.target);
+  if (!target) {
+    std::string known;
+    for (const auto& t : db.all_targets()) known += (known.empty() ? "" : ", ") + t;
+    return usage_error("unknown target `" + options.target + "` (expected " + known + ")");
+  }
   if (options.format != "text" && options.format != "json") {
     return usage_error("unknown format `" + options.format + "` (expected text or json)");
   }
@@ -162,17 +249,13 @@ int run_ops(const OpsOptions& options) {
     }
   }
   if (options.names.empty() && !status_filter) return usage_error("give op names, or --status to list ops");
-  if (options.matrix && options.names.empty()) return usage_error("--matrix needs op names");
+  if (options.matrix && options.names.empty()) return usage_error("--matrix needs op names or a repository path");
+  if (options.matrix) return run_matrix(db, options);
   const bool json = options.format == "json";
 
   std::vector<Query> queries;
   for (const auto& name : options.names) queries.push_back(resolve_query(db, name));
 
-  if (options.matrix) {
-    if (json) std::cout << matrix_json(db, queries).dump(2) << "\n";
-    else print_matrix(db, queries);
-    return 0;
-  }
   if (queries.empty()) {  // --status alone: list every overload with that status
     auto infos = db.list(*status_filter, *target);
     if (json) {
@@ -211,9 +294,11 @@ void add_ops_command(CLI::App& app, int& exit_code) {
   ops->add_option("names", options->names,
                   "aten ops (nonzero, aten::add.Tensor) or Python APIs (torch.nn.functional.softmax, torch.nn.Conv2d)");
   ops->add_option("--status", options->status, "list ops with this status: lowered|decomposed|fallback|unsupported|unknown");
-  ops->add_option("--target", options->target, "xla (default; alias tpu), torchtpu, xpu, mps, ascend (alias npu)");
+  ops->add_option("--target", options->target,
+                  "xla (default; alias tpu), torchtpu, xpu, mps, ascend (alias npu), or a target from `opdb sync`");
   ops->add_option("--format", options->format, "text (default) or json");
-  ops->add_flag("--matrix", options->matrix, "print the status of the named ops on every target");
+  ops->add_flag("--matrix", options->matrix,
+                "print the status on every target of the named ops, or of the ops a repository (a path) uses");
   ops->callback([options, &exit_code]() { exit_code = run_ops(*options); });
 }
 

@@ -1,17 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
-// `tpu-migrate scan PATH…`: discover, analyse, report.
+// `tpu-migrate scan PATH…`: discover, analyse, report, and gate (exit 1) when asked to.
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <variant>
 
 #include "analyzer/core/config.h"
+#include "analyzer/core/rule.h"
+#include "analyzer/runtime/trace_merge.h"
 #include "analyzer/scan.h"
 #include "cli/commands.h"
 #include "cli/output.h"
-#include "reports/json_report.h"
-#include "reports/terminal_report.h"
+#include "reports/source_context.h"
 
 namespace fs = std::filesystem;
 
@@ -20,14 +22,20 @@ namespace {
 
 struct ScanArguments {
   std::vector<std::string> paths;
-  std::string format = "terminal";
-  std::string output;
+  OutputRequest output;
+  GateRequest gate;
   std::vector<std::string> include, exclude, select, ignore;
   std::string target;
   unsigned jobs = 0;
   bool no_ignore = false;
   uint64_t max_file_size_mb = 10;
-  std::string color = "auto";
+  // The C++/CUDA front end.
+  bool cpp_deep = false, cpp_fast = false;
+  std::string compile_commands_dir;
+  double cpp_timeout_seconds = 0;
+  std::vector<std::string> cpp_include;
+  // Traces (tpu-migrate trace --out DIR) to fold into the report.
+  std::vector<std::string> traces;
 };
 
 template <class T>
@@ -46,18 +54,22 @@ ScanResult scan_paths(const ScanArguments& arguments, const ScanOptions& options
       continue;
     }
     ScanResult one = scan(path, options);
+    // With several paths, each result's paths become relative to the working directory.
+    std::string base;
     if (prefix) {
-      std::string base = fs::is_directory(path, ec) ? fs::path(path).lexically_normal().generic_string()
-                                                    : fs::path(path).parent_path().generic_string();
+      base = fs::is_directory(path, ec) ? fs::path(path).lexically_normal().generic_string()
+                                        : fs::path(path).parent_path().generic_string();
       while (!base.empty() && base.back() == '/') base.pop_back();
-      auto rebase = [&](std::string& relative) {
-        if (!base.empty() && base != ".") relative = base + "/" + relative;
-      };
-      for (Finding& finding : one.findings) rebase(finding.location.path);
-      for (InputError& error : one.errors) rebase(error.path);
-      for (OpUse& use : one.ops)
-        for (Location& at : use.locations) rebase(at.path);
+      if (base == ".") base.clear();
     }
+    auto rebase = [&](std::string& relative) {
+      if (!base.empty()) relative = base + "/" + relative;
+    };
+    for (Finding& finding : one.findings) rebase(finding.location.path);
+    for (InputError& error : one.errors) rebase(error.path);
+    for (OpUse& use : one.ops)
+      for (Location& at : use.locations) rebase(at.path);
+    cpp::append_inventory(merged.inventory, std::move(one.inventory), rebase);
     for (OpUse& use : one.ops) {
       auto same = std::find_if(merged.ops.begin(), merged.ops.end(),
                                [&](const OpUse& other) { return other.op == use.op; });
@@ -80,8 +92,30 @@ ScanResult scan_paths(const ScanArguments& arguments, const ScanOptions& options
   return merged;
 }
 
+// Folds a trace into the scan: its ops with exact counts, and findings where fallback ops and
+// runtime hazards ran. --select/--ignore apply to those findings as to the static ones.
+void merge_trace_into(ScanResult& result, const std::string& trace, const ScanOptions& options,
+                      const std::string& root) {
+  runtime::merge_trace(result, runtime::load_trace(trace),
+                       runtime::TraceMergeOptions{.target = options.target, .root = root, .label = trace});
+  std::erase_if(result.findings, [&](const Finding& finding) {
+    const RuleMeta* rule = find_rule(finding.rule);
+    return rule != nullptr && !options.filter.enabled(*rule);
+  });
+}
+
 int run_scan(ScanArguments arguments) {
   if (arguments.paths.empty()) arguments.paths.push_back(".");
+  // Usage problems and a bad baseline fail before the scan, not after it.
+  if (std::string problem = resolve_output(arguments.output); !problem.empty()) {
+    std::cerr << "tpu-migrate: " << problem << "\n";
+    return kExitError;
+  }
+  std::optional<std::vector<std::string>> baseline;
+  if (std::string problem = load_baseline(arguments.gate, baseline); !problem.empty()) {
+    std::cerr << "tpu-migrate: " << problem << "\n";
+    return kExitError;
+  }
   auto config_or_error = load_config(arguments.paths.front());
   if (auto* error = std::get_if<InputError>(&config_or_error)) {
     std::cerr << "tpu-migrate: " << error->path << ":" << error->line << ": " << error->message << "\n";
@@ -107,16 +141,28 @@ int run_scan(ScanArguments arguments) {
   options.discovery.skip_default_folders = !arguments.no_ignore;
   options.limits.max_bytes = arguments.max_file_size_mb * 1024 * 1024;
   options.jobs = arguments.jobs;
+  if (arguments.cpp_deep) options.cpp_mode = cpp::CppMode::Deep;
+  if (arguments.cpp_fast) options.cpp_mode = cpp::CppMode::Fast;
+  options.compile_commands_dir = arguments.compile_commands_dir;
+  options.cpp_file_timeout_ms = static_cast<uint32_t>(arguments.cpp_timeout_seconds * 1000);
+  options.cpp_include_dirs = arguments.cpp_include;
 
   reports::Report report;
   report.root = arguments.paths.size() == 1 ? arguments.paths.front() : ".";
   report.profile = !arguments.target.empty() ? arguments.target : config.target.value_or("xla");
   options.target = report.profile;
   if (report.profile != "xla" && report.profile != "torchtpu") report.target = report.profile;
+  ProgressMeter progress;
+  options.progress = progress.callback();
   auto start = std::chrono::steady_clock::now();
   report.scan = scan_paths(arguments, options);
+  progress.finish();
+  for (const std::string& trace : arguments.traces)
+    merge_trace_into(report.scan, trace, options, report.root);
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   reports::summarize(report);
+  // Fingerprints (JSON, SARIF, baselines) need each finding's line; excerpts only for HTML.
+  reports::attach_sources(report, reports::SourceOptions{.excerpts = wants_excerpts(arguments.output)});
 
   // Every input problem is one line on stderr, and an entry in the report's errors.
   for (const InputError& error : report.scan.errors) {
@@ -125,24 +171,13 @@ int run_scan(ScanArguments arguments) {
     std::cerr << ": " << error.message << "\n";
   }
 
-  std::string text;
-  if (arguments.format == "json") {
-    text = reports::render_json(report);
-  } else {
-    reports::TerminalStyle style;
-    bool to_terminal = arguments.output.empty() || arguments.output == "-";
-    style.color = arguments.color == "always" ||
-                  (arguments.color == "auto" && to_terminal && stdout_wants_color());
-    text = reports::render_terminal(report, style);
-  }
-  if (std::string problem = write_output(arguments.output, text); !problem.empty()) {
-    std::cerr << "tpu-migrate: " << problem << "\n";
-    return kExitError;
-  }
+  if (int code = apply_baseline_options(report, arguments.gate, baseline); code != kExitOk) return code;
+  if (int code = emit_reports(report, arguments.output); code != kExitOk) return code;
   size_t missing = 0;
   for (const std::string& path : arguments.paths)
     if (std::error_code ec; !fs::exists(path, ec)) ++missing;
-  return missing == arguments.paths.size() ? kExitError : kExitOk;
+  if (missing == arguments.paths.size()) return kExitError;
+  return check_gate(report, arguments.gate);
 }
 
 }  // namespace
@@ -155,11 +190,15 @@ void add_scan_command(CLI::App& app, int& exit_code) {
       "Examples:\n"
       "  tpu-migrate scan .\n"
       "  tpu-migrate scan src/ --exclude 'tests/**' --format json --output report.json\n"
-      "  tpu-migrate scan . --select TPU1,distributed --ignore pin-memory");
+      "  tpu-migrate scan . --select TPU1,distributed --ignore pin-memory\n"
+      "  tpu-migrate scan . --fail-under 60 --fail-on blocker\n"
+      "  tpu-migrate scan . --write-baseline tpu-migrate-baseline.json\n"
+      "  tpu-migrate scan . --baseline tpu-migrate-baseline.json --format github\n"
+      "  tpu-migrate scan . --format json,sarif,html --output-dir reports/\n"
+      "Exit codes: 0 done (gate passed), 1 the gate failed, 2 usage or fatal error.");
   scan->add_option("paths", arguments->paths, "Files or folders to scan (default: .)");
-  scan->add_option("--format,-f", arguments->format, "Output format")
-      ->check(CLI::IsMember({"terminal", "json"}));
-  scan->add_option("--output,-o", arguments->output, "Write the report to FILE instead of stdout");
+  add_output_options(*scan, arguments->output);
+  add_gate_options(*scan, arguments->gate);
   scan->add_option("--include", arguments->include, "Only scan files matching GLOB (repeatable)");
   scan->add_option("--exclude", arguments->exclude, "Skip files and folders matching GLOB (repeatable)");
   scan->add_option("--select", arguments->select,
@@ -176,8 +215,24 @@ void add_scan_command(CLI::App& app, int& exit_code) {
                  "Do not honour .gitignore/.ignore or skip virtualenvs and build folders");
   scan->add_option("--max-file-size", arguments->max_file_size_mb,
                    "Skip files larger than this many MiB (default 10)");
-  scan->add_option("--color", arguments->color, "Colour the terminal report")
-      ->check(CLI::IsMember({"auto", "always", "never"}));
+  scan->add_option("--trace", arguments->traces,
+                   "Merge a trace folder written by `tpu-migrate trace --out DIR`: exact op counts, "
+                   "and findings where fallback ops and runtime hazards ran (repeatable)")
+      ->check(CLI::ExistingPath);
+  CLI::Option* deep = scan->add_flag(
+      "--cpp-deep", arguments->cpp_deep,
+      "Parse C++/CUDA with the real flags and headers (compile_commands.json, or inferred)");
+  scan->add_flag("--cpp-fast", arguments->cpp_fast,
+                 "Parse C++/CUDA without reading headers, even when a compile_commands.json exists")
+      ->excludes(deep);
+  scan->add_option("-p,--compile-commands-dir", arguments->compile_commands_dir,
+                   "Folder holding compile_commands.json (default: the root, then build/)")
+      ->check(CLI::ExistingDirectory);
+  scan->add_option("--cpp-timeout", arguments->cpp_timeout_seconds,
+                   "Seconds allowed to parse one C++/CUDA file (default 10 fast, 300 deep)")
+      ->check(CLI::PositiveNumber);
+  scan->add_option("--cpp-include", arguments->cpp_include,
+                   "Extra include folder for --cpp-deep (repeatable)");
   scan->callback([arguments, &exit_code] { exit_code = run_scan(*arguments); });
 }
 

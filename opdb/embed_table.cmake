@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-# Turns one opdb table (TSV) into a C++ source defining `tpu::opdb::embedded::<SYMBOL>`, so the
+# Turns one opdb table (TSV), or the sync probe script, into a C++ source defining `tpu::opdb::embedded::<SYMBOL>`, so the
 # tool needs neither ../shared nor the data files at run time.
 # Usage: cmake -DINPUT=<tsv> -DOUTPUT=<cc> -DSYMBOL=<name> -P embed_table.cmake
 #
@@ -15,7 +15,7 @@ if(NOT clash EQUAL -1)
 endif()
 get_filename_component(name "${INPUT}" NAME)
 file(WRITE "${OUTPUT}"
-  "// Generated from opdb/data/${name} by opdb/embed_table.cmake; do not edit.\n"
+  "// Generated from ${name} by opdb/embed_table.cmake; do not edit.\n"
   "#include \"opdb/embedded_tables.h\"\n"
   "namespace tpu::opdb::embedded {\n"
   "const std::string_view ${SYMBOL} = R\"tpuopdb(${content})tpuopdb\";\n"

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// The opdb/data/*.tsv tables, compiled into the binary by opdb/embed_table.cmake at build time.
+// The opdb/data/*.tsv tables and the sync probe script, compiled into the binary by
+// opdb/embed_table.cmake at build time.
 #pragma once
 
 #include <string_view>
@@ -14,5 +15,6 @@ extern const std::string_view kStatusXpu;    // status_xpu.tsv
 extern const std::string_view kStatusMps;    // status_mps.tsv
 extern const std::string_view kStatusAscend; // status_ascend.tsv
 extern const std::string_view kRewriteMap;   // rewrite_map.tsv (the rewriter's templates)
+extern const std::string_view kDispatchProbe; // sync/dispatch_probe.py (run by `opdb sync` in the user's Python)
 
 }  // namespace tpu::opdb::embedded

@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "opdb/embedded_tables.h"
+#include "opdb/status_table.h"
 #include "opdb/table_reader.h"
 
 namespace tpu::opdb {
@@ -31,22 +32,6 @@ struct OpRow {
   std::string_view overload, op, other_tags, dispatch, kernels;
   bool representative = false, core = false, dynamic_output_shape = false, data_dependent_output = false,
        python_decomposition = false;
-};
-
-struct StatusEntry {
-  Status status = Status::Unknown;
-  std::string_view kind, reason, condition, decomposes_into, provenance_key;
-};
-
-// One target's statuses. Parsed on the first lookup for that target (std::call_once), so a scan
-// that asks about one target pays only for that table.
-struct StatusTable {
-  std::string_view text;
-  std::once_flag parsed;
-  std::vector<std::string> errors;
-  std::vector<std::string_view> order;  // overloads in table order (the generator sorts them)
-  std::unordered_map<std::string_view, StatusEntry> by_overload;
-  std::unordered_map<std::string_view, std::string_view> provenance;
 };
 
 template <class String>
@@ -120,6 +105,8 @@ struct OpDb::Impl {
   std::vector<CudaApiEntry> cuda;
   std::unordered_map<std::string_view, size_t> cuda_index;  // views into cuda[i].api
   std::vector<std::string> errors;                          // from the eagerly parsed tables
+  std::vector<UserTable> synced;                            // owns the synced texts the layers view
+  std::vector<SyncedTableInfo> synced_info;
   std::once_flag all_errors_once;
   std::vector<std::string> all_errors;
 
@@ -133,35 +120,11 @@ struct OpDb::Impl {
   OpInfo describe(std::string_view overload, const std::string& target, const StatusTable* table) const;
 };
 
-namespace {
-
-void parse_status_table(const std::string& target, StatusTable& table) {
-  TableReader reader(table.text, "status_" + target + ".tsv", table.errors);
-  const int overload = reader.column("overload"), status_col = reader.column("status"),
-            kind = reader.column("kind"), reason = reader.column("reason"), condition = reader.column("condition"),
-            decomposes = reader.column("decomposes_into"), prov = reader.column("provenance");
-  table.provenance = reader.provenance();
-  while (reader.next()) {
-    auto status = status_from_string(reader.field(status_col));
-    if (!status) {
-      table.errors.push_back("status_" + target + ".tsv: " + std::string(reader.field(overload)) +
-                             ": bad status `" + std::string(reader.field(status_col)) + "`");
-      continue;
-    }
-    table.order.push_back(reader.field(overload));
-    table.by_overload.emplace(reader.field(overload),
-                              StatusEntry{*status, reader.field(kind), reader.field(reason), reader.field(condition),
-                                          reader.field(decomposes), reader.field(prov)});
-  }
-}
-
-}  // namespace
-
 const StatusTable* OpDb::Impl::status_table(const std::string& target) const {
   auto it = status.find(target);
   if (it == status.end()) return nullptr;
   StatusTable& table = *it->second;
-  std::call_once(table.parsed, [&] { parse_status_table(target, table); });
+  std::call_once(table.parsed, [&] { table.parse(); });
   return &table;
 }
 
@@ -261,8 +224,7 @@ OpInfo OpDb::Impl::describe(std::string_view overload, const std::string& target
   info.reason = std::string(entry.reason);
   info.condition = std::string(entry.condition);
   info.decomposes_into = split_list<std::string>(entry.decomposes_into, "aten::");
-  auto prov = table->provenance.find(entry.provenance_key);
-  info.provenance = std::string(prov != table->provenance.end() ? prov->second : entry.provenance_key);
+  info.provenance = std::string(entry.provenance);
   return info;
 }
 
@@ -272,8 +234,18 @@ OpDb::OpDb(const TableTexts& texts) : impl_(std::make_unique<Impl>()) {
   impl_->load_cuda(texts.cuda_api_map);
   for (const auto& [target, text] : texts.status) {
     auto table = std::make_unique<StatusTable>();
-    table->text = text;
+    table->layers.push_back(StatusLayer{"status_" + target + ".tsv", text, false});
     impl_->status.emplace(target, std::move(table));
+  }
+  impl_->errors.insert(impl_->errors.end(), texts.errors.begin(), texts.errors.end());
+  // Copied first and never resized afterwards: the layers keep views into these texts.
+  impl_->synced = texts.synced;
+  for (const auto& user : impl_->synced) {
+    const std::string target = canonical_target(user.target).value_or(user.target);
+    auto& table = impl_->status[target];
+    if (!table) table = std::make_unique<StatusTable>();
+    table->layers.push_back(StatusLayer{user.path.string(), user.text, true});
+    impl_->synced_info.push_back(SyncedTableInfo{target, user.path.string(), synced_header(user.text)});
   }
 }
 
@@ -281,15 +253,37 @@ OpDb::~OpDb() = default;
 OpDb::OpDb(OpDb&&) noexcept = default;
 OpDb& OpDb::operator=(OpDb&&) noexcept = default;
 
+namespace {
+
+TableTexts embedded_texts() {
+  return TableTexts{embedded::kAtenOps,
+                    embedded::kPythonApi,
+                    embedded::kCudaApiMap,
+                    {{"xla", embedded::kStatusXla},
+                     {"xpu", embedded::kStatusXpu},
+                     {"mps", embedded::kStatusMps},
+                     {"ascend", embedded::kStatusAscend}},
+                    {},
+                    {}};
+}
+
+// The user's synced tables join the embedded ones; problems reading them become load_errors().
+OpDb with_user_tables() {
+  TableTexts texts = embedded_texts();
+  if (auto dir = user_data_dir()) texts.synced = read_user_tables(*dir, texts.errors);
+  return OpDb(texts);
+}
+
+}  // namespace
+
 const OpDb& OpDb::builtin() {
   // A function-local static: built on first use, and C++ guarantees one thread builds it.
-  static const OpDb db(TableTexts{embedded::kAtenOps,
-                                  embedded::kPythonApi,
-                                  embedded::kCudaApiMap,
-                                  {{"xla", embedded::kStatusXla},
-                                   {"xpu", embedded::kStatusXpu},
-                                   {"mps", embedded::kStatusMps},
-                                   {"ascend", embedded::kStatusAscend}}});
+  static const OpDb db = with_user_tables();
+  return db;
+}
+
+const OpDb& OpDb::embedded_only() {
+  static const OpDb db(embedded_texts());
   return db;
 }
 
@@ -308,14 +302,34 @@ std::optional<std::string> OpDb::canonical_target(std::string_view target) {
   return std::nullopt;
 }
 
+std::optional<std::string> OpDb::resolve_target(std::string_view target) const {
+  if (auto canonical = canonical_target(target)) return canonical;
+  for (const auto& info : impl_->synced_info) {
+    if (info.target == target) return info.target;
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> OpDb::all_targets() const {
+  std::vector<std::string> out = targets();
+  for (const auto& info : impl_->synced_info) {
+    if (std::find(out.begin(), out.end(), info.target) == out.end()) out.push_back(info.target);
+  }
+  return out;
+}
+
+const std::vector<SyncedTableInfo>& OpDb::synced_tables() const { return impl_->synced_info; }
+
 OpInfo OpDb::lookup(std::string_view op, std::string_view target) const {
   const std::string name = normalize_op_name(op);
-  auto canonical = canonical_target(target);
+  auto canonical = resolve_target(target);
   OpInfo info;
   info.name = display_name(name);
   info.target = std::string(target);
   if (!canonical) {
-    info.reason = "unknown target `" + std::string(target) + "` (known: xla, torchtpu, xpu, mps, ascend)";
+    std::string known;
+    for (const auto& t : all_targets()) known += (known.empty() ? "" : ", ") + t;
+    info.reason = "unknown target `" + std::string(target) + "` (known: " + known + ")";
     return info;
   }
   info.target = *canonical;
@@ -347,7 +361,7 @@ std::vector<std::string> OpDb::overloads(std::string_view op) const {
 
 std::vector<OpInfo> OpDb::list(Status status, std::string_view target) const {
   std::vector<OpInfo> out;
-  auto canonical = canonical_target(target);
+  auto canonical = resolve_target(target);
   if (!canonical) return out;
   const StatusTable* table = impl_->status_table(*canonical);
   if (table == nullptr) {

@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "opdb/user_tables.h"
+
 namespace tpu::opdb {
 
 /// Will an aten op run on the target device, and how. Ordered from best to worst is not implied.
@@ -55,12 +57,25 @@ struct PythonApiEntry {
 };
 
 /// The raw table texts an OpDb is built from. The views must outlive the OpDb (the builtin ones are
-/// string constants compiled into the binary).
+/// string constants compiled into the binary); the synced tables are copied into it.
 struct TableTexts {
   std::string_view aten_ops;
   std::string_view python_api;
   std::string_view cuda_api_map;
   std::vector<std::pair<std::string, std::string_view>> status;  ///< target -> status_<target>.tsv
+  /// Tables from `tpu-migrate opdb sync`, laid over `status` target by target: a synced row
+  /// replaces the built-in row of the same overload (with the exceptions in status_table.h), the
+  /// built-in rows it lacks stay. A synced target need not be a built-in one ("cpu-test").
+  std::vector<UserTable> synced;
+  /// Problems met while gathering the texts (an unreadable synced table); part of load_errors().
+  std::vector<std::string> errors;
+};
+
+/// A synced table in use: its target, file, and `#synced` header (torch version, dispatch key...).
+struct SyncedTableInfo {
+  std::string target;
+  std::string path;
+  std::vector<std::pair<std::string, std::string>> header;
 };
 
 class OpDb {
@@ -72,13 +87,23 @@ class OpDb {
   OpDb(OpDb&&) noexcept;
   OpDb& operator=(OpDb&&) noexcept;
 
-  /// The tables embedded at build time; parsed once, on first use, thread-safe.
+  /// The database every command uses: the tables embedded at build time, overlaid with the user's
+  /// synced tables found in user_data_dir() (user_tables.h) at first use, so answers match the
+  /// user's own torch / torch_xla once they ran `tpu-migrate opdb sync`. Built once, thread-safe.
   static const OpDb& builtin();
+  /// Only the tables embedded at build time, whatever the user synced (tests, comparisons).
+  static const OpDb& embedded_only();
 
-  /// Targets with an answer: "xla", "torchtpu", "xpu", "mps", "ascend".
+  /// Built-in targets: "xla", "torchtpu", "xpu", "mps", "ascend".
   static const std::vector<std::string>& targets();
-  /// Canonical target name for `target` ("tpu" -> "xla", "npu" -> "ascend"), or nullopt.
+  /// Canonical built-in target name for `target` ("tpu" -> "xla", "npu" -> "ascend"), or nullopt.
   static std::optional<std::string> canonical_target(std::string_view target);
+  /// canonical_target(), or `target` itself when a synced table exists for it.
+  std::optional<std::string> resolve_target(std::string_view target) const;
+  /// targets() followed by the synced targets that are not built-in ones.
+  std::vector<std::string> all_targets() const;
+  /// The synced tables in use, sorted by target.
+  const std::vector<SyncedTableInfo>& synced_tables() const;
 
   /// `op`: "aten::nonzero" (the op's default or representative overload), "aten::add.Tensor",
   /// "add.Tensor", "torch.ops.aten.add.Tensor", "aten::add.default", "torchvision::nms".

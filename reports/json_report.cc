@@ -3,10 +3,68 @@
 
 #include <nlohmann/json.hpp>
 
+#include "analyzer/cpp/inventory_json.h"
+
 namespace tpu::reports {
+namespace {
+
+using nlohmann::ordered_json;
+
+ordered_json severity_counts(const std::array<size_t, 3>& counts) {
+  return {{"blocker", counts[static_cast<size_t>(Severity::Blocker)]},
+          {"warning", counts[static_cast<size_t>(Severity::Warning)]},
+          {"info", counts[static_cast<size_t>(Severity::Info)]}};
+}
+
+ordered_json breakdowns(const std::vector<Breakdown>& slices, const char* key_name) {
+  ordered_json out = ordered_json::array();
+  for (const Breakdown& slice : slices) {
+    ordered_json entry = {{key_name, slice.key}};
+    entry.update(severity_counts(slice.by_severity));
+    entry["penalty"] = slice.penalty;
+    entry["readiness_without"] = slice.readiness_without;
+    out.push_back(std::move(entry));
+  }
+  return out;
+}
+
+ordered_json finding_json(const Finding& finding, const FindingContext& context, bool baseline) {
+  const Location& at = finding.location;
+  ordered_json entry = {
+      {"rule", finding.rule},
+      {"category", to_string(finding.category)},
+      {"severity", to_string(finding.severity)},
+      {"path", at.path},
+      {"line", at.line},
+      {"column", at.column},
+      {"end_line", at.end_line},
+      {"end_column", at.end_column},
+      {"symbol", finding.symbol},
+      {"message", finding.message},
+  };
+  if (const RuleMeta* rule = find_rule(finding.rule)) entry["name"] = rule->name;
+  if (finding.fix) {
+    ordered_json fix = {{"applicability", to_string(finding.fix->applicability)},
+                        {"description", finding.fix->description}};
+    if (!finding.fix->edits.empty()) {
+      ordered_json edits = ordered_json::array();
+      for (const Edit& edit : finding.fix->edits)
+        edits.push_back({{"path", edit.path},
+                         {"begin_byte", edit.begin_byte},
+                         {"end_byte", edit.end_byte},
+                         {"replacement", edit.replacement}});
+      fix["edits"] = std::move(edits);
+    }
+    entry["fix"] = std::move(fix);
+  }
+  if (!context.fingerprint.empty()) entry["fingerprint"] = context.fingerprint;
+  if (baseline) entry["baseline"] = to_string(context.baseline);
+  return entry;
+}
+
+}  // namespace
 
 std::string render_json(const Report& report) {
-  using nlohmann::ordered_json;
   const ScanResult& scan = report.scan;
   const Summary& summary = report.summary;
 
@@ -16,32 +74,13 @@ std::string render_json(const Report& report) {
       categories[std::string(to_string(static_cast<Category>(i)))] = summary.by_category[i];
 
   ordered_json findings = ordered_json::array();
-  for (const Finding& finding : scan.findings) {
-    const Location& at = finding.location;
-    ordered_json entry = {
-        {"rule", finding.rule},
-        {"category", to_string(finding.category)},
-        {"severity", to_string(finding.severity)},
-        {"path", at.path},
-        {"line", at.line},
-        {"column", at.column},
-        {"end_line", at.end_line},
-        {"end_column", at.end_column},
-        {"symbol", finding.symbol},
-        {"message", finding.message},
-    };
-    if (const RuleMeta* rule = find_rule(finding.rule)) entry["name"] = rule->name;
-    if (finding.fix)
-      entry["fix"] = {{"applicability", to_string(finding.fix->applicability)},
-                      {"description", finding.fix->description}};
-    findings.push_back(std::move(entry));
-  }
+  for (size_t i = 0; i < scan.findings.size(); ++i)
+    findings.push_back(finding_json(scan.findings[i], context_of(report, i), report.baseline.active));
 
-  ordered_json op_counts = {{"total", scan.ops.size()}, {"lowered", 0},   {"decomposed", 0},
-                            {"fallback", 0},          {"unsupported", 0}, {"unknown", 0}};
+  ordered_json op_counts = {{"total", scan.ops.size()}};
+  for (size_t i = 0; i < kOpStatuses.size(); ++i) op_counts[std::string(kOpStatuses[i])] = summary.ops_by_status[i];
   ordered_json ops = ordered_json::array();
   for (const OpUse& use : scan.ops) {
-    if (op_counts.contains(use.status)) op_counts[use.status] = op_counts[use.status].get<size_t>() + 1;
     ordered_json locations = ordered_json::array();
     for (const Location& at : use.locations) locations.push_back({{"path", at.path}, {"line", at.line}});
     ops.push_back({{"name", use.op},
@@ -59,27 +98,44 @@ std::string render_json(const Report& report) {
     errors.push_back(std::move(entry));
   }
 
+  ordered_json summary_json = {
+      {"readiness", summary.readiness},
+      {"files_scanned", scan.files_scanned},
+      {"files", {{"python", scan.python_files}, {"cpp", scan.cpp_files}}},
+      {"findings", severity_counts(summary.by_severity)},
+      {"categories", categories},
+      {"autofixable", summary.autofixable},
+      {"ops", op_counts},
+      // Added in place of nothing (schema @1 allows new fields): the score's terms and
+      // where the penalty comes from.
+      {"readiness_terms",
+       {{"findings_penalty", summary.findings_penalty},
+        {"ops_penalty", summary.ops_penalty},
+        {"capacity", summary.capacity}}},
+      {"by_category", breakdowns(summary.categories, "category")},
+      {"by_file", breakdowns(summary.files, "path")},
+  };
+  if (report.baseline.active)
+    summary_json["baseline"] = {{"new", report.baseline.new_findings},
+                                {"unchanged", report.baseline.unchanged},
+                                {"resolved", report.baseline.resolved}};
+
   ordered_json document = {
       {"schema", "tpu-migrate/report@1"},
       {"tool", {{"name", "tpu-migrate"}, {"version", tool_version()}}},
       {"target", report.target},
       {"profile", report.profile},
       {"root", report.root},
-      {"summary",
-       {{"readiness", summary.readiness},
-        {"files_scanned", scan.files_scanned},
-        {"files", {{"python", scan.python_files}, {"cpp", scan.cpp_files}}},
-        {"findings",
-         {{"blocker", summary.by_severity[static_cast<size_t>(Severity::Blocker)]},
-          {"warning", summary.by_severity[static_cast<size_t>(Severity::Warning)]},
-          {"info", summary.by_severity[static_cast<size_t>(Severity::Info)]}}},
-        {"categories", categories},
-        {"autofixable", summary.autofixable},
-        {"ops", op_counts}}},
+      {"summary", std::move(summary_json)},
       {"findings", std::move(findings)},
       {"ops", std::move(ops)},
       {"errors", std::move(errors)},
   };
+  // The custom-op inventory of the C++/CUDA extensions, when the scan saw any C++ (an added
+  // field of report@1).
+  if (!scan.inventory.mode.empty()) document["inventory"] = cpp::inventory_json(scan.inventory);
+  for (const auto& [key, text] : report.carried_fields)
+    if (!document.contains(key)) document[key] = ordered_json::parse(text);
   // Paths are user data; replace invalid UTF-8 rather than fail to write the report.
   return document.dump(2, ' ', false, ordered_json::error_handler_t::replace) + "\n";
 }

@@ -57,6 +57,7 @@ std::string render_terminal(const Report& report, const TerminalStyle& style) {
       out << "  " << p.dim << pad(position, 8) << p.reset << severity_color(p, finding.severity)
           << pad(std::string(to_string(finding.severity)), 8) << p.reset << " " << finding.rule
           << "  " << finding.message;
+      if (context_of(report, k).baseline == BaselineState::New) out << " " << p.bold << "[new]" << p.reset;
       if (finding.fix && finding.fix->applicability != Applicability::Manual)
         out << " " << p.green << "[fix: " << to_string(finding.fix->applicability) << "]" << p.reset;
       out << "\n";
@@ -83,10 +84,9 @@ std::string render_terminal(const Report& report, const TerminalStyle& style) {
   const Summary& s = report.summary;
   char seconds[32];
   std::snprintf(seconds, sizeof seconds, "%.2f", report.seconds);
-  out << "Scanned " << report.scan.files_scanned << " Python file"
-      << (report.scan.files_scanned == 1 ? "" : "s");
+  out << "Scanned " << report.scan.files_scanned << " file" << (report.scan.files_scanned == 1 ? "" : "s");
   if (report.scan.cpp_files != 0)
-    out << " (" << report.scan.cpp_files << " C++/CUDA files found, counted but not yet analysed)";
+    out << " (" << report.scan.python_files << " Python, " << report.scan.cpp_files << " C++/CUDA)";
   out << " in " << seconds << " s, target " << report.profile << "\n";
   out << "  " << p.red << s.by_severity[2] << " blocker" << (s.by_severity[2] == 1 ? "" : "s")
       << p.reset << ", " << p.yellow << s.by_severity[1] << " warning"
@@ -108,6 +108,9 @@ std::string render_terminal(const Report& report, const TerminalStyle& style) {
       if (by_status.count(status)) out << ", " << status << " " << by_status[status];
     out << "\n";
   }
+  if (report.baseline.active)
+    out << "  against the baseline: " << report.baseline.new_findings << " new, " << report.baseline.unchanged
+        << " unchanged, " << report.baseline.resolved << " resolved\n";
   out << p.bold << "Readiness: " << s.readiness << "/100" << p.reset << "\n";
 
   size_t shown = 0;

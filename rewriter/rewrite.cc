@@ -121,6 +121,8 @@ FileRewrite rewrite_text(const std::string& path, const std::string& text,
 
   SourceFile source(path, body);
   python::PythonAnalysis analysis = python::analyze_python(source, options.target);
+  const bool analysis_clean = std::none_of(analysis.errors.begin(), analysis.errors.end(),
+      [](const InputError& error) { return error.message.starts_with("syntax error"); });
   EditSet edits(body);
   std::set<std::string> imports, helpers;
   for (const Finding& finding : analysis.findings) {
@@ -152,10 +154,11 @@ FileRewrite rewrite_text(const std::string& path, const std::string& text,
     imports.insert("import torch");
   for (const std::string& statement : imports)
     if (!layout.statements.count(normalize_statement(statement))) insertion += statement + "\n";
-  insertion += render_helpers(helpers, layout.bound_names);
+  std::string helper_block = render_helpers(helpers, layout.bound_names);
+  // The helpers are followed by a blank line, so that two separate them from the code below.
+  if (!helper_block.empty()) insertion += helper_block + "\n";
   if (!insertion.empty()) {
     if (layout.insert_at > 0 && body[layout.insert_at - 1] != '\n') insertion.insert(0, "\n");
-    if (!render_helpers(helpers, layout.bound_names).empty()) insertion += "\n";
     edits.add(PendingFix{"imports", 0, {Edit{path, layout.insert_at, layout.insert_at,
                                               with_line_endings(insertion, crlf)}}});
   }
@@ -172,8 +175,8 @@ FileRewrite rewrite_text(const std::string& path, const std::string& text,
   // A fix must never break the file: re-parse, and refuse if it gained a syntax error.
   python::TreePtr tree = python::parse_python(after);
   uint32_t error_line = python::first_syntax_error_line(ts_tree_root_node(tree.get()));
-  python::TreePtr original_tree = python::parse_python(body);
-  if (error_line != 0 && python::first_syntax_error_line(ts_tree_root_node(original_tree.get())) == 0) {
+  // The analysis already knows whether the original parsed; no second parse of it.
+  if (error_line != 0 && analysis_clean) {
     file.refused = true;
     file.notes.push_back("the fixes would introduce a syntax error at line " +
                          std::to_string(error_line) + "; file left unchanged (please report this)");

@@ -144,14 +144,18 @@ constexpr Expected kVerified[] = {
 
 }  // namespace
 
+// These tests check the tables compiled in, so they read OpDb::embedded_only(): OpDb::builtin() would
+// also read whatever the developer running them has synced (opdb/user_tables.h).
 TEST_CASE("opdb: the builtin tables load cleanly") {
-  const OpDb& db = OpDb::builtin();
+  const OpDb& db = OpDb::embedded_only();
   CHECK(db.load_errors().empty());
-  CHECK(&db == &OpDb::builtin());  // one instance
+  CHECK(&db == &OpDb::embedded_only());  // one instance
+  CHECK(db.synced_tables().empty());
+  CHECK(&OpDb::builtin() == &OpDb::builtin());
 }
 
 TEST_CASE("opdb: statuses checked by hand against the upstream files") {
-  const OpDb& db = OpDb::builtin();
+  const OpDb& db = OpDb::embedded_only();
   for (const auto& row : kVerified) {
     CAPTURE(row.op);
     CAPTURE(row.target);
@@ -165,7 +169,7 @@ TEST_CASE("opdb: statuses checked by hand against the upstream files") {
 }
 
 TEST_CASE("opdb: lookup details") {
-  const OpDb& db = OpDb::builtin();
+  const OpDb& db = OpDb::embedded_only();
 
   auto addmm = db.lookup("aten::addmm");
   CHECK(addmm.name == "aten::addmm");
@@ -191,7 +195,7 @@ TEST_CASE("opdb: lookup details") {
 }
 
 TEST_CASE("opdb: op name spellings resolve to the same overload") {
-  const OpDb& db = OpDb::builtin();
+  const OpDb& db = OpDb::embedded_only();
   for (std::string_view spelling : {"aten::add.Tensor", "add.Tensor", "torch.ops.aten.add.Tensor", "aten::add"}) {
     CAPTURE(spelling);
     CHECK(db.lookup(spelling).name == "aten::add.Tensor");
@@ -202,7 +206,7 @@ TEST_CASE("opdb: op name spellings resolve to the same overload") {
 }
 
 TEST_CASE("opdb: unknown ops and targets") {
-  const OpDb& db = OpDb::builtin();
+  const OpDb& db = OpDb::embedded_only();
   auto missing = db.lookup("aten::definitely_not_an_op");
   CHECK_FALSE(missing.found);
   CHECK(missing.status == Status::Unknown);
@@ -221,7 +225,7 @@ TEST_CASE("opdb: unknown ops and targets") {
 }
 
 TEST_CASE("opdb: overloads and lists") {
-  const OpDb& db = OpDb::builtin();
+  const OpDb& db = OpDb::embedded_only();
   auto overloads = db.overloads("aten::nonzero");
   CHECK(std::set<std::string>(overloads.begin(), overloads.end()) ==
         std::set<std::string>{"aten::nonzero", "aten::nonzero.out"});
@@ -243,7 +247,7 @@ TEST_CASE("opdb: status names round-trip") {
 }
 
 TEST_CASE("opdb: Python API -> aten op") {
-  const OpDb& db = OpDb::builtin();
+  const OpDb& db = OpDb::embedded_only();
   struct Row {
     std::string_view api, aten;
   };
@@ -292,7 +296,7 @@ TEST_CASE("opdb: Python API -> aten op") {
 }
 
 TEST_CASE("opdb: CUDA API map") {
-  const OpDb& db = OpDb::builtin();
+  const OpDb& db = OpDb::embedded_only();
   const auto* sync = db.cuda_api("torch.cuda.synchronize");
   REQUIRE(sync != nullptr);
   CHECK(sync->category == "cuda-api");

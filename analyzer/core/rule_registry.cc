@@ -5,7 +5,9 @@
 #include <vector>
 
 #include "analyzer/core/rule.h"
+#include "analyzer/cpp/rules/rule_families.h"
 #include "analyzer/python/rules/rule_families.h"
+#include "analyzer/runtime/trace_rules.h"
 
 namespace tpu {
 namespace {
@@ -15,6 +17,10 @@ std::vector<const RuleMeta*> build_rule_list() {
   for (const python::RuleFamily& family : python::python_rule_families())
     for (const RuleMeta& rule : family.rules) rules.push_back(&rule);
   rules.push_back(&python::kExtensionModuleUse);
+  for (const cpp::CppRuleFamily& family : cpp::cpp_rule_families())
+    for (const RuleMeta& rule : family.rules) rules.push_back(&rule);
+  // Rules only a trace can raise (scan --trace); listed so that explain, --select and SARIF know them.
+  for (const RuleMeta& rule : runtime::runtime_rules()) rules.push_back(&rule);
   std::sort(rules.begin(), rules.end(),
             [](const RuleMeta* a, const RuleMeta* b) { return a->code < b->code; });
   return rules;

@@ -25,7 +25,7 @@ def test_top_level_shape(sample_report):
         assert key in report
     summary = report["summary"]
     assert 0 <= summary["readiness"] <= 100
-    assert summary["files_scanned"] == 10
+    assert summary["files_scanned"] == summary["files"]["python"] + summary["files"]["cpp"]
     assert set(summary["findings"]) == {"blocker", "warning", "info"}
     assert set(summary["ops"]) == {"total", "lowered", "decomposed", "fallback", "unsupported", "unknown"}
     assert report["errors"] == []

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: Apache-2.0
+// cuda-runtime-cpp: the host side of CUDA in C++: CUDA and ATen/c10 CUDA headers, device
+// memory, streams and events, device selection and guards, error checks, the removed THC
+// API, tensor device checks, and the runtime's types and constants. In deep mode the tree
+// adds the references only types reveal (a method of c10::cuda::CUDAStream called on a
+// variable).
+#include "analyzer/cpp/rules/rule_families.h"
+
+namespace tpu::cpp {
+namespace {
+
+constexpr RuleMeta kRules[] = {
+    {.code = "TPU320", .name = "cuda-runtime-include", .category = Category::CudaRuntimeCpp,
+     .severity = Severity::Warning, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
+     .summary = "an #include of a CUDA runtime header or of ATen/c10's CUDA headers",
+     .rationale = "The file needs the CUDA toolkit (or a CUDA build of PyTorch) to compile; on a "
+                  "TPU host there is neither.",
+     .tpu_way = "Drop the include with the CUDA code it serves; keep host-only code on "
+                "<ATen/ATen.h> / <torch/extension.h>.",
+     .before = "#include <ATen/cuda/CUDAContext.h>", .after = "#include <torch/extension.h>"},
+    {.code = "TPU321", .name = "cuda-memory-call", .category = Category::CudaRuntimeCpp,
+     .severity = Severity::Blocker, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
+     .summary = "CUDA device memory management (`cudaMalloc`, `cudaMemcpy`, `cudaMemset`, caching allocator)",
+     .rationale = "Raw device pointers and copies bypass the framework; on a TPU, memory belongs "
+                  "to XLA and moves only as tensors.",
+     .tpu_way = "Allocate tensors with torch ops on the XLA device and move them with .to(device).",
+     .before = "cudaMemcpy(dst, src, n * sizeof(float), cudaMemcpyHostToDevice);",
+     .after = "dst = src.to(device)"},
+    {.code = "TPU322", .name = "cuda-stream-event", .category = Category::CudaRuntimeCpp,
+     .severity = Severity::Blocker, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
+     .summary = "CUDA streams, events and synchronisation (`getCurrentCUDAStream`, `cudaStreamSynchronize`, …)",
+     .rationale = "XLA schedules TPU work itself; there are no user streams or events to pass to "
+                  "kernels or to wait on.",
+     .tpu_way = "Drop the stream plumbing; synchronise with torch_xla.sync() / xm.wait_device_ops() where needed.",
+     .before = "cudaStream_t stream = at::cuda::getCurrentCUDAStream();",
+     .after = "# no stream: XLA orders the work"},
+    {.code = "TPU323", .name = "cuda-device-management", .category = Category::CudaRuntimeCpp,
+     .severity = Severity::Warning, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
+     .summary = "CUDA device selection, guards and properties (`CUDAGuard`, `cudaSetDevice`, `getCurrentDeviceProperties`)",
+     .rationale = "Device guards and SM counts describe NVIDIA GPUs; TPU devices are chosen by the "
+                  "runtime (PJRT) and have no SMs to size grids by.",
+     .tpu_way = "Remove the guard with the kernel; use torch_xla.device() on the Python side.",
+     .before = "const at::cuda::OptionalCUDAGuard guard(device_of(x));", .after = "# removed"},
+    {.code = "TPU324", .name = "cuda-error-check", .category = Category::CudaRuntimeCpp,
+     .severity = Severity::Info, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
+     .summary = "a CUDA error check (`C10_CUDA_KERNEL_LAUNCH_CHECK`, `AT_CUDA_CHECK`, `cudaGetLastError`)",
+     .rationale = "The check wraps CUDA calls that go away with the port.",
+     .tpu_way = "Remove it with the CUDA call it checks.",
+     .before = "C10_CUDA_KERNEL_LAUNCH_CHECK();", .after = "# removed"},
+    {.code = "TPU325", .name = "thc-legacy-api", .category = Category::CudaRuntimeCpp,
+     .severity = Severity::Blocker, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
+     .summary = "the THC API (`THCState`, `THCudaCheck`, `THC/THC.h`), removed from PyTorch in 1.11",
+     .rationale = "THC no longer exists in PyTorch: this code does not build against any current "
+                  "torch, GPU or not.",
+     .tpu_way = "Port the code off THC first (ATen equivalents), then port its kernels.",
+     .before = "THCudaCheck(cudaGetLastError());", .after = "C10_CUDA_KERNEL_LAUNCH_CHECK();  // then port"},
+    {.code = "TPU326", .name = "cuda-runtime-call", .category = Category::CudaRuntimeCpp,
+     .severity = Severity::Warning, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
+     .summary = "another CUDA runtime or driver API call (`cudaXxx`, `cuXxx`, `at::cuda::…`)",
+     .rationale = "Every CUDA runtime/driver call needs an NVIDIA GPU and driver at run time.",
+     .tpu_way = "Remove it with the CUDA code it serves, or replace it with the torch/XLA facility.",
+     .before = "cudaFuncSetCacheConfig(kernel, cudaFuncCachePreferL1);", .after = "# removed"},
+    {.code = "TPU327", .name = "cuda-tensor-check", .category = Category::CudaRuntimeCpp,
+     .severity = Severity::Info, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
+     .summary = "a tensor device test or CUDA device constant in C++ (`x.is_cuda()`, `kCUDA`, `CHECK_CUDA`)",
+     .rationale = "On a TPU, tensors reaching the extension are XLA tensors (or CPU tensors after a "
+                  "fallback): CUDA branches are never taken and CUDA checks fail.",
+     .tpu_way = "Dispatch on the ported implementation instead of on CUDA; accept XLA/CPU tensors.",
+     .before = "TORCH_CHECK(x.is_cuda(), \"x must be a CUDA tensor\");", .after = "# checks for the ported op"},
+    {.code = "TPU328", .name = "cuda-runtime-type", .category = Category::CudaRuntimeCpp,
+     .severity = Severity::Info, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
+     .summary = "a CUDA runtime type or constant (`cudaStream_t`, `dim3`, `cudaMemcpyDeviceToHost`, `__half`)",
+     .rationale = "Counted one by one (as HIPIFY counts references) to size the port; they go "
+                  "away with the code that uses them.",
+     .tpu_way = "Remove with the CUDA code; use torch dtypes (torch.bfloat16) for half types.",
+     .before = "dim3 grid(blocks);", .after = "# removed"},
+};
+
+const RuleMeta& rule(std::string_view code) {
+  for (const RuleMeta& r : kRules)
+    if (r.code == code) return r;
+  return kRules[0];
+}
+
+std::string message_for(const Reference& r) {
+  std::string name = "`" + r.symbol + "`";
+  std::string_view code = r.match.rule;
+  if (code == "TPU321") return name + " manages CUDA device memory; on a TPU, memory is XLA's: use tensors and .to(device)";
+  if (code == "TPU322") return name + " uses CUDA streams/events; XLA schedules TPU work itself, drop the stream plumbing";
+  if (code == "TPU323") return name + " selects or queries a CUDA device; remove it with the kernel (torch_xla.device() on the Python side)";
+  if (code == "TPU324") return name + " checks a CUDA error; it goes away with the CUDA call it checks";
+  if (code == "TPU325") return name + " is the THC API, removed in PyTorch 1.11; port the code off THC";
+  if (code == "TPU326") return name + (r.is_call ? " calls" : " refers to") + " the CUDA runtime/driver; it needs an NVIDIA GPU";
+  if (code == "TPU327") return name + " tests for or names the CUDA device; on a TPU tensors are XLA (or CPU) tensors";
+  return name + " is a CUDA runtime type or constant; it goes away with the CUDA code";
+}
+
+// Deep mode: a reference the tree resolves into c10::cuda / at::cuda that no token-level
+// reference covers (a method called on a CUDAStream variable, say).
+std::string_view typed_rule(const AstTypedReference& typed) {
+  if (typed.qualified.find("Stream") != std::string::npos || typed.qualified.find("Event") != std::string::npos)
+    return "TPU322";
+  if (typed.qualified.find("Guard") != std::string::npos || typed.qualified.find("Device") != std::string::npos)
+    return "TPU323";
+  return typed.is_call ? "TPU326" : "TPU328";
+}
+
+}  // namespace
+
+const std::span<const RuleMeta> kCudaRuntimeRules = kRules;
+
+void check_cuda_runtime(CppRuleContext& context) {
+  const CppFileView& view = context.view;
+  for (const IncludeReference& include : view.includes) {
+    if (include.match.rule == "TPU320")
+      context.report(rule("TPU320"), include.begin, include.end, include.header,
+                     "#include <" + include.header + "> needs the CUDA toolkit or a CUDA build of PyTorch; "
+                     "it goes away with the CUDA code");
+    else if (include.match.rule == "TPU325")
+      context.report(rule("TPU325"), include.begin, include.end, include.header,
+                     "#include <" + include.header + "> is the THC API, removed in PyTorch 1.11");
+  }
+  for (const Reference& r : view.references) {
+    if (r.match.rule < "TPU321" || r.match.rule > "TPU328") continue;
+    std::string message = message_for(r);
+    if (!r.macro.empty()) message += " (in macro `" + r.macro + "`)";
+    context.report(rule(r.match.rule), r.begin, r.end, r.symbol, message);
+  }
+  for (const AstTypedReference& typed : view.ast.typed) {
+    bool covered = false;
+    for (const Reference& r : view.references)
+      if (r.begin <= typed.begin && typed.begin < r.end) covered = true;
+    if (covered) continue;
+    std::string name(view.file->text().substr(typed.begin, typed.end - typed.begin));
+    context.report(rule(typed_rule(typed)), typed.begin, typed.end, typed.qualified,
+                   "`" + name + "` resolves to `" + typed.qualified +
+                       "` (found through types by the syntax tree); it needs CUDA and goes away with the port");
+  }
+}
+
+}  // namespace tpu::cpp

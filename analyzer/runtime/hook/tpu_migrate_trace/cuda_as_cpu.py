@@ -1,0 +1,276 @@
+# SPDX-License-Identifier: Apache-2.0
+"""`--cuda-as-cpu`: lets a CUDA-centric program run (and be traced) on a machine with no GPU.
+
+The program keeps believing it has one GPU: torch.cuda.is_available() is True and
+torch.device("cuda") stays a CUDA *device object*, so the program takes its CUDA code paths
+(prefetchers, events, AMP). What changes is where memory lands: every entry point that puts a
+tensor on a device (factories' device=, Tensor.to/.cuda/new_*, torch.load, set_default_device)
+maps CUDA to the CPU. Tensors therefore report device 'cpu' and is_cuda False, so code that
+branches on a *tensor's* device takes its CPU path. CUDA autocast becomes CPU autocast in
+bfloat16 (the TPU's AMP dtype), GradScaler a pass-through (bfloat16 needs no loss scaling),
+NCCL becomes gloo, streams and events are no-ops (events still time on the host clock).
+
+Known gaps (docs/trace-format.md): CUDA graphs, torch.cuda.FloatTensor-style legacy types,
+custom CUDA extensions and Triton kernels; `.cuda()` returns the tensor itself, not a copy."""
+import contextlib
+import functools
+import os
+import time
+import types
+
+_FACTORIES = (
+    "tensor", "as_tensor", "asarray", "scalar_tensor", "zeros", "ones", "empty", "full",
+    "zeros_like", "ones_like", "empty_like", "full_like", "rand", "randn", "randint", "randperm",
+    "rand_like", "randn_like", "randint_like", "arange", "range", "linspace", "logspace", "eye",
+    "empty_strided", "normal", "tril_indices", "triu_indices", "sparse_coo_tensor",
+    "sparse_csr_tensor", "bartlett_window", "blackman_window", "hamming_window", "hann_window",
+    "kaiser_window", "complex", "polar", "from_file",
+)
+_TENSOR_NEW = ("new_tensor", "new_empty", "new_zeros", "new_ones", "new_full", "new_empty_strided")
+
+
+def install(torch, on_host_copy):
+    cpu = torch.device("cpu")
+    device_type = type(cpu)
+
+    def to_cpu(device):
+        if isinstance(device, str):
+            return "cpu" if device.startswith("cuda") else device
+        if isinstance(device, device_type):
+            return cpu if device.type == "cuda" else device
+        if type(device) is int:  # device=0 means cuda:0
+            return cpu
+        return device
+
+    def map_device_kwarg(function):
+        @functools.wraps(function)
+        def wrapper(*args, **kwargs):
+            device = kwargs.get("device")
+            if device is not None:
+                kwargs["device"] = to_cpu(device)
+            return function(*args, **kwargs)
+        return wrapper
+
+    for name in _FACTORIES:
+        if hasattr(torch, name):
+            setattr(torch, name, map_device_kwarg(getattr(torch, name)))
+    tensor = torch.Tensor
+    for name in _TENSOR_NEW:
+        if hasattr(tensor, name):
+            setattr(tensor, name, map_device_kwarg(getattr(tensor, name)))
+
+    original_to = tensor.to
+
+    def to(self, *args, **kwargs):
+        if args and not isinstance(args[0], (tensor, torch.dtype)):
+            args = (to_cpu(args[0]),) + args[1:]
+        if "device" in kwargs:
+            kwargs["device"] = to_cpu(kwargs["device"])
+        return original_to(self, *args, **kwargs)
+
+    def cuda(self, device=None, non_blocking=False, memory_format=torch.preserve_format):
+        if memory_format is not torch.preserve_format:
+            return self.contiguous(memory_format=memory_format)
+        return self
+
+    tensor.to = functools.wraps(original_to)(to)
+    tensor.cuda = cuda
+    tensor.record_stream = lambda self, stream: None
+    tensor.pin_memory = lambda self, *args, **kwargs: self
+    tensor.is_pinned = lambda self, *args, **kwargs: False
+    _watch_host_copies(tensor, on_host_copy)
+
+    original_load = torch.load
+
+    @functools.wraps(original_load)
+    def load(*args, **kwargs):
+        location = kwargs.get("map_location")
+        if location is None or isinstance(location, (str, device_type)):
+            kwargs["map_location"] = to_cpu(location) if location is not None else "cpu"
+        return original_load(*args, **kwargs)
+
+    torch.load = load
+    if hasattr(torch, "set_default_device"):
+        original_default = torch.set_default_device
+        torch.set_default_device = lambda device: original_default(to_cpu(device))
+    original_default_type = torch.set_default_tensor_type
+    torch.set_default_tensor_type = lambda t: original_default_type(
+        t.replace("torch.cuda.", "torch.") if isinstance(t, str) else t)
+
+    _patch_cuda_module(torch)
+    _patch_autocast(torch)
+    _patch_grad_scaler(torch)
+    _patch_distributed(torch)
+
+
+def _watch_host_copies(tensor, on_host_copy):
+    # On a GPU these copy device memory to the host and wait; here they dispatch nothing.
+    for name in ("cpu", "numpy", "tolist"):
+        original = getattr(tensor, name)
+
+        def make(original, name):
+            @functools.wraps(original)
+            def wrapper(self, *args, **kwargs):
+                on_host_copy("host-copy", "Tensor." + name)
+                return original(self, *args, **kwargs)
+            return wrapper
+
+        setattr(tensor, name, make(original, name))
+
+
+class _Stream:
+    """torch.cuda.Stream stand-in: work is synchronous on the CPU."""
+
+    def __init__(self, device=None, priority=0, **kwargs):
+        self.device = device
+        self.priority = priority
+
+    def wait_stream(self, stream): pass
+    def wait_event(self, event): pass
+    def synchronize(self): pass
+    def query(self): return True
+
+    def record_event(self, event=None):
+        event = event or _Event()
+        event.record(self)
+        return event
+
+
+class _Event:
+    """torch.cuda.Event stand-in that still times: record() reads the host clock."""
+
+    def __init__(self, enable_timing=False, blocking=False, interprocess=False):
+        self._time = None
+
+    def record(self, stream=None): self._time = time.perf_counter()
+    def wait(self, stream=None): pass
+    def synchronize(self): pass
+    def query(self): return True
+
+    def elapsed_time(self, end):
+        return ((end._time or 0.0) - (self._time or 0.0)) * 1000.0
+
+
+def _patch_cuda_module(torch):
+    cuda = torch.cuda
+    count = max(1, int(os.environ.get("LOCAL_WORLD_SIZE", "1") or 1))
+    nothing = lambda *args, **kwargs: None  # noqa: E731
+    zero = lambda *args, **kwargs: 0  # noqa: E731
+    properties = types.SimpleNamespace(
+        name="tpu-migrate cuda-as-cpu", major=8, minor=0, total_memory=16 << 30,
+        multi_processor_count=108, is_integrated=False, is_multi_gpu_board=False)
+    replacements = {
+        "is_available": lambda: True, "is_initialized": lambda: True, "device_count": lambda: count,
+        "current_device": lambda: 0, "set_device": nothing, "init": nothing, "_lazy_init": nothing,
+        "synchronize": nothing, "empty_cache": nothing, "ipc_collect": nothing,
+        "reset_peak_memory_stats": nothing, "reset_max_memory_allocated": nothing,
+        "reset_max_memory_cached": nothing, "reset_accumulated_memory_stats": nothing,
+        "set_per_process_memory_fraction": nothing, "set_sync_debug_mode": nothing,
+        "memory_allocated": zero, "max_memory_allocated": zero, "memory_reserved": zero,
+        "max_memory_reserved": zero, "memory_cached": zero, "max_memory_cached": zero,
+        "memory_stats": lambda *args, **kwargs: {}, "memory_summary": lambda *args, **kwargs: "",
+        "mem_get_info": lambda *args, **kwargs: (16 << 30, 16 << 30), "utilization": zero,
+        "get_device_name": lambda *args, **kwargs: properties.name,
+        "get_device_capability": lambda *args, **kwargs: (properties.major, properties.minor),
+        "get_device_properties": lambda *args, **kwargs: properties,
+        "is_bf16_supported": lambda *args, **kwargs: True, "get_arch_list": lambda: [],
+        "manual_seed": nothing, "manual_seed_all": nothing, "seed": nothing, "seed_all": nothing,
+        "initial_seed": lambda: torch.initial_seed(), "get_rng_state": lambda *a, **k: torch.get_rng_state(),
+        "get_rng_state_all": lambda: [torch.get_rng_state()] * count,
+        "set_rng_state": nothing, "set_rng_state_all": nothing,
+        "Stream": _Stream, "Event": _Event, "stream": lambda stream=None: contextlib.nullcontext(),
+        "current_stream": lambda device=None: _Stream(device), "default_stream": lambda device=None: _Stream(device),
+        "set_stream": nothing, "device": lambda device=None: contextlib.nullcontext(),
+        "device_of": lambda tensor: contextlib.nullcontext(),
+    }
+    for name, value in replacements.items():
+        setattr(cuda, name, value)
+    nvtx = getattr(cuda, "nvtx", None)
+    if nvtx is not None:
+        for name in ("range_push", "range_pop", "mark", "range_start", "range_end"):
+            setattr(nvtx, name, nothing)
+        nvtx.range = lambda *args, **kwargs: contextlib.nullcontext()
+
+
+def _patch_autocast(torch):
+    # torch.cuda.amp.autocast subclasses torch.autocast (torch.amp.autocast in 2.x): patching the
+    # base __init__ covers both spellings and every alias.
+    autocast = torch.autocast
+    original_init = autocast.__init__
+
+    def __init__(self, device_type, dtype=None, enabled=True, cache_enabled=None):
+        if str(device_type).startswith("cuda"):
+            device_type = "cpu"
+            if dtype is None or dtype == torch.float16:
+                dtype = torch.bfloat16  # CPU autocast (and a TPU) runs bfloat16
+        original_init(self, device_type, dtype=dtype, enabled=enabled, cache_enabled=cache_enabled)
+
+    autocast.__init__ = __init__
+
+
+def _patch_grad_scaler(torch):
+    # A disabled GradScaler is PyTorch's own pass-through: scale() returns its input, step()
+    # calls optimizer.step(), update() does nothing.
+    classes = []
+    for owner in (getattr(torch.cuda, "amp", None), getattr(torch, "amp", None)):
+        scaler = getattr(owner, "GradScaler", None) if owner is not None else None
+        if isinstance(scaler, type) and scaler not in classes:
+            classes.append(scaler)
+    for scaler in classes:
+        original_init = scaler.__init__
+
+        def make(original_init):
+            def __init__(self, *args, **kwargs):
+                original_init(self, *args, **kwargs)
+                if str(getattr(self, "_device", "cuda")).startswith("cuda"):
+                    self._enabled = False
+            return __init__
+
+        scaler.__init__ = make(original_init)
+
+
+def _patch_distributed(torch):
+    dist = getattr(torch, "distributed", None)
+    if dist is None or not dist.is_available():
+        return
+
+    def gloo(backend):
+        if backend is None or "nccl" in str(backend).lower():
+            return "gloo"
+        return backend
+
+    original_init = dist.init_process_group
+
+    @functools.wraps(original_init)
+    def init_process_group(*args, **kwargs):
+        if args:
+            args = (gloo(args[0]),) + args[1:]
+        else:
+            kwargs["backend"] = gloo(kwargs.get("backend"))
+        return original_init(*args, **kwargs)
+
+    dist.init_process_group = init_process_group
+    original_new_group = dist.new_group
+
+    @functools.wraps(original_new_group)
+    def new_group(*args, **kwargs):
+        if "backend" in kwargs:
+            kwargs["backend"] = gloo(kwargs["backend"])
+        return original_new_group(*args, **kwargs)
+
+    dist.new_group = new_group
+    try:
+        from torch.nn.parallel import DistributedDataParallel
+    except ImportError:
+        return
+    original_ddp = DistributedDataParallel.__init__
+
+    def ddp_init(self, module, *args, **kwargs):
+        # device_ids name GPUs; with CPU parameters DDP must get none.
+        if args:
+            args = (None,) + ((None,) + args[2:] if len(args) > 1 else ())
+        kwargs.pop("device_ids", None)
+        kwargs.pop("output_device", None)
+        return original_ddp(self, module, *args, **kwargs)
+
+    DistributedDataParallel.__init__ = ddp_init

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: Apache-2.0
+// The run file (written by the worker's model command):
+//   {"format": "tpu-migrate/model-run@1", "loader": "python" | "torchscript", "notes": [str],
+//    "layers": [{"name": str, "kind": "output" | "loss" | "grad",
+//                "reference": Tensor (float64, CPU), "candidate": Tensor (on the CPU),
+//                "baseline": Tensor | None (the model's own dtype on the CPU)}]}
+// Layers come in forward order (the order module forward hooks fired), then the loss, then
+// parameter gradients in the order backward produced them.
+#include "checker/torch/model_compare.h"
+
+#include "checker/torch/compare.h"
+#include "checker/torch/dtype_names.h"
+#include "checker/torch/pt_file.h"
+#include "checker/verdict.h"
+
+namespace tpu::checker {
+namespace {
+
+std::string text(const c10::impl::GenericDict& dict, const char* key) {
+  auto it = dict.find(key);
+  return it != dict.end() && it->value().isString() ? it->value().toStringRef() : std::string();
+}
+
+std::optional<at::Tensor> tensor(const c10::impl::GenericDict& dict, const char* key) {
+  auto it = dict.find(key);
+  if (it == dict.end() || !it->value().isTensor()) return std::nullopt;
+  return it->value().toTensor();
+}
+
+}  // namespace
+
+void compare_model_run(const std::filesystem::path& run_file, const ToleranceTable& tolerances, ModelCheck& model) {
+  c10::IValue run = load_pt_file(run_file);
+  if (!run.isGenericDict()) throw std::runtime_error("the model run file is not a dict");
+  auto dict = run.toGenericDict();
+  if (text(dict, "format") != "tpu-migrate/model-run@1") throw std::runtime_error("unknown model run format");
+  model.loader = text(dict, "loader");
+  if (auto notes = dict.find("notes"); notes != dict.end() && notes->value().isList())
+    for (const c10::IValue& note : notes->value().toListRef())
+      if (note.isString()) model.notes.push_back(note.toStringRef());
+  auto layers = dict.find("layers");
+  if (layers == dict.end() || !layers->value().isList()) throw std::runtime_error("the model run has no layers");
+
+  model.status = Status::Pass;
+  for (const c10::IValue& entry : layers->value().toListRef()) {
+    if (!entry.isGenericDict()) continue;
+    auto layer = entry.toGenericDict();
+    auto reference = tensor(layer, "reference");
+    auto candidate = tensor(layer, "candidate");
+    if (!reference) continue;
+    auto baseline = tensor(layer, "baseline");
+    LayerCheck check;
+    check.name = text(layer, "name");
+    check.kind = text(layer, "kind");
+    FlatValue ref{check.name, *reference};
+    std::optional<FlatValue> cand, base;
+    if (candidate) cand = FlatValue{check.name, *candidate};
+    if (baseline) base = FlatValue{check.name, *baseline};
+    CompareSpec spec;
+    spec.expected = baseline ? baseline->scalar_type() : candidate ? candidate->scalar_type() : reference->scalar_type();
+    std::string dtype = scalar_type_name(spec.expected);
+    spec.tolerance = tolerances.resolve("", "", dtype);
+    spec.level = Level::L0;
+    spec.baseline_label = "the CPU in " + dtype;
+    check.result = compare_output(ref, cand ? &*cand : nullptr, base ? &*base : nullptr, spec);
+    check.result.name = check.name;
+    if (check.result.verdict == Status::Fail) {
+      if (check.kind == "grad" && model.first_grad_divergence.empty()) model.first_grad_divergence = check.name;
+      if (check.kind != "grad" && model.first_divergence.empty()) model.first_divergence = check.name;
+    }
+    if (severity_rank(check.result.verdict) > severity_rank(model.status)) model.status = check.result.verdict;
+    model.layers.push_back(std::move(check));
+  }
+  if (!model.first_divergence.empty())
+    model.reason = "first diverging layer: " + model.first_divergence;
+  else if (!model.first_grad_divergence.empty())
+    model.reason = "outputs agree; first diverging gradient: " + model.first_grad_divergence;
+  else if (model.status == Status::Warn)
+    model.reason = "drift within the warn bands; no layer diverges";
+  else
+    model.reason = "every layer and gradient agrees";
+}
+
+}  // namespace tpu::checker

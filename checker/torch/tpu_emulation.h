@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: Apache-2.0
+// `--emulate tpu`: the op computed on the CPU with the arithmetic a TPU uses, so drift can be
+// predicted before a team owns one (docs/check.md, "TPU emulation").
+#pragma once
+
+#include <vector>
+
+#include "checker/engine.h"
+#include "checker/torch/sample_call.h"
+
+namespace tpu::checker {
+
+struct EmulationResult {
+  std::vector<c10::IValue> returns;
+  std::vector<std::string> notes;  ///< what was emulated: "matmul operands rounded to bfloat16 (1 pass)"
+};
+
+/// Runs `call` as XLA on a TPU would: float64 computed in float32, subnormal inputs and outputs
+/// flushed to zero, and for matmul and convolution ops the MXU's precision: DEFAULT rounds
+/// float32 operands to bfloat16 (products exact, float32 accumulation), HIGH sums three bfloat16
+/// passes (hi*hi + hi*lo + lo*hi with x = hi + lo), HIGHEST computes in float32. Throws what the
+/// kernel throws, and NotReplayable.
+EmulationResult run_emulated(const SampleCall& call, Precision precision);
+
+/// x rounded to bfloat16 (round to nearest even) and widened back to x's dtype.
+at::Tensor round_to_bfloat16(const at::Tensor& x);
+
+/// Subnormal float32/bfloat16 values replaced by zero of the same sign (the TPU flushes them).
+at::Tensor flush_subnormals(const at::Tensor& x);
+
+/// True when the op runs on the TPU's matrix unit (matmul, linear, convolution families).
+bool is_mxu_op(const std::string& op);
+
+}  // namespace tpu::checker

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: Apache-2.0
+// `opdb sync`: asks the dispatcher of the user's own torch (and torch_xla) which operators have a
+// kernel for a dispatch key, by running a probe script (compiled in) with the user's interpreter.
+// The result is a status table for user_tables.h; this file runs and parses, it writes nothing.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "opdb/synced_table.h"
+
+namespace tpu::opdb {
+
+struct SyncRequest {
+  std::string python = "python3";      ///< interpreter: a path, or a name looked up on PATH
+  std::string dispatch_key = "XLA";    ///< "XLA"; "CPU" exercises the same path without torch_xla
+  std::string target;                  ///< empty: the default for the key (XLA -> "xla")
+  std::vector<std::string> imports;    ///< backend packages to import first; XLA adds torch_xla
+  std::string method = "auto";         ///< probe method: auto | registrations | dump (tests)
+  int timeout_seconds = 300;           ///< importing torch_xla can take a while
+};
+
+enum class SyncError {
+  None,
+  BadRequest,        ///< no target for the key, or a target name that cannot be a file name
+  PythonNotRunnable, ///< the interpreter could not be started
+  TorchMissing,      ///< `import torch` failed
+  ModuleMissing,     ///< a backend package (torch_xla) is not installed; `module` names it
+  ImportFailed,      ///< a package is installed but raised on import
+  BadDispatchKey,    ///< this torch does not know the key
+  NoKernels,         ///< no operator has a kernel for the key: the backend did not register
+  ProbeFailed,       ///< the probe crashed, timed out or printed something unreadable
+};
+
+struct SyncResult {
+  SyncError error = SyncError::None;
+  std::string message;  ///< one line for the user when error != None
+  std::string module;   ///< the missing or failing package (ModuleMissing, ImportFailed)
+  std::string detail;   ///< the interpreter's own words (ImportError text, stderr tail)
+  std::string target;   ///< canonical target the table answers for
+  ProbeOutput probe;    ///< versions and rows as the probe reported them
+  SyncedTable table;    ///< ready for write_user_table()
+};
+
+/// The target a dispatch key's table is for when none is given ("XLA" -> "xla"); empty if none.
+std::string default_sync_target(const std::string& dispatch_key);
+
+/// Runs the probe in `request.python` and builds the table. Never throws for a user's problem:
+/// the result's `error` says what went wrong.
+SyncResult sync_from_python(const SyncRequest& request);
+
+}  // namespace tpu::opdb

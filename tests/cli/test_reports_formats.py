@@ -1,0 +1,225 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Report formats through the real CLI: SARIF against the official schema, JUnit through an
+XML parser, GitHub workflow commands, Markdown, several formats at once, and `report`."""
+import json
+import re
+import subprocess
+import xml.etree.ElementTree as ElementTree
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from conftest import BINARY, SAMPLE, SOURCE_DIR, run, scan_json
+
+# The official schema lives beside the repository (../shared), never inside it.
+SARIF_SCHEMA = SOURCE_DIR.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+
+
+def sarif_validator():
+    try:
+        import jsonschema  # Debian: python3-jsonschema
+    except ImportError:
+        pytest.fail("python3-jsonschema is needed to validate SARIF (scripts/install-deps.sh test)")
+    if not SARIF_SCHEMA.is_file():
+        pytest.fail(f"the SARIF 2.1.0 schema is missing: expected {SARIF_SCHEMA} (clone ../shared beside the repo)")
+    schema = json.loads(SARIF_SCHEMA.read_text())
+    validator_class = jsonschema.validators.validator_for(schema)
+    validator_class.check_schema(schema)
+    return validator_class(schema)
+
+
+def assert_valid_sarif(document):
+    errors = sorted(sarif_validator().iter_errors(document), key=lambda e: list(e.path))
+    assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors[:10])
+
+
+def run_with_stdin(text, *args):
+    """Like conftest.run(), feeding `text` to stdin."""
+    return subprocess.run([str(BINARY), *map(str, args)], input=text, capture_output=True, text=True, timeout=120)
+
+
+def render_saved(tmp_path, report, *args):
+    """Writes `report` (a dict) to a file and runs `tpu-migrate report` on it."""
+    saved = tmp_path / "saved.json"
+    saved.write_text(json.dumps(report))
+    return run("report", saved, *args)
+
+
+@pytest.fixture(scope="module")
+def sample_json():
+    report, process = scan_json(SAMPLE)
+    assert process.returncode == 0, process.stderr
+    return report
+
+
+def test_sarif_is_valid_against_the_official_schema(sample_json):
+    process = run("scan", SAMPLE, "--format", "sarif")
+    assert process.returncode == 0, process.stderr
+    sarif = json.loads(process.stdout)
+    assert_valid_sarif(sarif)
+    run_ = sarif["runs"][0]
+    assert sarif["version"] == "2.1.0"
+    assert run_["columnKind"] == "unicodeCodePoints"
+    rules = run_["tool"]["driver"]["rules"]
+    assert all(rule["help"]["text"] and rule["help"]["markdown"] for rule in rules)
+    results = run_["results"]
+    assert len(results) == len(sample_json["findings"])
+    levels = Counter(result["level"] for result in results)
+    counts = sample_json["summary"]["findings"]
+    assert levels == Counter({"error": counts["blocker"], "warning": counts["warning"], "note": counts["info"]})
+    for result, finding in zip(results, sample_json["findings"]):
+        assert rules[result["ruleIndex"]]["id"] == result["ruleId"] == finding["rule"]
+        region = result["locations"][0]["physicalLocation"]["region"]
+        assert (region["startLine"], region["startColumn"]) == (finding["line"], finding["column"])
+        uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        assert uri.endswith("/" + finding["path"]) or uri == finding["path"]
+        assert result["partialFingerprints"]["tpuMigrate/v1"] == finding["fingerprint"]
+
+
+def test_sarif_fixes_with_edits_and_absolute_roots_are_valid(sample_json, tmp_path):
+    report = json.loads(json.dumps(sample_json))
+    report["root"] = "/home/user/project with space"
+    with_fix = next(f for f in report["findings"] if "fix" in f)
+    with_fix["fix"]["edits"] = [{"path": with_fix["path"], "begin_byte": 10, "end_byte": 14,
+                                 "replacement": "\"xla\""}]
+    process = render_saved(tmp_path, report, "--format", "sarif")
+    assert process.returncode == 0, process.stderr
+    sarif = json.loads(process.stdout)
+    assert_valid_sarif(sarif)
+    run_ = sarif["runs"][0]
+    assert run_["originalUriBaseIds"]["SRCROOT"]["uri"] == "file:///home/user/project%20with%20space/"
+    fixed = [r for r in run_["results"] if "fixes" in r]
+    assert len(fixed) == 1
+    replacement = fixed[0]["fixes"][0]["artifactChanges"][0]["replacements"][0]
+    assert replacement["deletedRegion"] == {"byteOffset": 10, "byteLength": 4}
+    assert replacement["insertedContent"]["text"] == "\"xla\""
+
+
+def test_sarif_of_input_errors_is_valid(tmp_path):
+    (tmp_path / "bad.py").write_bytes(b"def f(:\n    pass\n")
+    (tmp_path / "ok.py").write_text("import torch\nx = torch.zeros(2).cuda()\n")
+    process = run("scan", tmp_path, "--format", "sarif")
+    sarif = json.loads(process.stdout)
+    assert_valid_sarif(sarif)
+    notifications = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert any("bad.py" in n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for n in notifications)
+
+
+def test_junit_parses_and_fails_rules_with_blockers_or_warnings(sample_json):
+    process = run("scan", SAMPLE, "--format", "junit")
+    assert process.returncode == 0, process.stderr
+    root = ElementTree.fromstring(process.stdout.encode())
+    assert root.tag == "testsuites"
+    suites = root.findall("testsuite")
+    cases = root.findall("testsuite/testcase")
+    assert int(root.get("tests")) == len(cases) == sum(int(s.get("tests")) for s in suites)
+    failures = root.findall("testsuite/testcase/failure")
+    assert int(root.get("failures")) == len(failures)
+    failing_rules = {f["rule"] for f in sample_json["findings"] if f["severity"] != "info"}
+    failed = {case.get("name").split()[0] for case in cases if case.find("failure") is not None}
+    assert failed == failing_rules
+    for case in cases:
+        failure = case.find("failure")
+        if failure is None:
+            continue
+        rule = case.get("name").split()[0]
+        expected = [f for f in sample_json["findings"] if f["rule"] == rule]
+        assert failure.get("type") in {"blocker", "warning"}
+        for finding in expected:
+            assert f"{finding['path']}:{finding['line']}:{finding['column']}:" in failure.text
+
+
+def test_junit_reports_input_errors_as_errors(tmp_path):
+    (tmp_path / "bad.py").write_bytes(b"\x00\x01binary")
+    process = run("scan", tmp_path, "--format", "junit")
+    root = ElementTree.fromstring(process.stdout.encode())
+    assert int(root.get("errors")) == len(root.findall("testsuite/testcase/error")) >= 1
+
+
+WORKFLOW_COMMAND = re.compile(r"^::(error|warning|notice) (?:file=([^,:]+),line=(\d+)(?:,[a-zA-Z]+=[^,:]*)*,)?"
+                              r"title=[^:]+::.+$")
+
+
+def test_github_workflow_commands(sample_json):
+    process = run("scan", SAMPLE, "--format", "github")
+    assert process.returncode == 0, process.stderr
+    lines = process.stdout.splitlines()
+    for line in lines:
+        assert WORKFLOW_COMMAND.match(line), line
+    annotated = [line for line in lines if "file=" in line]
+    assert len(annotated) == len(sample_json["findings"])
+    first = sample_json["findings"][0]
+    assert f"file={SAMPLE}/{first['path']},line={first['line']},col={first['column']}" in annotated[0]
+    assert lines[-1].startswith("::notice title=TPU readiness::Readiness "
+                                f"{sample_json['summary']['readiness']}/100")
+    kinds = Counter(line.split(" ", 1)[0] for line in annotated)
+    counts = sample_json["summary"]["findings"]
+    assert kinds == Counter({"::error": counts["blocker"], "::warning": counts["warning"], "::notice": counts["info"]})
+
+
+def test_markdown_comment_with_links(sample_json):
+    process = run("scan", "samples/gpt_trainer", "--format", "markdown", "--link-base",
+                  "https://github.com/acme/trainer/blob/0123abc", cwd=SOURCE_DIR)
+    assert process.returncode == 0, process.stderr
+    text = process.stdout
+    assert text.startswith(f"## TPU readiness: {sample_json['summary']['readiness']}/100\n")
+    assert "| Category | Blockers | Warnings | Info | Readiness if resolved |" in text
+    for category in sample_json["summary"]["categories"]:
+        assert f"| {category} |" in text
+    blocker = next(f for f in sample_json["findings"] if f["severity"] == "blocker")
+    link = (f"(https://github.com/acme/trainer/blob/0123abc/samples/gpt_trainer/{blocker['path']}"
+            f"#L{blocker['line']})")
+    assert link in text
+    assert len(text) < 65536  # a GitHub comment's limit
+
+
+def test_several_formats_in_one_run(tmp_path, sample_json):
+    out = tmp_path / "out"
+    process = run("scan", SAMPLE, "--format", "json,sarif,junit,github,markdown,html,terminal", "--output-dir", out)
+    assert process.returncode == 0, process.stderr
+    assert process.stdout == ""
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["report.github.txt", "report.html", "report.json", "report.junit.xml", "report.md",
+                     "report.sarif", "report.txt"]
+    assert json.loads((out / "report.json").read_text()) == sample_json
+    assert "\033[" not in (out / "report.txt").read_text()  # no colour in files
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--format", "json,sarif"], "--output-dir"),
+    (["--format", "pdf"], "unknown format 'pdf'"),
+    (["--format", "json", "-o", "x.json", "--output-dir", "d"], "cannot be used together"),
+])
+def test_output_usage_errors_exit_2(args, message, tmp_path):
+    process = run("scan", SAMPLE, *args, cwd=tmp_path)
+    assert process.returncode == 2
+    assert message in process.stderr
+    assert process.stdout == ""
+
+
+def test_report_renders_a_saved_report_again(tmp_path, sample_json):
+    saved = tmp_path / "report.json"
+    assert run("scan", SAMPLE, "--format", "json", "-o", saved).returncode == 0
+    again = run("report", saved, "--format", "json")
+    assert again.returncode == 0, again.stderr
+    assert again.stdout == saved.read_text()  # nothing lost on the way
+    for fmt in ("sarif", "junit", "github", "markdown", "html", "terminal"):
+        direct = run("scan", SAMPLE, "--format", fmt)
+        rendered = run("report", saved, "--format", fmt)
+        assert rendered.returncode == 0, (fmt, rendered.stderr)
+        if fmt not in ("junit", "terminal"):  # those two print the scan's duration
+            assert rendered.stdout == direct.stdout, fmt
+    from_stdin = run_with_stdin(saved.read_text(), "report", "-", "--format", "markdown")
+    assert from_stdin.returncode == 0 and from_stdin.stdout.startswith("## TPU readiness")
+
+
+def test_report_rejects_what_is_not_a_report(tmp_path):
+    assert run("report", tmp_path / "missing.json").returncode == 2
+    other = tmp_path / "other.json"
+    other.write_text('{"schema": "something-else"}')
+    process = run("report", other)
+    assert process.returncode == 2 and "unknown schema" in process.stderr
+    broken = tmp_path / "broken.json"
+    broken.write_text("{")
+    assert run("report", broken).returncode == 2

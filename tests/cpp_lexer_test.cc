@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: Apache-2.0
+// The C++/CUDA lexer: the token level every reference finding rests on.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "analyzer/cpp/lexer.h"
+
+using namespace tpu::cpp;
+
+namespace {
+
+std::vector<std::string> spellings(const LexedFile& lexed, bool code_only = true) {
+  std::vector<std::string> out;
+  for (const Token& token : lexed.tokens)
+    if (!code_only || token.directive < 0) out.emplace_back(lexed.spelling(token));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("cpp lexer: comments, strings and raw strings hide their contents") {
+  std::string text =
+      "a /* threadIdx */ b // cudaMalloc\n"
+      "c \"__syncthreads()\" d R\"x(atomicAdd)\" )x\" e u8\"s\" 'q' 1'000'000 0x1p-3f\n";
+  LexedFile lexed = lex(text);
+  CHECK(spellings(lexed) == std::vector<std::string>{"a", "b", "c", "\"__syncthreads()\"", "d",
+                                                     "R\"x(atomicAdd)\" )x\"", "e", "u8\"s\"", "'q'",
+                                                     "1'000'000", "0x1p-3f"});
+  CHECK(lexed.comments.size() == 2);
+}
+
+TEST_CASE("cpp lexer: launches, templates and shifts") {
+  LexedFile lexed = lex("k<T><<<g, b>>>(x); a<b<c>> d; x <<= 1; y << 2;");
+  std::vector<std::string> s = spellings(lexed);
+  CHECK(s[4] == "<<<");
+  CHECK(std::count(s.begin(), s.end(), ">") == 6);  // `>>>` and `>>` split, one at a time
+  CHECK(std::count(s.begin(), s.end(), "<<=") == 1);
+  CHECK(std::count(s.begin(), s.end(), "<<") == 1);
+}
+
+TEST_CASE("cpp lexer: directives, include names, macro bodies and line splices") {
+  std::string text =
+      "#include <cub/cub.cuh>\n"
+      "  #  include \"local.h\"\n"
+      "#define LAUNCH(k, n) \\\n"
+      "  k<<<n, 32>>>()\n"
+      "int after;\n";
+  LexedFile lexed = lex(text);
+  REQUIRE(lexed.directives.size() == 3);
+  CHECK(lexed.directives[0].kind == DirectiveKind::Include);
+  CHECK(lexed.directives[0].name == "cub/cub.cuh");
+  CHECK(lexed.directives[0].angled);
+  CHECK(text.substr(lexed.directives[0].name_begin, lexed.directives[0].name_end - lexed.directives[0].name_begin) ==
+        "<cub/cub.cuh>");
+  CHECK(lexed.directives[1].name == "local.h");
+  CHECK(!lexed.directives[1].angled);
+  const Directive& define = lexed.directives[2];
+  CHECK(define.kind == DirectiveKind::Define);
+  CHECK(define.name == "LAUNCH");
+  CHECK(define.function_like);
+  CHECK(define.params == "k, n");
+  std::vector<std::string> body;
+  for (uint32_t t = define.body_first; t < define.body_last; ++t) body.emplace_back(lexed.spelling(lexed.tokens[t]));
+  CHECK(body == std::vector<std::string>{"k", "<<<", "n", ",", "32", ">", ">", ">", "(", ")"});
+  CHECK(spellings(lexed) == std::vector<std::string>{"int", "after", ";"});
+}
+
+TEST_CASE("cpp lexer: conditional branches") {
+  std::string text =
+      "#if 0\n dead1\n#else\n live1\n#endif\n"
+      "#ifdef WITH_CUDA\n first\n#elif defined(X)\n second\n#else\n third\n#endif\n"
+      "#ifndef GUARD_H\n#define GUARD_H\n guarded\n#endif\n";
+  LexedFile lexed = lex(text);
+  auto branch_of = [&](std::string_view word) {
+    for (const Token& token : lexed.tokens)
+      if (lexed.spelling(token) == word) return token.branch;
+    FAIL("no token " << word);
+    return Branch::Dead;
+  };
+  CHECK(branch_of("dead1") == Branch::Dead);
+  CHECK(branch_of("live1") == Branch::Active);
+  CHECK(branch_of("first") == Branch::Active);
+  CHECK(branch_of("second") == Branch::Alternate);
+  CHECK(branch_of("third") == Branch::Alternate);
+  CHECK(branch_of("guarded") == Branch::Active);
+}
