@@ -10,11 +10,14 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <sstream>
+#include <variant>
 
 #include "cli/commands.h"
 #include "reports/baseline.h"
 #include "reports/gate.h"
+#include "reports/numerics.h"
 
 namespace fs = std::filesystem;
 
@@ -75,6 +78,8 @@ void add_output_options(CLI::App& command, OutputRequest& request) {
                      "https://github.com/OWNER/REPO/blob/SHA)");
   command.add_option("--color", request.color, "Colour the terminal report")
       ->check(CLI::IsMember({"auto", "always", "never"}));
+  command.add_option("--check-results", request.check_results,
+                     "HTML: add a numerics section from FILE, written by `tpu-migrate check --format json`");
 }
 
 std::string resolve_output(OutputRequest& request) {
@@ -90,6 +95,14 @@ std::string resolve_output(OutputRequest& request) {
     return "--output and --output-dir cannot be used together";
   if (request.formats.size() > 1 && request.output_dir.empty())
     return "several formats need --output-dir DIR (one file per format)";
+  if (!request.check_results.empty()) {
+    std::ifstream in(request.check_results, std::ios::binary);
+    if (!in) return "cannot read " + request.check_results;
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto loaded = reports::load_numerics(text);
+    if (auto* error = std::get_if<std::string>(&loaded)) return request.check_results + ": " + *error;
+    request.numerics = std::move(std::get<reports::Numerics>(loaded));
+  }
   return {};
 }
 

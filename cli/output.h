@@ -29,12 +29,15 @@ struct OutputRequest {
   std::string output, output_dir, link_base;
   std::string color = "auto";
   std::vector<reports::Format> formats;  ///< filled by resolve_output()
+  std::string check_results;              ///< --check-results FILE
+  std::optional<reports::Numerics> numerics;  ///< read by resolve_output(); the command puts it in its report
 };
 
 void add_output_options(CLI::App& command, OutputRequest& request);
 
-/// Checks the combination of output options and parses the format names. Returns an error
-/// message for the user (exit 2), empty when the request is usable.
+/// Checks the combination of output options, parses the format names and reads
+/// --check-results. Returns an error message for the user (exit 2), empty when the request is
+/// usable.
 std::string resolve_output(OutputRequest& request);
 
 /// True when some requested format shows source excerpts (so they are worth reading).

@@ -48,6 +48,7 @@ int run_report(ReportArguments arguments) {
     return kExitError;
   }
   reports::Report report = std::move(std::get<reports::Report>(loaded));
+  report.numerics = arguments.output.numerics;
   // The sources, when they are still where the report says, give excerpts and the
   // fingerprints an older report lacks; the report's own fingerprints win.
   reports::attach_sources(report, reports::SourceOptions{.excerpts = wants_excerpts(arguments.output)});

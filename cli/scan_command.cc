@@ -161,6 +161,7 @@ int run_scan(ScanArguments arguments) {
     merge_trace_into(report.scan, trace, options, report.root);
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   reports::summarize(report);
+  report.numerics = arguments.output.numerics;
   // Fingerprints (JSON, SARIF, baselines) need each finding's line; excerpts only for HTML.
   reports::attach_sources(report, reports::SourceOptions{.excerpts = wants_excerpts(arguments.output)});
 

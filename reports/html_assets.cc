@@ -72,6 +72,10 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .badge.fallback { background: #fef3e0; color: #8a4b00; }
 .badge.unsupported { background: #fce8e6; color: #a50e0e; }
 .badge.unknown { background: #f1f3f4; color: #5f6368; }
+.badge.pass { background: #e6f4ea; color: #0d652d; }
+.badge.warn { background: #fef3e0; color: #8a4b00; }
+.badge.fail, .badge.error { background: #fce8e6; color: #a50e0e; }
+.badge.skipped { background: #f1f3f4; color: #5f6368; }
 code, pre { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, "DejaVu Sans Mono", monospace; }
 td code { font-size: 12px; }
 .rule { white-space: nowrap; }

@@ -6,11 +6,13 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "analyzer/scan.h"
+#include "reports/numerics.h"
 
 namespace tpu::reports {
 
@@ -77,6 +79,8 @@ struct Report {
   /// Top-level JSON fields of a loaded report that this model does not hold (key, JSON text),
   /// written back unchanged by the JSON renderer.
   std::vector<std::pair<std::string, std::string>> carried_fields;
+  /// A `tpu-migrate check` result shown beside the scan (HTML), when one was given.
+  std::optional<Numerics> numerics;
 };
 
 /// Fills `report.summary` from `report.scan`.

@@ -172,3 +172,59 @@ def test_page_is_self_contained(html_report):
     assert not re.search(r'\s(src|href)\s*=', text)
     assert "Content-Security-Policy" in text and "default-src 'none'" in text
     assert "http://" not in text.replace("http://www.w3.org/2000/svg", "")
+
+
+NUMERICS_PROBE = """<script>
+document.documentElement.setAttribute('data-numerics', JSON.stringify(
+  Array.prototype.map.call(document.querySelectorAll('#numerics tbody tr'), function (row) {
+    return [row.cells[0].textContent, row.cells[1].textContent, row.cells[3].textContent];
+  })));
+</script>"""
+
+
+def test_numerics_section_from_a_real_check(tmp_path):
+    pytest.importorskip("torch")
+    trace = tmp_path / "trace"
+    traced = run("trace", "--cuda-as-cpu", "--out", trace, "--", "/usr/bin/python3", "train.py", "--steps", "1",
+                 cwd=SAMPLE)
+    assert traced.returncode == 0, traced.stderr[-2000:]
+    results = tmp_path / "check.json"
+    checked = run("check", trace, "--emulate", "tpu", "--format", "json", "-o", results)
+    assert checked.returncode in (0, 1), checked.stderr
+    check = json.loads(results.read_text())
+    flagged = [op for op in check["ops"] if op["status"] not in ("pass", "skipped")]
+    assert flagged, "TPU emulation flags the bfloat16 matmuls of the sample"
+
+    page = tmp_path / "page.html"
+    process = run("scan", SAMPLE, "--format", "html", "-o", page, "--check-results", results)
+    assert process.returncode == 0, process.stderr
+    probed = tmp_path / "probed.html"
+    probed.write_text(page.read_text().replace("<head>", "<head>" + ERROR_RECORDER, 1)
+                      .replace("</body>", NUMERICS_PROBE + "</body>", 1))
+    browser = chromium("--dump-dom", probed.as_uri())
+    assert browser.returncode == 0, browser.stderr[-2000:]
+    assert not console_problems(browser.stderr), console_problems(browser.stderr)
+    rows = json.loads(html.unescape(re.search(r'\sdata-numerics="([^"]*)"', browser.stdout).group(1)))
+    # One row per op that did not pass, worst first as check wrote them, with the lines that ran it.
+    assert [(name, status) for name, status, _ in rows] == [(op["name"], op["status"]) for op in flagged]
+    for (_, _, where), op in zip(rows, flagged):
+        first = op["locations"][0]
+        assert f'{first["path"]}:{first["line"]}' in where
+
+    # `report` renders the same section from a saved scan; other formats are unchanged by it.
+    saved = tmp_path / "report.json"
+    run("scan", SAMPLE, "--format", "json", "-o", saved)
+    again = run("report", saved, "--format", "html", "--check-results", results)
+    assert again.returncode == 0 and 'id="numerics"' in again.stdout
+    plain = run("report", saved, "--format", "json", "--check-results", results)
+    assert plain.stdout == saved.read_text()
+
+
+def test_check_results_that_are_not_a_check(tmp_path):
+    saved = tmp_path / "report.json"
+    run("scan", SAMPLE, "--format", "json", "-o", saved)
+    process = run("scan", SAMPLE, "--format", "html", "--check-results", saved)
+    assert process.returncode == 2
+    assert str(saved) in process.stderr and "tpu-migrate/check@1" in process.stderr
+    missing = run("report", saved, "--format", "html", "--check-results", tmp_path / "none.json")
+    assert missing.returncode == 2 and "none.json" in missing.stderr
