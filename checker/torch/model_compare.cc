@@ -3,10 +3,15 @@
 //   {"format": "tpu-migrate/model-run@1", "loader": "python" | "torchscript", "notes": [str],
 //    "layers": [{"name": str, "kind": "output" | "loss" | "grad",
 //                "reference": Tensor (float64, CPU), "candidate": Tensor (on the CPU),
-//                "baseline": Tensor | None (the model's own dtype on the CPU)}]}
+//                "baseline": Tensor | None (the model's own dtype on the CPU),
+//                "scale": Tensor (the loss layer only: sum |w * y| of the reference)}]}
 // Layers come in forward order (the order module forward hooks fired), then the loss, then
 // parameter gradients in the order backward produced them.
 #include "checker/torch/model_compare.h"
+
+#include <cmath>
+#include <optional>
+#include <sstream>
 
 #include "checker/torch/compare.h"
 #include "checker/torch/dtype_names.h"
@@ -25,6 +30,28 @@ std::optional<at::Tensor> tensor(const c10::impl::GenericDict& dict, const char*
   auto it = dict.find(key);
   if (it == dict.end() || !it->value().isTensor()) return std::nullopt;
   return it->value().toTensor();
+}
+
+// The loss is sum(w * y) over the outputs with random weights w: its terms cancel, so |loss| can
+// be far below the size of the terms, and its relative error says nothing about the arithmetic.
+// Its error is judged against the scale sum |w * y| (the reference's), the bound a sum's
+// rounding obeys; the outputs themselves are judged element by element as their own layers.
+void judge_loss_by_its_scale(const at::Tensor& reference, const at::Tensor& candidate,
+                             const std::optional<at::Tensor>& scale, OutputCheck& result) {
+  if (!scale || result.verdict == Status::Pass || !result.structural_error.empty()) return;
+  double s = scale->item<double>();
+  double error = std::abs(candidate.to(at::kDouble).item<double>() - reference.to(at::kDouble).item<double>());
+  if (!std::isfinite(error) || !(s > 0)) return;
+  const Tolerance& tolerance = result.tolerance;
+  Status verdict = error <= tolerance.atol + tolerance.rtol * s              ? Status::Pass
+                   : error <= tolerance.warn_atol + tolerance.warn_rtol * s ? Status::Warn
+                                                                             : Status::Fail;
+  if (severity_rank(verdict) >= severity_rank(result.verdict)) return;
+  std::ostringstream reason;
+  reason << "error " << error << " is " << error / s << " of the loss's scale sum|w*y| = " << s
+         << " (its terms cancel: |loss| = " << std::abs(reference.to(at::kDouble).item<double>()) << ")";
+  result.verdict = verdict;
+  result.reason = reason.str();
 }
 
 }  // namespace
@@ -64,6 +91,7 @@ void compare_model_run(const std::filesystem::path& run_file, const ToleranceTab
     spec.baseline_label = "the CPU in " + dtype;
     check.result = compare_output(ref, cand ? &*cand : nullptr, base ? &*base : nullptr, spec);
     check.result.name = check.name;
+    if (check.kind == "loss" && candidate) judge_loss_by_its_scale(*reference, *candidate, tensor(layer, "scale"), check.result);
     if (check.result.verdict == Status::Fail) {
       if (check.kind == "grad" && model.first_grad_divergence.empty()) model.first_grad_divergence = check.name;
       if (check.kind != "grad" && model.first_divergence.empty()) model.first_divergence = check.name;

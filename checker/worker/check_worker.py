@@ -376,18 +376,23 @@ def run_model(torch, make, inputs, device, dtype, mode, cotangent_seed, notes):
                 captured.append((n, "output", t.detach().to("cpu").clone()))
         generator = torch.Generator().manual_seed(cotangent_seed)
         loss = None
+        scale = 0.0
         for _, tensor in outputs:
             # A fixed random cotangent instead of .sum(): every output element gets its own
             # weight, so a gradient cannot hide an error by cancellation.
             weight = torch.randn(tensor.shape, generator=generator, dtype=torch.float64)
             term = (tensor * weight.to(tensor.dtype).to(tensor.device)).sum()
             loss = term if loss is None else loss + term
+            # The loss's own condition: sum |w * y|. Its terms cancel, so its error is judged
+            # against this scale, not against |loss| (which can be near zero).
+            scale += float((tensor.detach().to("cpu", torch.float64) * weight).abs().sum())
         if loss is not None and loss.requires_grad:
             loss.backward()
     for handle in hooks:
         handle.remove()
     if loss is not None:
         captured.append(("(loss)", "loss", loss.detach().to("cpu").clone()))
+        captured.append(("(loss)", "loss-scale", torch.tensor(scale, dtype=torch.float64)))
     grads = [(name, p.grad) for name, p in model.named_parameters() if p.grad is not None]
     for name, grad in reversed(grads):  # backward reaches the last layers first
         captured.append((name, "grad", grad.detach().to("cpu").clone()))
@@ -426,13 +431,17 @@ def check_model(torch, request):
     torch.manual_seed(seed)
     candidate = run_model(torch, make, inputs, target.device, None, mode, seed, [])
     seconds = time.perf_counter() - start
-    by_name = [{n: t for n, _, t in run} for run in (baseline, candidate)]
+    by_name = [{n: t for n, k, t in run if k != "loss-scale"} for run in (baseline, candidate)]
+    loss_scale = next((t for _, k, t in reference if k == "loss-scale"), None)
     layers = []
     for name, kind, tensor in reference:
-        if not tensor.is_floating_point():
+        if kind == "loss-scale" or not tensor.is_floating_point():
             continue
-        layers.append({"name": name, "kind": kind, "reference": tensor,
-                       "candidate": by_name[1].get(name), "baseline": by_name[0].get(name)})
+        layer = {"name": name, "kind": kind, "reference": tensor,
+                 "candidate": by_name[1].get(name), "baseline": by_name[0].get(name)}
+        if kind == "loss" and loss_scale is not None:
+            layer["scale"] = loss_scale
+        layers.append(layer)
     torch.save({"format": RUN_FORMAT, "loader": loader, "notes": notes, "layers": layers}, request["out"])
     return {"seconds": seconds, "notes": notes}
 
