@@ -34,6 +34,14 @@ TEST_CASE("aliases: import as, from-import, submodule imports") {
         std::vector<std::string>{"torch.distributed.barrier"});
 }
 
+TEST_CASE("aliases: a function body sees a module-level import further down the file") {
+  // The function runs after the module's import finished: `_C` is bound by then. Module-level
+  // code before the import runs before it, and stays unresolved.
+  CHECK(qualified_calls("def f(x):\n  return _C.op(x)\n_C.early()\n"
+                        "try:\n  from pkg import _C\nexcept ImportError:\n  pass\n") ==
+        std::vector<std::string>{"pkg._C.op", ""});
+}
+
 TEST_CASE("aliases: unimported names stay unresolved") {
   CHECK(qualified_calls("def cuda():\n  pass\ncuda()\nx.cuda()\n") ==
         std::vector<std::string>{"", ""});

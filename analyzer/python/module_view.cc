@@ -55,6 +55,19 @@ ModuleView::ModuleView(const SourceFile& file, TSNode root, std::string module_n
   build_script_ = path == "setup.py" || path.ends_with("/setup.py");
   first_error_line_ = first_syntax_error_line(root);
   walk(root);
+  resolve_late_imports();
+}
+
+// A function body runs after the whole module has been imported, so a name it uses may come
+// from an import further down the file (detectron2: `try: from detectron2 import _C` after the
+// classes that call `_C.deform_conv_forward`). The walk qualified each call with the imports
+// seen so far; calls inside functions get a second chance with all of them.
+void ModuleView::resolve_late_imports() {
+  for (Call& call : calls_) {
+    if (!call.qualified.empty() || call.context.function == -1) continue;
+    call.qualified = qualify(call.function);
+    if (!call.qualified.empty()) call.simple_name = {};
+  }
 }
 
 Location ModuleView::location(TSNode node) const {
@@ -266,6 +279,8 @@ void ModuleView::walk(TSNode root) {
     } else if (type == "subscript") {
       TSNode value = field(node, "value");
       subscripts_.push_back(Subscript{node, value, field(node, "subscript"), qualify(value), context});
+    } else if (type == "for_statement") {
+      for_loops_.push_back(ForLoop{node, field(node, "right"), context});
     } else if (type == "if_statement" || type == "elif_clause" || type == "while_statement") {
       conditions_.push_back(Condition{field(node, "condition"), context});
     } else if (type == "function_definition") {

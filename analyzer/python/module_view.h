@@ -85,6 +85,13 @@ struct Condition {
   Context context;
 };
 
+/// A `for` loop: what it iterates over (the expression after `in`).
+struct ForLoop {
+  TSNode node;      ///< for_statement
+  TSNode iterable;
+  Context context;  ///< where the loop statement itself sits
+};
+
 /// A string literal; collected only in build scripts (setup.py), where CUDA build
 /// arguments are strings.
 struct StringLiteral {
@@ -119,6 +126,7 @@ class ModuleView {
   const std::vector<Decorator>& decorators() const { return decorators_; }
   const std::vector<Subscript>& subscripts() const { return subscripts_; }
   const std::vector<Condition>& conditions() const { return conditions_; }
+  const std::vector<ForLoop>& for_loops() const { return for_loops_; }
   const std::vector<FunctionInfo>& functions() const { return functions_; }
   const std::vector<StringLiteral>& strings() const { return strings_; }
   /// (1-based line, comment text) for suppression comments.
@@ -137,6 +145,7 @@ class ModuleView {
 
  private:
   void walk(TSNode root);
+  void resolve_late_imports();
   void add_import_statement(TSNode node, const Context& context);
   void add_from_import(TSNode node, const Context& context);
   void bind(std::string_view local, std::string qualified);
@@ -157,6 +166,7 @@ class ModuleView {
   std::vector<Decorator> decorators_;
   std::vector<Subscript> subscripts_;
   std::vector<Condition> conditions_;
+  std::vector<ForLoop> for_loops_;
   std::vector<FunctionInfo> functions_;
   std::vector<StringLiteral> strings_;
   std::vector<std::pair<uint32_t, std::string_view>> comments_;

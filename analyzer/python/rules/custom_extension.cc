@@ -101,6 +101,28 @@ constexpr RuleMeta kExtensionModuleUseMeta = {
     .after = "y = F.gelu(x + b)"};
 const RuleMeta kExtensionModuleUse = kExtensionModuleUseMeta;
 
+namespace {
+
+constexpr std::string_view kCudaExtension = "torch.utils.cpp_extension.CUDAExtension";
+
+// `extension = CppExtension; if cuda: extension = CUDAExtension; extension("pkg._C", …)` (the
+// detectron2 setup.py): a call through a local name that some assignment in the same function
+// (or at module level) binds to CUDAExtension. Returns that assignment, or null.
+TSNode cuda_extension_alias(const ModuleView& view, const Call& call) {
+  if (!call.qualified.empty() || !is(call.function, "identifier")) return TSNode{};
+  std::string_view name = view.text(call.function);
+  for (const Assignment& assignment : view.assignments()) {
+    if (assignment.context.function != call.context.function &&
+        assignment.context.function != -1)
+      continue;
+    if (!is(assignment.left, "identifier") || view.text(assignment.left) != name) continue;
+    if (view.qualify(assignment.right) == kCudaExtension) return assignment.node;
+  }
+  return TSNode{};
+}
+
+}  // namespace
+
 void check_custom_extension(RuleContext& context) {
   const ModuleView& view = context.view;
   const RuleMeta& build = kRules[0];
@@ -108,12 +130,20 @@ void check_custom_extension(RuleContext& context) {
   const RuleMeta& jit = kRules[2];
   for (const Call& call : view.calls()) {
     const std::string& q = call.qualified;
-    bool cuda_extension = q == "torch.utils.cpp_extension.CUDAExtension";
+    TSNode alias = cuda_extension_alias(view, call);
+    bool cuda_extension = q == kCudaExtension || !is_null(alias);
     // BuildExtension alone also builds C++-only extensions; CUDAExtension is the CUDA tie.
     if (cuda_extension) {
-      context.report(build, call.node, q,
-                     "`" + q + "` builds CUDA code with nvcc; port the kernels to Pallas or "
-                     "PyTorch ops for a TPU");
+      if (is_null(alias))
+        context.report(build, call.node, q,
+                       "`" + q + "` builds CUDA code with nvcc; port the kernels to Pallas or "
+                       "PyTorch ops for a TPU");
+      else
+        context.report(build, call.node, std::string(kCudaExtension),
+                       "`" + std::string(view.text(call.function)) + "` is `CUDAExtension` (line " +
+                           std::to_string(ts_node_start_point(alias).row + 1) +
+                           "): it builds CUDA code with nvcc; port the kernels to Pallas or "
+                           "PyTorch ops for a TPU");
       if (auto name = string_constant(view, call.argument(0, "name"), call.context))
           context.declared_extensions.push_back(*name);
     } else if (q == "torch.utils.cpp_extension.load" || q == "torch.utils.cpp_extension.load_inline") {

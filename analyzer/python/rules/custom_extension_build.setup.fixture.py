@@ -2,7 +2,7 @@
 import os
 
 from setuptools import setup
-from torch.utils.cpp_extension import CUDA_HOME, BuildExtension, CUDAExtension  # expect: TPU401
+from torch.utils.cpp_extension import CUDA_HOME, BuildExtension, CppExtension, CUDAExtension  # expect: TPU401
 
 os.environ.setdefault("TORCH_CUDA_ARCH_LIST", "8.0;9.0")  # expect: TPU401
 nvcc_flags = [
@@ -25,3 +25,16 @@ setup(
     ],
     cmdclass={"build_ext": BuildExtension},
 )
+
+
+def get_extensions(with_cuda):
+    # detectron2's pattern: the extension class chosen at run time, called through a local name.
+    extension = CppExtension
+    if with_cuda:
+        extension = CUDAExtension
+    return [extension("pkg._C", ["csrc/vision.cpp"])]  # expect: TPU400
+
+
+def cpu_only_extensions():
+    build = CppExtension  # a C++-only build is no CUDA tie
+    return [build("pkg._cpu", ["csrc/cpu.cpp"])]
