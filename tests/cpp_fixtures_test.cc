@@ -25,43 +25,15 @@
 #include "analyzer/cpp/cpp_analyzer.h"
 #include "analyzer/cpp/cpp_scan.h"
 #include "analyzer/cpp/rules/rule_families.h"
+#include "fixture_support.h"
 #include "test_support.h"
 
 namespace fs = std::filesystem;
 using namespace tpu;
+using tpu::testing::read_all;
+using tpu::testing::expectations;
 
 namespace {
-
-std::string read_all(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-std::vector<std::string> split_codes(std::string list) {
-  std::vector<std::string> codes;
-  std::replace(list.begin(), list.end(), ',', ' ');
-  std::istringstream in(list);
-  for (std::string code; in >> code;) codes.push_back(code);
-  std::sort(codes.begin(), codes.end());
-  return codes;
-}
-
-std::map<uint32_t, std::vector<std::string>> expectations(const std::string& text) {
-  std::map<uint32_t, std::vector<std::string>> expected;
-  std::istringstream in(text);
-  uint32_t line_number = 0;
-  for (std::string line; std::getline(in, line);) {
-    ++line_number;
-    size_t at = line.find("// expect: ");
-    if (at == std::string::npos) continue;
-    std::string codes = line.substr(at + 11);
-    codes = codes.substr(0, codes.find(" --"));
-    expected[line_number] = split_codes(codes);
-  }
-  return expected;
-}
 
 std::vector<fs::path> fixtures() {
   std::vector<fs::path> found;
@@ -135,7 +107,7 @@ TEST_CASE("C++ rule fixtures: markers, goldens, tokens-only and deep mode agree"
       CHECK(rule->language == Language::Cpp);
     }
     for (auto& [line, codes] : actual) std::sort(codes.begin(), codes.end());
-    auto expected = expectations(text);
+    auto expected = expectations(text, "// expect: ");
     SourceFile file(name, text);
     for (uint32_t line = 1; line <= file.line_of(static_cast<uint32_t>(text.size())); ++line) {
       CAPTURE(line);

@@ -13,19 +13,14 @@
 #include "analyzer/cpp/compile_flags.h"
 #include "analyzer/cpp/inventory_json.h"
 #include "analyzer/scan.h"
+#include "fixture_support.h"
 #include "test_support.h"
 
 namespace fs = std::filesystem;
 using namespace tpu;
+using tpu::testing::read_all;
 
 namespace {
-
-std::string read_all(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 fs::path source(const std::string& relative) { return fs::path(TPU_SOURCE_DIR) / relative; }
 

@@ -21,43 +21,14 @@
 
 #include "analyzer/core/rule.h"
 #include "analyzer/python/python_analyzer.h"
+#include "fixture_support.h"
 
 namespace fs = std::filesystem;
 using namespace tpu;
+using tpu::testing::read_all;
+using tpu::testing::expectations;
 
 namespace {
-
-std::string read_all(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-std::vector<std::string> split_codes(std::string list) {
-  std::vector<std::string> codes;
-  std::replace(list.begin(), list.end(), ',', ' ');
-  std::istringstream in(list);
-  for (std::string code; in >> code;) codes.push_back(code);
-  std::sort(codes.begin(), codes.end());
-  return codes;
-}
-
-// line -> expected codes, from `# expect: …` markers.
-std::map<uint32_t, std::vector<std::string>> expectations(const std::string& text) {
-  std::map<uint32_t, std::vector<std::string>> expected;
-  std::istringstream in(text);
-  uint32_t line_number = 0;
-  for (std::string line; std::getline(in, line);) {
-    ++line_number;
-    size_t at = line.find("# expect: ");
-    if (at == std::string::npos) continue;
-    std::string codes = line.substr(at + 10);
-    codes = codes.substr(0, codes.find(" --"));  // "-- why" comments may follow
-    expected[line_number] = split_codes(codes);
-  }
-  return expected;
-}
 
 std::vector<fs::path> fixtures() {
   std::vector<fs::path> found;
@@ -95,7 +66,7 @@ TEST_CASE("rule fixtures: markers and goldens") {
       if (!rule->fix) CHECK_MESSAGE(!finding.fix, finding.rule << " reports a fix it does not declare");
     }
     for (auto& [line, codes] : actual) std::sort(codes.begin(), codes.end());
-    auto expected = expectations(text);
+    auto expected = expectations(text, "# expect: ");
     for (uint32_t line = 1; line <= file.line_of(static_cast<uint32_t>(text.size())); ++line) {
       CAPTURE(line);
       auto want = expected.count(line) ? expected[line] : std::vector<std::string>{};

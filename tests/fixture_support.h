@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: Apache-2.0
+// Helpers shared by the golden tests: reading a fixture, and the `expect:` markers that say
+// which findings each of its lines must have.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tpu::testing {
+
+inline std::string read_all(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+/// line -> the sorted rule codes its marker lists. `marker` is "# expect: " in Python and
+/// "// expect: " in C++; a " -- why" comment may follow the codes.
+inline std::map<uint32_t, std::vector<std::string>> expectations(const std::string& text,
+                                                                 std::string_view marker) {
+  std::map<uint32_t, std::vector<std::string>> expected;
+  std::istringstream in(text);
+  uint32_t line_number = 0;
+  for (std::string line; std::getline(in, line);) {
+    ++line_number;
+    size_t at = line.find(marker);
+    if (at == std::string::npos) continue;
+    std::string list = line.substr(at + marker.size());
+    list = list.substr(0, list.find(" --"));
+    std::replace(list.begin(), list.end(), ',', ' ');
+    std::istringstream codes(list);
+    std::vector<std::string>& into = expected[line_number];
+    for (std::string code; codes >> code;) into.push_back(code);
+    std::sort(into.begin(), into.end());
+  }
+  return expected;
+}
+
+}  // namespace tpu::testing
