@@ -10,6 +10,8 @@
 #include <sstream>
 
 #include "analyzer/core/rule.h"
+#include "analyzer/core/suppressions.h"
+#include "analyzer/python/python_analyzer.h"
 #include "analyzer/runtime/trace_rules.h"
 #include "opdb/opdb.h"
 
@@ -53,6 +55,7 @@ class Locator {
     if (text.empty() || text.starts_with("..") || relative.is_absolute()) return std::nullopt;
     if (single_file_ && text != file_name_) return std::nullopt;
     Location location{text, line, 1, line, 1, 0, 0};
+    absolute_of_[text] = absolute.string();
     const std::vector<uint32_t>& lines = line_starts(absolute);
     if (line <= lines.size()) {
       const std::string& content = contents_[absolute.string()];
@@ -67,6 +70,21 @@ class Locator {
       location.end_byte = end;
     }
     return location;
+  }
+
+  /// True when a `# tpu-migrate: ignore…` comment in the finding's Python file covers it, as
+  /// for the static findings. The file's comments are read once, with the Python front end.
+  bool suppressed(const Finding& finding, std::string_view rule_name) {
+    auto absolute = absolute_of_.find(finding.location.path);
+    if (absolute == absolute_of_.end()) return false;
+    const std::string& path = finding.location.path;
+    if (!path.ends_with(".py") && !path.ends_with(".pyi")) return false;
+    auto [it, inserted] = suppressions_.try_emplace(absolute->second);
+    if (inserted) {
+      line_starts(absolute->second);  // reads the file into contents_
+      it->second = python::analyze_python(SourceFile(path, contents_[absolute->second])).suppressions;
+    }
+    return it->second.suppresses(finding, rule_name);
   }
 
  private:
@@ -90,6 +108,8 @@ class Locator {
   std::string file_name_;
   std::map<std::string, std::vector<uint32_t>> lines_;
   std::map<std::string, std::string> contents_;
+  std::map<std::string, std::string> absolute_of_;  // relative path -> absolute
+  std::map<std::string, Suppressions> suppressions_;
 };
 
 std::string times(uint64_t count) {
@@ -105,15 +125,18 @@ Finding* finding_at(std::vector<Finding>& findings, const Location& at, const st
   return nullptr;
 }
 
-void report(std::vector<Finding>& findings, const RuleMeta& rule, const Location& at, const std::string& symbol,
-            const std::string& message, uint64_t count, std::vector<std::string_view> twins) {
+void report(std::vector<Finding>& findings, Locator& locator, const RuleMeta& rule, const Location& at,
+            const std::string& symbol, const std::string& message, uint64_t count,
+            std::vector<std::string_view> twins) {
   twins.push_back(rule.code);
   if (Finding* existing = finding_at(findings, at, twins)) {
     if (existing->message.find("(trace:") == std::string::npos)
       existing->message += " (trace: ran " + times(count) + ")";
     return;
   }
-  findings.push_back(Finding{std::string(rule.code), rule.category, rule.severity, at, symbol, message, std::nullopt});
+  Finding finding{std::string(rule.code), rule.category, rule.severity, at, symbol, message, std::nullopt};
+  if (locator.suppressed(finding, rule.name)) return;
+  findings.push_back(std::move(finding));
 }
 
 void merge_op(ScanResult& result, const TracedOp& op, const TraceMergeOptions& options, Locator& locator) {
@@ -145,7 +168,7 @@ void merge_op(ScanResult& result, const TracedOp& op, const TraceMergeOptions& o
                           (info.status == opdb::Status::Fallback
                                ? "with no XLA lowering: " + info.reason + "; each call is a host round trip and a graph break"
                                : "and cannot run on a TPU: " + info.reason);
-    report(result.findings, *rule, *at, name, message, site.count, {});
+    report(result.findings, locator, *rule, *at, name, message, site.count, {});
   }
   std::sort(use->locations.begin(), use->locations.end(), [](const Location& a, const Location& b) {
     return std::tie(a.path, a.line, a.column) < std::tie(b.path, b.line, b.column);
@@ -162,7 +185,8 @@ void merge_trace(ScanResult& result, const TraceData& trace, const TraceMergeOpt
     std::optional<Location> at = locator.locate(hazard.path, hazard.line);
     if (!at) continue;
     std::string message = "ran " + times(hazard.count) + " (trace): " + hazard.detail;
-    report(result.findings, rule_for(hazard.kind), *at, hazard.op, message, hazard.count, static_twins(hazard.kind));
+    report(result.findings, locator, rule_for(hazard.kind), *at, hazard.op, message, hazard.count,
+           static_twins(hazard.kind));
   }
   std::sort(result.findings.begin(), result.findings.end(), [](const Finding& a, const Finding& b) {
     return std::tie(a.location.path, a.location.line, a.location.column, a.rule) <

@@ -23,6 +23,8 @@ struct TraceMergeOptions {
 /// static finding (TPU600-TPU605) is not repeated: the static finding's message gains the
 /// count the trace saw. With a trace, an op's `count` is the number of calls it saw. Keeps the
 /// ScanResult orders (findings by path, line, column, rule; ops by name).
+/// `# tpu-migrate: ignore[…]` comments in the Python files cover trace findings as they cover
+/// static ones.
 void merge_trace(ScanResult& result, const TraceData& trace, const TraceMergeOptions& options);
 
 }  // namespace tpu::runtime

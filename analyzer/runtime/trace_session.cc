@@ -3,6 +3,7 @@
 #include "analyzer/runtime/trace_session.h"
 
 #include <cstdlib>
+#include <fstream>
 
 #include "analyzer/runtime/hook_files.h"
 #include "analyzer/runtime/trace_parts.h"
@@ -69,6 +70,10 @@ TraceRun trace_python(const TraceOptions& options) {
     result.errors.push_back(*error);
     return result;
   }
+  // The hook is our Python, not the user's: keep it out of git and out of a later
+  // `scan .` of a repository that holds the trace folder (discovery honours .gitignore).
+  std::ofstream(hook_dir / ".gitignore", std::ios::binary)
+      << "# tpu-migrate trace: the hook it injected, not your code\n*\n";
   RunOptions run{options.argv, hook_environment(options, out_dir), options.max_seconds,
                  out_dir / "stop-request", options.grace_seconds};
   const char* python_path = std::getenv("PYTHONPATH");

@@ -412,3 +412,19 @@ def test_scan_with_a_missing_or_broken_trace(tmp_path):
     report = json.loads(process.stdout)
     assert any(str(broken) in e["path"] for e in report["errors"]), report["errors"]
     assert report["findings"]  # the static scan still ran
+
+
+def test_scan_with_trace_honours_suppression_comments(tmp_path):
+    program = script(tmp_path, """\
+        import torch
+        kept = torch.ones(3, dtype=torch.float64).sum()
+        quiet = torch.ones(3, dtype=torch.float64).sum()  # tpu-migrate: ignore[TPU653]
+        """)
+    out = tmp_path / "trace"
+    traced = run("trace", "--out", out, "--", PYTHON, program, cwd=tmp_path)
+    assert traced.returncode == 0, traced.stderr
+    report = json.loads(run("scan", tmp_path, "--trace", out, "--format", "json").stdout)
+    lines = {f["line"] for f in report["findings"] if f["rule"] == "TPU653"}
+    assert lines == {line_of(program, "kept =")}
+    # The trace folder sits inside the scanned tree: the hook it injected is not the user's code.
+    assert not any(f["path"].startswith("trace/") for f in report["findings"]), report["findings"]
