@@ -15,7 +15,7 @@ struct Helper {
 // `_torch_xla` is the module when torch_xla imports, else None: every helper branches on it.
 // On CUDA and the CPU each helper does what the original CUDA call did, so the rewritten
 // program behaves the same there.
-constexpr std::array<Helper, 17> kHelpers = {{
+constexpr std::array<Helper, 28> kHelpers = {{
     {"base", "", R"py(try:
     import torch_xla as _torch_xla
 except ImportError:  # no TPU runtime: run on CUDA or the CPU as before
@@ -61,10 +61,60 @@ except ImportError:  # no TPU runtime: run on CUDA or the CPU as before
     if _torch_xla is None and torch.cuda.is_available():
         torch.cuda.set_device(index)
 )py"},
+    {"empty_cache", "base", R"py(def _tpu_empty_cache():
+    # XLA has no caching allocator to empty; CUDA's is emptied as before.
+    if _torch_xla is None:
+        torch.cuda.empty_cache()
+)py"},
+    {"memory_allocated", "base", R"py(def _tpu_memory_allocated(device=None):
+    if _torch_xla is not None:
+        import torch_xla.core.xla_model as xm
+        return xm.get_memory_info()["bytes_used"]
+    return torch.cuda.memory_allocated(device)
+)py"},
+    {"memory_reserved", "base", R"py(def _tpu_memory_reserved(device=None):
+    # XLA has no caching allocator: what it holds is what is in use.
+    if _torch_xla is not None:
+        import torch_xla.core.xla_model as xm
+        return xm.get_memory_info()["bytes_used"]
+    return torch.cuda.memory_reserved(device)
+)py"},
+    {"max_memory_allocated", "base", R"py(def _tpu_max_memory_allocated(device=None):
+    if _torch_xla is not None:
+        import torch_xla.core.xla_model as xm
+        info = xm.get_memory_info()
+        # Older torch_xla reports no peak; the bytes in use are the best it has.
+        return info.get("peak_bytes_used", info["bytes_used"])
+    return torch.cuda.max_memory_allocated(device)
+)py"},
+    {"mem_get_info", "base", R"py(def _tpu_mem_get_info(device=None):
+    if _torch_xla is not None:
+        import torch_xla.core.xla_model as xm
+        info = xm.get_memory_info()
+        return info["bytes_limit"] - info["bytes_used"], info["bytes_limit"]
+    return torch.cuda.mem_get_info(device)
+)py"},
+    {"reset_peak_memory_stats", "base", R"py(def _tpu_reset_peak_memory_stats(device=None):
+    # XLA keeps no resettable peak; only CUDA has one to reset.
+    if _torch_xla is None:
+        torch.cuda.reset_peak_memory_stats(device)
+)py"},
     {"device_count", "base", R"py(def _tpu_device_count():
     if _torch_xla is not None:
         return _torch_xla.device_count()
     return torch.cuda.device_count()
+)py"},
+    {"current_device", "base", R"py(def _tpu_current_device():
+    if _torch_xla is not None:
+        import torch_xla.runtime as xr
+        return xr.local_ordinal()
+    return torch.cuda.current_device()
+)py"},
+    {"get_device_name", "base", R"py(def _tpu_get_device_name(device=None):
+    if _torch_xla is not None:
+        import torch_xla.core.xla_model as xm
+        return xm.xla_device_hw(_torch_xla.device())
+    return torch.cuda.get_device_name(device)
 )py"},
     {"is_available", "base", R"py(def _tpu_is_available():
     return _torch_xla is not None or torch.cuda.is_available()
@@ -95,14 +145,30 @@ except ImportError:  # no TPU runtime: run on CUDA or the CPU as before
         return "xla"
     return "nccl" if torch.cuda.is_available() else "gloo"
 )py"},
+    {"dist_init_method", "base", R"py(def _tpu_dist_init_method():
+    # The xla process group rendezvouses through the TPU runtime; elsewhere keep the default.
+    return "xla://" if _torch_xla is not None else None
+)py"},
     {"cuda_only", "base", R"py(def _tpu_cuda_only(value):
     return None if _torch_xla is not None else value
 )py"},
     {"pin_memory", "base", R"py(def _tpu_pin_memory():
     return _torch_xla is None and torch.cuda.is_available()
 )py"},
+    {"device_loader", "base", R"py(def _tpu_device_loader(loader):
+    # On a TPU, upload batches in the background and cut the graph per batch.
+    if _torch_xla is not None:
+        import torch_xla.distributed.parallel_loader as pl
+        return pl.MpDeviceLoader(loader, _torch_xla.device())
+    return loader
+)py"},
     {"compile_backend", "base", R"py(def _tpu_compile_backend():
     return "openxla" if _torch_xla is not None else "inductor"
+)py"},
+    {"step_boundary", "base", R"py(def _tpu_step_boundary():
+    # XLA records the step lazily: run it once per step. CUDA and the CPU run eagerly.
+    if _torch_xla is not None:
+        _torch_xla.sync()
 )py"},
 }};
 

@@ -80,3 +80,17 @@ TEST_CASE("context: loops, import guards and enclosing functions") {
   CHECK(view.in_step(view.calls()[2].context));        // c() in a loop
   CHECK_FALSE(view.in_step(view.calls()[3].context));  // a comprehension outside a step
 }
+
+TEST_CASE("for loops: the statement, what it iterates, where it sits") {
+  std::string code = "for a in xs:\n  pass\ndef f():\n  for i, b in enumerate(ys):\n    pass\n"
+                     "  while True:\n    break\n  [c for c in zs]\n";
+  SourceFile file("m.py", code);
+  TreePtr tree = parse_python(file.text());
+  ModuleView view(file, ts_tree_root_node(tree.get()), "m");
+  REQUIRE(view.for_loops().size() == 2);  // neither `while` nor a comprehension
+  CHECK(view.text(view.for_loops()[0].iterable) == "xs");
+  CHECK(view.for_loops()[0].context.function == -1);
+  CHECK(view.text(view.for_loops()[1].iterable) == "enumerate(ys)");
+  CHECK(view.for_loops()[1].context.function == 0);
+  CHECK(kind(view.for_loops()[1].node) == "for_statement");
+}

@@ -144,6 +144,50 @@ TEST_CASE("rewrite: suppressed findings are not fixed") {
   CHECK(rewrite_text("a.py", text, direct_xla()).after == text);
 }
 
+TEST_CASE("rewrite: the xla process group gets its init method only where it fits") {
+  RewriteOptions options = direct_xla();
+  CHECK(rewrite_text("a.py", "import torch.distributed as dist\ndist.init_process_group(\"nccl\")\n", options)
+            .after.find("dist.init_process_group(\"xla\", init_method=\"xla://\")") != std::string::npos);
+  // An init_method of the user's own, or positional arguments after the backend: only the
+  // backend is replaced.
+  for (const char* call : {"dist.init_process_group(backend=\"nccl\", init_method=\"env://\")",
+                           "dist.init_process_group(\"nccl\", \"tcp://h:1\")",
+                           "dist.init_process_group(backend=\"nccl\", **options)"}) {
+    CAPTURE(call);
+    std::string after = rewrite_text("a.py", std::string("import torch.distributed as dist\n") + call + "\n",
+                                     options).after;
+    CHECK(after.find("\"xla\"") != std::string::npos);
+    CHECK(after.find("xla://") == std::string::npos);
+  }
+}
+
+TEST_CASE("rewrite: memory statistics keep their arguments; string keys fit inside f-strings") {
+  std::string text = "import torch\nprint(f\"{torch.cuda.memory_allocated()} B\")\n"
+                     "m = torch.cuda.memory_allocated(device=dev)\n";
+  std::string direct = rewrite_text("a.py", text, direct_xla()).after;
+  CHECK(direct.find("print(f\"{xm.get_memory_info()['bytes_used']} B\")") != std::string::npos);
+  CHECK(direct.find("m = xm.get_memory_info()[\"bytes_used\"]") != std::string::npos);
+  std::string portable = rewrite_text("a.py", text, RewriteOptions{}).after;
+  CHECK(portable.find("m = _tpu_memory_allocated(device=dev)") != std::string::npos);
+  CHECK(portable.find("{_tpu_memory_allocated()} B") != std::string::npos);
+  RewriteOptions unsafe = direct_xla();
+  unsafe.unsafe_fixes = true;
+  CHECK(rewrite_text("a.py", "import torch\nprint(f\"{torch.cuda.is_available()}\")\n", unsafe)
+            .after.find("print(f\"{(torch_xla.runtime.device_type() == 'TPU')}\")") != std::string::npos);
+}
+
+TEST_CASE("rewrite: one step boundary after the loop's last optimizer step, none twice") {
+  std::string text = "import torch\r\nfor x in data:\r\n    opt.step()  # go\r\n    sched.step()\r\n";
+  FileRewrite first = rewrite_text("a.py", text, direct_xla());
+  CHECK(first.after == "import torch\r\nimport torch_xla\r\nfor x in data:\r\n    opt.step()  # go\r\n"
+                       "    torch_xla.sync()\r\n    sched.step()\r\n");
+  CHECK(rewrite_text("a.py", first.after, direct_xla()).after == first.after);
+  // TorchTPU runs eagerly: nothing to add.
+  RewriteOptions torchtpu = direct_xla();
+  torchtpu.target = "torchtpu";
+  CHECK(rewrite_text("a.py", text, torchtpu).after == text);
+}
+
 TEST_CASE("templates: every row of the rewrite map is well formed") {
   CHECK(find_template("Tensor.cuda", "xla", Style::Direct)->replacement == "to(torch_xla.device())");
   CHECK(find_template("Tensor.cuda", "torchtpu", Style::Portable)->helpers ==
@@ -152,7 +196,7 @@ TEST_CASE("templates: every row of the rewrite map is well formed") {
   CHECK(substitute("f({0}, {1})", {"a", "b"}) == "f(a, b)");
   CHECK_FALSE(substitute("f({2})", {"a"}));
   for (const char* key : {"device.literal", "device.call", "device.string", "torch.cuda.synchronize",
-                          "autocast.cuda", "GradScaler", "nccl.backend", "pin_memory", "torch.compile.default"})
+                          "autocast.cuda", "GradScaler", "nccl.backend", "nccl.backend.init", "pin_memory", "torch.compile.default"})
     for (const char* target : {"xla", "torchtpu"})
       for (Style style : {Style::Portable, Style::Direct}) {
         CAPTURE(key);
@@ -170,6 +214,22 @@ TEST_CASE("portable helpers: dependencies first, nothing twice") {
   CHECK(name < type);
   CHECK(type < dtype);
   CHECK(render_helpers({"device"}, {"_torch_xla", "_tpu_device"}).empty());
+}
+
+TEST_CASE("portable helpers: every helper the rewrite map names exists") {
+  for (const char* key : {"torch.cuda.empty_cache", "torch.cuda.current_device", "torch.cuda.get_device_name",
+                          "torch.cuda.memory_allocated", "torch.cuda.memory_reserved",
+                          "torch.cuda.max_memory_allocated", "torch.cuda.mem_get_info",
+                          "torch.cuda.reset_peak_memory_stats", "nccl.backend.init", "step.boundary"}) {
+    CAPTURE(key);
+    auto found = find_template(key, "xla", Style::Portable);
+    REQUIRE(found);
+    CHECK_FALSE(found->helpers.empty());
+    for (const std::string& helper : found->helpers) {
+      CHECK(is_portable_helper(helper));
+      CHECK(render_helpers({helper}, {}).find("def " + helper_function(helper) + "(") != std::string::npos);
+    }
+  }
 }
 
 TEST_CASE("unified diff: git-style headers and hunks") {

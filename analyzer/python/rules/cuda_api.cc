@@ -60,6 +60,18 @@ bool has_no_counterpart(std::string_view qualified) {
   return false;
 }
 
+// Memory statistics, the device name and the availability check: their fixes keep the
+// call's arguments whole (`device=` or positional, or none) or spell a string literal, so
+// their sites carry the argument text and a quote instead of the positional arguments.
+bool keeps_its_arguments(std::string_view qualified) {
+  for (std::string_view name : {"torch.cuda.memory_allocated", "torch.cuda.max_memory_allocated",
+                                "torch.cuda.memory_reserved", "torch.cuda.mem_get_info",
+                                "torch.cuda.reset_peak_memory_stats", "torch.cuda.get_device_name",
+                                "torch.cuda.is_available"})
+    if (qualified == name) return true;
+  return false;
+}
+
 bool is_cuda_env_var(std::string_view name) {
   return name.starts_with("CUDA_") || name.starts_with("PYTORCH_CUDA_") ||
          name.starts_with("CUBLAS_") || name.starts_with("CUDNN_") || name == "NVIDIA_VISIBLE_DEVICES";
@@ -91,7 +103,11 @@ void check_cuda_api(RuleContext& context) {
     TSNode statement = enclosing_statement(call.node);
     bool whole_statement = !is_null(statement) && ts_node_start_byte(statement) == ts_node_start_byte(call.node) &&
                            ts_node_end_byte(statement) == ts_node_end_byte(call.node);
-    args.insert(args.begin(), whole_statement ? (sole_marker(statement).empty() ? "statement" : "sole") : "");
+    std::string marker = whole_statement ? (sole_marker(statement).empty() ? "statement" : "sole") : "";
+    if (keeps_its_arguments(call.qualified))
+      args = {marker, argument_list_text(view, call), free_quote(view, call.node)};
+    else
+      args.insert(args.begin(), marker);
     context.with_site(finding, call.qualified, call.node, std::move(args));
   }
   for_each_env_access(view, [&](TSNode node, std::string_view name, const Context&) {

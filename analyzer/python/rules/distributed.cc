@@ -94,6 +94,23 @@ bool is_ddp(std::string_view qualified) {
          qualified == "torch.nn.DistributedDataParallel";
 }
 
+// The xla process group also needs init_method="xla://". It can be written right after the
+// backend when the call is init_process_group, names no init_method yet, and the backend is
+// a keyword or the last positional argument (so that `, init_method=…` keeps the call valid).
+bool init_method_can_follow(const Call& call, std::string_view qualified, TSNode backend) {
+  if (qualified != "torch.distributed.init_process_group") return false;
+  if (!is_null(call.argument(1, "init_method"))) return false;
+  // `**options` may hold an init_method already; a second one would raise.
+  TSNode arguments = field(call.node, "arguments");
+  for (uint32_t i = 0; i < ts_node_named_child_count(arguments); ++i) {
+    std::string_view type = kind(ts_node_named_child(arguments, i));
+    if (type == "dictionary_splat" || type == "list_splat") return false;
+  }
+  if (is(ts_node_parent(backend), "keyword_argument")) return true;
+  return !call.positional.empty() &&
+         ts_node_end_byte(call.positional.back()) == ts_node_end_byte(backend);
+}
+
 }  // namespace
 
 const std::span<const RuleMeta> kDistributedRules = kRules;
@@ -115,7 +132,10 @@ void check_distributed(RuleContext& context) {
                        "init_process_group(\"xla\", init_method=\"xla://\") (TorchTPU: "
                        "backend=\"tpu_dist\")");
         // Only a literal is replaced; a variable's value is fixed where it is set.
-        if (string_value(spelled, view.source())) context.with_site(finding, "nccl.backend", spelled);
+        if (string_value(spelled, view.source()))
+          context.with_site(finding, init_method_can_follow(call, q, spelled) ? "nccl.backend.init"
+                                                                             : "nccl.backend",
+                            spelled);
         else finding.fix.reset();
       }
     } else if (q == "torch.distributed.is_nccl_available") {

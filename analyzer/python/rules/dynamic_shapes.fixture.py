@@ -13,7 +13,7 @@ def train_epoch(model, loader, optimizer):
         logits = model(x)
         loss = F.cross_entropy(logits, y)
         loss.backward()
-        optimizer.step()
+        optimizer.step()  # expect: TPU606
         total = loss.item()  # expect: TPU600
         preds = logits.argmax(-1).tolist()  # expect: TPU601
         arr = logits.cpu().numpy()  # expect: TPU605, TPU605

@@ -6,7 +6,7 @@
 namespace tpu::python {
 
 std::span<const RuleFamily> python_rule_families() {
-  static const std::array<RuleFamily, 11> kFamilies = {{
+  static const std::array<RuleFamily, 12> kFamilies = {{
       {"device-placement", kDevicePlacementRules, check_device_placement},
       {"cuda-api", kCudaApiRules, check_cuda_api},
       {"amp", kAmpRules, check_amp},
@@ -15,6 +15,7 @@ std::span<const RuleFamily> python_rule_families() {
       {"custom-extension", kCustomExtensionRules, check_custom_extension},
       {"third-party-cuda-lib", kThirdPartyRules, check_third_party},
       {"dynamic-shape-hazard", kDynamicShapeRules, check_dynamic_shapes},
+      {"step-boundary", kStepBoundaryRules, check_step_boundary},
       {"torch-compile", kTorchCompileRules, check_torch_compile},
       {"dataloading", kDataloadingRules, check_dataloading},
       {"unsupported-op", kOpCoverageRules, check_op_coverage},

@@ -37,6 +37,8 @@ extern const std::span<const RuleMeta> kCustomExtensionRules;
 void check_custom_extension(RuleContext& context);
 extern const std::span<const RuleMeta> kDynamicShapeRules;
 void check_dynamic_shapes(RuleContext& context);
+extern const std::span<const RuleMeta> kStepBoundaryRules;
+void check_step_boundary(RuleContext& context);
 extern const std::span<const RuleMeta> kTorchCompileRules;
 void check_torch_compile(RuleContext& context);
 extern const std::span<const RuleMeta> kOpCoverageRules;

@@ -44,6 +44,24 @@ std::vector<std::string> positional_texts(const ModuleView& view, const Call& ca
   return texts;
 }
 
+std::string argument_list_text(const ModuleView& view, const Call& call) {
+  TSNode arguments = field(call.node, "arguments");
+  if (!is(arguments, "argument_list")) return std::string(view.text(arguments));
+  std::string_view spelled = view.text(arguments);
+  return spelled.size() >= 2 ? std::string(spelled.substr(1, spelled.size() - 2)) : std::string();
+}
+
+std::string free_quote(const ModuleView& view, TSNode node) {
+  for (TSNode up = ts_node_parent(node); !is_null(up); up = ts_node_parent(up)) {
+    if (!is(up, "interpolation")) continue;
+    TSNode string = ts_node_parent(up);
+    if (!is(string, "string") || ts_node_child_count(string) == 0) break;
+    std::string_view opening = view.text(ts_node_child(string, 0));  // f" / rf' / f"""
+    return !opening.empty() && opening.back() == '"' ? "'" : "\"";
+  }
+  return "\"";
+}
+
 std::string kept_keywords(const ModuleView& view, const Call& call,
                           std::initializer_list<std::string_view> drop) {
   std::string kept;

@@ -29,6 +29,14 @@ void for_each_env_access(const ModuleView& view,
 /// The source text of each positional argument of `call`.
 std::vector<std::string> positional_texts(const ModuleView& view, const Call& call);
 
+/// The text between the parentheses of `call` ("" for `f()`), for fixes that keep the
+/// arguments as they are and only change the callee.
+std::string argument_list_text(const ModuleView& view, const Call& call);
+
+/// The quote a replacement may use for a string literal at `node`: `'` inside an f-string
+/// delimited by `"` (the same quote would end it before Python 3.12), else `"`.
+std::string free_quote(const ModuleView& view, TSNode node);
+
 /// ", name=value" for each keyword argument of `call` not in `drop`, in source order —
 /// what a replacement call keeps of the original's options.
 std::string kept_keywords(const ModuleView& view, const Call& call,
