@@ -160,6 +160,15 @@ std::string load_baseline(const GateRequest& request, std::optional<std::vector<
   return {};
 }
 
+bool check_requests(OutputRequest& output, const GateRequest& gate,
+                    std::optional<std::vector<std::string>>& baseline) {
+  std::string problem = resolve_output(output);
+  if (problem.empty()) problem = load_baseline(gate, baseline);
+  if (problem.empty()) return true;
+  std::cerr << "tpu-migrate: " << problem << "\n";
+  return false;
+}
+
 int apply_baseline_options(reports::Report& report, const GateRequest& request,
                            const std::optional<std::vector<std::string>>& fingerprints) {
   if (fingerprints) reports::apply_baseline(report, reports::Baseline{*fingerprints});

@@ -60,6 +60,11 @@ void add_gate_options(CLI::App& command, GateRequest& request);
 /// error message (exit 2), empty on success or when there is no baseline.
 std::string load_baseline(const GateRequest& request, std::optional<std::vector<std::string>>& fingerprints);
 
+/// What scan and report check before any work: the output options (resolve_output) and the
+/// baseline (load_baseline). Prints the problem and returns false when one is found (exit 2).
+bool check_requests(OutputRequest& output, const GateRequest& gate,
+                    std::optional<std::vector<std::string>>& baseline);
+
 /// Applies the loaded baseline to the report and writes --write-baseline. Returns kExitOk
 /// or kExitError (after printing why).
 int apply_baseline_options(reports::Report& report, const GateRequest& request,

@@ -22,15 +22,8 @@ struct ReportArguments {
 };
 
 int run_report(ReportArguments arguments) {
-  if (std::string problem = resolve_output(arguments.output); !problem.empty()) {
-    std::cerr << "tpu-migrate: " << problem << "\n";
-    return kExitError;
-  }
   std::optional<std::vector<std::string>> baseline;
-  if (std::string problem = load_baseline(arguments.gate, baseline); !problem.empty()) {
-    std::cerr << "tpu-migrate: " << problem << "\n";
-    return kExitError;
-  }
+  if (!check_requests(arguments.output, arguments.gate, baseline)) return kExitError;
   std::string text;
   if (arguments.input == "-") {
     text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());

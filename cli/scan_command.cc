@@ -107,15 +107,8 @@ void merge_trace_into(ScanResult& result, const std::string& trace, const ScanOp
 int run_scan(ScanArguments arguments) {
   if (arguments.paths.empty()) arguments.paths.push_back(".");
   // Usage problems and a bad baseline fail before the scan, not after it.
-  if (std::string problem = resolve_output(arguments.output); !problem.empty()) {
-    std::cerr << "tpu-migrate: " << problem << "\n";
-    return kExitError;
-  }
   std::optional<std::vector<std::string>> baseline;
-  if (std::string problem = load_baseline(arguments.gate, baseline); !problem.empty()) {
-    std::cerr << "tpu-migrate: " << problem << "\n";
-    return kExitError;
-  }
+  if (!check_requests(arguments.output, arguments.gate, baseline)) return kExitError;
   auto config_or_error = load_config(arguments.paths.front());
   if (auto* error = std::get_if<InputError>(&config_or_error)) {
     std::cerr << "tpu-migrate: " << error->path << ":" << error->line << ": " << error->message << "\n";
