@@ -169,16 +169,14 @@ void ModuleView::add_call(TSNode node, const Context& context) {
   }
   TSNode arguments = field(node, "arguments");
   if (is(arguments, "argument_list")) {
-    uint32_t count = ts_node_named_child_count(arguments);
-    for (uint32_t i = 0; i < count; ++i) {
-      TSNode argument = ts_node_named_child(arguments, i);
+    for_each_named_child(arguments, [&](TSNode argument) {
       std::string_view type = kind(argument);
       if (type == "keyword_argument") {
         call.keywords.emplace_back(text(field(argument, "name")), field(argument, "value"));
       } else if (type != "comment" && type != "list_splat" && type != "dictionary_splat") {
         call.positional.push_back(argument);
       }
-    }
+    });
   } else if (!is_null(arguments)) {
     call.positional.push_back(arguments);  // a bare generator argument
   }

@@ -1,16 +1,52 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "analyzer/python/syntax.h"
 
+#include <vector>
+
 extern "C" const TSLanguage* tree_sitter_python();
 
 namespace tpu::python {
 
 TreePtr parse_python(std::string_view source) {
-  // A parser per call keeps this thread-safe; creating one costs microseconds.
-  std::unique_ptr<TSParser, decltype(&ts_parser_delete)> parser(ts_parser_new(), ts_parser_delete);
-  ts_parser_set_language(parser.get(), tree_sitter_python());
+  // One parser per thread, reused from file to file (a scan parses thousands).
+  thread_local std::unique_ptr<TSParser, decltype(&ts_parser_delete)> parser = [] {
+    std::unique_ptr<TSParser, decltype(&ts_parser_delete)> made(ts_parser_new(), ts_parser_delete);
+    ts_parser_set_language(made.get(), tree_sitter_python());
+    return made;
+  }();
+  ts_parser_reset(parser.get());
   return TreePtr(ts_parser_parse_string(parser.get(), nullptr, source.data(),
                                         static_cast<uint32_t>(source.size())));
+}
+
+const std::vector<std::string_view>& python_symbol_names() {
+  static const std::vector<std::string_view> kNames = [] {
+    const TSLanguage* language = tree_sitter_python();
+    std::vector<std::string_view> names(ts_language_symbol_count(language));
+    for (TSSymbol symbol = 0; symbol < names.size(); ++symbol)
+      if (const char* name = ts_language_symbol_name(language, symbol)) names[symbol] = name;
+    return names;
+  }();
+  return kNames;
+}
+
+TSFieldId python_field_id(std::string_view name) {
+  struct Field {
+    std::string_view name;
+    TSFieldId id;
+  };
+  // About 30 fields: a scan of string_views (length first) beats hashing the name.
+  static const std::vector<Field> kFields = [] {
+    std::vector<Field> fields;
+    const TSLanguage* language = tree_sitter_python();
+    for (TSFieldId id = 1; id <= ts_language_field_count(language); ++id)
+      if (const char* field_name = ts_language_field_name_for_id(language, id))
+        fields.push_back(Field{field_name, id});
+    return fields;
+  }();
+  for (const Field& field : kFields)
+    if (field.name == name) return field.id;
+  return 0;
 }
 
 TSNode unparenthesize(TSNode node) {
