@@ -107,17 +107,26 @@ constexpr std::string_view kCudaExtension = "torch.utils.cpp_extension.CUDAExten
 
 // `extension = CppExtension; if cuda: extension = CUDAExtension; extension("pkg._C", …)` (the
 // detectron2 setup.py): a call through a local name that some assignment in the same function
-// (or at module level) binds to CUDAExtension. Returns that assignment, or null.
-TSNode cuda_extension_alias(const ModuleView& view, const Call& call) {
-  if (!call.qualified.empty() || !is(call.function, "identifier")) return TSNode{};
+// (or at module level) binds to CUDAExtension. The assignments that do so are few (usually
+// none), so they are collected once per file.
+std::vector<const Assignment*> cuda_extension_aliases(const ModuleView& view) {
+  std::vector<const Assignment*> aliases;
+  for (const Assignment& assignment : view.assignments())
+    if (is(assignment.left, "identifier") &&
+        (is(assignment.right, "identifier") || is(assignment.right, "attribute")) &&
+        view.qualify(assignment.right) == kCudaExtension)
+      aliases.push_back(&assignment);
+  return aliases;
+}
+
+// The assignment that makes `call`'s callee CUDAExtension, or null.
+TSNode alias_of(const ModuleView& view, const Call& call, const std::vector<const Assignment*>& aliases) {
+  if (aliases.empty() || !call.qualified.empty() || !is(call.function, "identifier")) return TSNode{};
   std::string_view name = view.text(call.function);
-  for (const Assignment& assignment : view.assignments()) {
-    if (assignment.context.function != call.context.function &&
-        assignment.context.function != -1)
-      continue;
-    if (!is(assignment.left, "identifier") || view.text(assignment.left) != name) continue;
-    if (view.qualify(assignment.right) == kCudaExtension) return assignment.node;
-  }
+  for (const Assignment* assignment : aliases)
+    if ((assignment->context.function == call.context.function || assignment->context.function == -1) &&
+        view.text(assignment->left) == name)
+      return assignment->node;
   return TSNode{};
 }
 
@@ -128,9 +137,10 @@ void check_custom_extension(RuleContext& context) {
   const RuleMeta& build = kRules[0];
   const RuleMeta& argument = kRules[1];
   const RuleMeta& jit = kRules[2];
+  const std::vector<const Assignment*> aliases = cuda_extension_aliases(view);
   for (const Call& call : view.calls()) {
     const std::string& q = call.qualified;
-    TSNode alias = cuda_extension_alias(view, call);
+    TSNode alias = alias_of(view, call, aliases);
     bool cuda_extension = q == kCudaExtension || !is_null(alias);
     // BuildExtension alone also builds C++-only extensions; CUDAExtension is the CUDA tie.
     if (cuda_extension) {
