@@ -87,3 +87,26 @@ def test_broken_cpp_is_reported_and_the_scan_goes_on(tmp_path):
     assert any(e["path"] == "bad.cu" and e.get("line") == 1 for e in report["errors"]), report["errors"]
     assert "bad.cu:1:" in process.stderr
     assert any(f["path"] == "ok.py" for f in report["findings"])
+
+
+def test_html_report_lists_the_inventory_fresh_and_re_rendered(sample_report, tmp_path):
+    import re
+
+    def inventory_rows(page):
+        section = re.search(r'<section class="panel" id="inventory".*?</section>', page, re.S)
+        assert section, "no inventory panel"
+        return re.findall(r"<tr><td><code>([^<]+)</code>.*?<span class=\"badge [a-z]+\">([a-z-]+)</span>",
+                          section.group(0), re.S)
+
+    expected = [(f'{op["module"]}.{op["name"]}', op["verdict"]) for op in sample_report["inventory"]["ops"]]
+    fresh = run("scan", SAMPLE, "--format", "html")
+    assert fresh.returncode == 0, fresh.stderr
+    assert inventory_rows(fresh.stdout) == expected
+    saved = tmp_path / "report.json"
+    saved.write_text(json.dumps(sample_report))
+    again = run("report", saved, "--format", "html")
+    assert again.returncode == 0, again.stderr
+    assert inventory_rows(again.stdout) == expected
+    # A Python-only scan has no panel.
+    (tmp_path / "only.py").write_text("import torch\ntorch.cuda.synchronize()\n")
+    assert 'id="inventory"' not in run("scan", tmp_path / "only.py", "--format", "html").stdout
