@@ -8,7 +8,6 @@
 #include <variant>
 
 #include "analyzer/core/config.h"
-#include "analyzer/core/rule.h"
 #include "analyzer/runtime/trace_merge.h"
 #include "analyzer/scan.h"
 #include "cli/commands.h"
@@ -92,18 +91,6 @@ ScanResult scan_paths(const ScanArguments& arguments, const ScanOptions& options
   return merged;
 }
 
-// Folds a trace into the scan: its ops with exact counts, and findings where fallback ops and
-// runtime hazards ran. --select/--ignore apply to those findings as to the static ones.
-void merge_trace_into(ScanResult& result, const std::string& trace, const ScanOptions& options,
-                      const std::string& root) {
-  runtime::merge_trace(result, runtime::load_trace(trace),
-                       runtime::TraceMergeOptions{.target = options.target, .root = root, .label = trace});
-  std::erase_if(result.findings, [&](const Finding& finding) {
-    const RuleMeta* rule = find_rule(finding.rule);
-    return rule != nullptr && !options.filter.enabled(*rule);
-  });
-}
-
 int run_scan(ScanArguments arguments) {
   if (arguments.paths.empty()) arguments.paths.push_back(".");
   // Usage problems and a bad baseline fail before the scan, not after it.
@@ -150,8 +137,11 @@ int run_scan(ScanArguments arguments) {
   auto start = std::chrono::steady_clock::now();
   report.scan = scan_paths(arguments, options);
   progress.finish();
+  // A trace adds its ops with exact counts, and findings where fallback ops and hazards ran.
   for (const std::string& trace : arguments.traces)
-    merge_trace_into(report.scan, trace, options, report.root);
+    runtime::merge_trace(report.scan, runtime::load_trace(trace),
+                         runtime::TraceMergeOptions{.target = options.target, .root = report.root,
+                                                    .label = trace, .filter = &options.filter});
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   reports::summarize(report);
   report.numerics = arguments.output.numerics;

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// The rewrite map (opdb/data/rewrite_map.tsv, compiled in): for each fix site key, target
-// profile and style, the replacement text, the imports and portable helpers it needs, and
-// how far it can be trusted.
+// The rewrite map's rows (opdb/rewrite_map.h) in the rewriter's terms, and the substitution of
+// a fix site's arguments into them.
 #pragma once
 
 #include <optional>

@@ -42,6 +42,14 @@ TEST_CASE("aliases: a function body sees a module-level import further down the 
         std::vector<std::string>{"pkg._C.op", ""});
 }
 
+TEST_CASE("aliases: subscripts in a function body see a later module-level import too") {
+  SourceFile file("m.py", "def f():\n  return environ['CUDA_VISIBLE_DEVICES']\nfrom os import environ\n");
+  TreePtr tree = parse_python(file.text());
+  ModuleView view(file, ts_tree_root_node(tree.get()), "m");
+  REQUIRE(view.subscripts().size() == 1);
+  CHECK(view.subscripts()[0].qualified_value == "os.environ");
+}
+
 TEST_CASE("aliases: unimported names stay unresolved") {
   CHECK(qualified_calls("def cuda():\n  pass\ncuda()\nx.cuda()\n") ==
         std::vector<std::string>{"", ""});

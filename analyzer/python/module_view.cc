@@ -61,13 +61,16 @@ ModuleView::ModuleView(const SourceFile& file, TSNode root, std::string module_n
 // A function body runs after the whole module has been imported, so a name it uses may come
 // from an import further down the file (detectron2: `try: from detectron2 import _C` after the
 // classes that call `_C.deform_conv_forward`). The walk qualified each call with the imports
-// seen so far; calls inside functions get a second chance with all of them.
+// seen so far; calls and subscripts inside functions get a second chance with all of them.
 void ModuleView::resolve_late_imports() {
   for (Call& call : calls_) {
     if (!call.qualified.empty() || call.context.function == -1) continue;
     call.qualified = qualify(call.function);
     if (!call.qualified.empty()) call.simple_name = {};
   }
+  for (Subscript& subscript : subscripts_)
+    if (subscript.qualified_value.empty() && subscript.context.function != -1)
+      subscript.qualified_value = qualify(subscript.value);
 }
 
 Location ModuleView::location(TSNode node) const {

@@ -6,6 +6,7 @@
 
 #include "analyzer/python/rules/rule_families.h"
 #include "analyzer/python/rules/rule_helpers.h"
+#include "opdb/rewrite_map.h"
 
 namespace tpu::python {
 namespace {
@@ -29,6 +30,30 @@ void collect_references(const ModuleView& view, std::vector<ModuleReference>& re
   for (const Call& call : view.calls())
     if (!call.qualified.empty() && !is_well_known_root(call.qualified))
       references.push_back(ModuleReference{call.qualified, false, view.location(call.node)});
+}
+
+}  // namespace
+
+namespace {
+
+// Whether a finding has a mechanical fix, and how safe it is, is the rewrite map's to say: the
+// rule names the fix site, and the map has a row for it on this target (in the default portable
+// style, else the direct one) or not. So the scan's "fix" and the rewriter never disagree.
+void resolve_fixes(std::vector<Finding>& findings, const std::string& target) {
+  std::string_view profile = target == "torchtpu" ? "torchtpu" : "xla";
+  for (Finding& finding : findings) {
+    if (!finding.fix || !finding.fix->edits.empty()) continue;
+    const opdb::RewriteRow* row = nullptr;
+    if (finding.fix->site) {
+      row = opdb::find_rewrite(finding.fix->site->key, profile, "portable");
+      if (row == nullptr) row = opdb::find_rewrite(finding.fix->site->key, profile, "direct");
+    }
+    if (row == nullptr) {
+      finding.fix.reset();
+      continue;
+    }
+    finding.fix->applicability = row->unsafe ? Applicability::Unsafe : Applicability::Safe;
+  }
 }
 
 }  // namespace
@@ -61,6 +86,7 @@ PythonAnalysis analyze_python(const SourceFile& file, const std::string& target)
     return std::tie(a.location.begin_byte, a.location.end_byte, a.rule) <
            std::tie(b.location.begin_byte, b.location.end_byte, b.rule);
   });
+  resolve_fixes(findings, target);
   for (const auto& [line, comment] : view.comments()) analysis.suppressions.add_comment(line, comment);
   for (Finding& finding : findings) {
     const RuleMeta* rule = find_rule(finding.rule);
@@ -71,6 +97,15 @@ PythonAnalysis analyze_python(const SourceFile& file, const std::string& target)
   collect_references(view, analysis.references);
   analysis.op_uses = std::move(context.op_uses);
   return analysis;
+}
+
+Suppressions read_suppressions(const SourceFile& file) {
+  Suppressions suppressions;
+  TreePtr tree = parse_python(file.text());
+  if (!tree) return suppressions;
+  ModuleView view(file, ts_tree_root_node(tree.get()), module_name_of(file.path()));
+  for (const auto& [line, comment] : view.comments()) suppressions.add_comment(line, comment);
+  return suppressions;
 }
 
 }  // namespace tpu::python

@@ -23,4 +23,8 @@ struct PythonAnalysis {
 /// `target` is the op database's target for op statuses ("xla" by default).
 PythonAnalysis analyze_python(const SourceFile& file, const std::string& target = "xla");
 
+/// The file's `# tpu-migrate: ignore…` comments alone (no rules run), for findings made
+/// elsewhere, such as a trace's.
+Suppressions read_suppressions(const SourceFile& file);
+
 }  // namespace tpu::python

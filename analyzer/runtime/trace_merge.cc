@@ -82,7 +82,7 @@ class Locator {
     auto [it, inserted] = suppressions_.try_emplace(absolute->second);
     if (inserted) {
       line_starts(absolute->second);  // reads the file into contents_
-      it->second = python::analyze_python(SourceFile(path, contents_[absolute->second])).suppressions;
+      it->second = python::read_suppressions(SourceFile(path, contents_[absolute->second]));
     }
     return it->second.suppresses(finding, rule_name);
   }
@@ -125,9 +125,10 @@ Finding* finding_at(std::vector<Finding>& findings, const Location& at, const st
   return nullptr;
 }
 
-void report(std::vector<Finding>& findings, Locator& locator, const RuleMeta& rule, const Location& at,
-            const std::string& symbol, const std::string& message, uint64_t count,
-            std::vector<std::string_view> twins) {
+void report(std::vector<Finding>& findings, Locator& locator, const TraceMergeOptions& options,
+            const RuleMeta& rule, const Location& at, const std::string& symbol, const std::string& message,
+            uint64_t count, std::vector<std::string_view> twins) {
+  if (options.filter != nullptr && !options.filter->enabled(rule)) return;
   twins.push_back(rule.code);
   if (Finding* existing = finding_at(findings, at, twins)) {
     if (existing->message.find("(trace:") == std::string::npos)
@@ -168,7 +169,7 @@ void merge_op(ScanResult& result, const TracedOp& op, const TraceMergeOptions& o
                           (info.status == opdb::Status::Fallback
                                ? "with no XLA lowering: " + info.reason + "; each call is a host round trip and a graph break"
                                : "and cannot run on a TPU: " + info.reason);
-    report(result.findings, locator, *rule, *at, name, message, site.count, {});
+    report(result.findings, locator, options, *rule, *at, name, message, site.count, {});
   }
   std::sort(use->locations.begin(), use->locations.end(), [](const Location& a, const Location& b) {
     return std::tie(a.path, a.line, a.column) < std::tie(b.path, b.line, b.column);
@@ -185,7 +186,7 @@ void merge_trace(ScanResult& result, const TraceData& trace, const TraceMergeOpt
     std::optional<Location> at = locator.locate(hazard.path, hazard.line);
     if (!at) continue;
     std::string message = "ran " + times(hazard.count) + " (trace): " + hazard.detail;
-    report(result.findings, locator, rule_for(hazard.kind), *at, hazard.op, message, hazard.count,
+    report(result.findings, locator, options, rule_for(hazard.kind), *at, hazard.op, message, hazard.count,
            static_twins(hazard.kind));
   }
   std::sort(result.findings.begin(), result.findings.end(), [](const Finding& a, const Finding& b) {

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <string>
 
+#include "analyzer/core/rule_filter.h"
 #include "analyzer/runtime/trace_data.h"
 #include "analyzer/scan.h"
 
@@ -16,6 +17,7 @@ struct TraceMergeOptions {
   std::string target = "xla";   ///< op-database target, as for the scan
   std::filesystem::path root;   ///< the scan root: trace paths are made relative to it
   std::string label = "trace";  ///< the path given to trace errors in `errors`
+  const RuleFilter* filter = nullptr;  ///< --select/--ignore, as for the static findings
 };
 
 /// Merges `trace` into `result`. Trace locations outside `root` are dropped (the op still
@@ -23,8 +25,8 @@ struct TraceMergeOptions {
 /// static finding (TPU600-TPU605) is not repeated: the static finding's message gains the
 /// count the trace saw. With a trace, an op's `count` is the number of calls it saw. Keeps the
 /// ScanResult orders (findings by path, line, column, rule; ops by name).
-/// `# tpu-migrate: ignore[…]` comments in the Python files cover trace findings as they cover
-/// static ones.
+/// `# tpu-migrate: ignore[…]` comments in the Python files and `filter` cover trace findings as
+/// they cover static ones.
 void merge_trace(ScanResult& result, const TraceData& trace, const TraceMergeOptions& options);
 
 }  // namespace tpu::runtime

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 """`tpu-migrate rewrite` end to end: diff, --apply, --check, safety, and the sample still training."""
+import json
 import os
 import re
 import shutil
@@ -158,3 +159,29 @@ def test_a_killed_apply_leaves_each_file_wholly_old_or_wholly_new(tmp_path):
     assert states["new"] >= 1  # the kill happened after writing began
     leftovers = [p.name for p in root.iterdir() if not p.name.endswith(".py")]
     assert len(leftovers) <= 1, leftovers  # at most the one temporary file being written
+
+
+@pytest.mark.parametrize("target", ["xla", "torchtpu"])
+def test_scan_says_what_rewrite_does(tmp_path, target):
+    """The scan's `fix` on each finding (none, safe, unsafe) is what `rewrite` then does with it:
+    both read the rewrite map, so a safe fix is applied by default, an unsafe one only with
+    --unsafe-fixes, and a finding without one is left alone."""
+    source = ("import torch\n"
+              "torch.cuda.synchronize()\n"
+              "ok = torch.cuda.is_available()\n"
+              "reserved = torch.cuda.memory_reserved()\n"
+              "props = torch.cuda.get_device_properties(0)\n")
+    (tmp_path / "a.py").write_text(source)
+    report = json.loads(run("scan", tmp_path, "--target", target, "--format", "json").stdout)
+    fix_of = {f["line"]: (f.get("fix") or {}).get("applicability") for f in report["findings"]}
+
+    def changed_lines(*flags):
+        diff = run("rewrite", tmp_path, "--target", target, *flags).stdout
+        removed = [line[1:] for line in diff.splitlines() if line.startswith("-") and not line.startswith("---")]
+        return {number for number, text in enumerate(source.splitlines(), 1) if text in removed}
+
+    safe = {line for line, fix in fix_of.items() if fix == "safe"}
+    unsafe = {line for line, fix in fix_of.items() if fix == "unsafe"}
+    assert safe and unsafe and fix_of[5] is None
+    assert changed_lines() == safe
+    assert changed_lines("--unsafe-fixes") == safe | unsafe

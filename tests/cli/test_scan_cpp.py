@@ -110,3 +110,15 @@ def test_html_report_lists_the_inventory_fresh_and_re_rendered(sample_report, tm
     # A Python-only scan has no panel.
     (tmp_path / "only.py").write_text("import torch\ntorch.cuda.synchronize()\n")
     assert 'id="inventory"' not in run("scan", tmp_path / "only.py", "--format", "html").stdout
+
+
+def test_inventory_of_several_paths_is_relative_to_the_working_directory():
+    # Two roots: every path in the report, the inventory's included, names a file from the cwd.
+    report, process = scan_json("csrc", "ops.py", cwd=SAMPLE)
+    assert process.returncode == 0, process.stderr
+    inventory = report["inventory"]
+    places = [op["path"] for op in inventory["ops"]] + [m["path"] for m in inventory["modules"]]
+    places += [k["path"] for k in inventory["kernels"]]
+    assert places and all(path.startswith("csrc/") and (SAMPLE / path).is_file() for path in places)
+    assert report["summary"]["files"] == {"python": 1, "cpp": len(list((SAMPLE / "csrc").iterdir()))}
+    assert all((SAMPLE / f["path"]).is_file() for f in report["findings"])
