@@ -9,8 +9,10 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "analyzer/cpp/compile_flags.h"
+#include "analyzer/cpp/fast_parser.h"
 #include "analyzer/cpp/inventory_json.h"
 #include "analyzer/scan.h"
 #include "fixture_support.h"
@@ -240,4 +242,21 @@ TEST_CASE("cpp scan: implementations reached through a device registry (mmcv sty
   CHECK(op.python_calls.front().at.path == "ext/ops.py");
   REQUIRE(result.inventory.kernels.size() == 1);
   CHECK(result.inventory.kernels.front().ops == std::vector<std::string>{"ext._ext.roi_forward"});
+}
+
+TEST_CASE("cpp fast mode: preparing the C++ stand-in does not invalidate the CUDA one") {
+  // Each precompiled stand-in records the header's modification time (in seconds). The header
+  // used to be rewritten for the second language, so a .cu file parsed more than a second
+  // after a .cpp file's preparation got no tree at all.
+  cpp::WorkDir work;
+  cpp::FastParser parser(work);
+  REQUIRE(parser.prepare(/*cuda=*/true) == "");
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  REQUIRE(parser.prepare(/*cuda=*/false) == "");
+  cpp::IndexPtr index = cpp::make_index();
+  std::string problem;
+  cpp::AstFacts facts = cpp::parse_and_collect(index.get(), (work.path() / "k.cu").string(),
+                                               "__global__ void k(float* x) { x[threadIdx.x] = 0; }\n",
+                                               parser.arguments(/*cuda=*/true), cpp::FastParser::options(), problem);
+  CHECK_MESSAGE(facts.available, problem);
 }

@@ -34,7 +34,11 @@ std::string FastParser::prepare(bool cuda) {
   if (tried_[slot]) return error_[slot];
   tried_[slot] = true;
   if (work_.path().empty()) return error_[slot] = "no temporary folder for the stand-in header";
-  std::filesystem::path header = work_.write("standin/tpu_standin.h", std::string(standin_header()));
+  // Written once for both precompiled headers: each PCH records the header's modification
+  // time, and rewriting it for the second one made clang reject the first as out of date
+  // (files of the other language then parsed with no tree, now and then).
+  if (header_.empty()) header_ = work_.write("standin/tpu_standin.h", std::string(standin_header()));
+  const std::filesystem::path& header = header_;
   if (header.empty()) return error_[slot] = "cannot write the stand-in header";
   std::string pch = (work_.path() / (cuda ? "standin-cuda.pch" : "standin-cxx.pch")).string();
   std::vector<std::string> args = base_arguments(cuda, (work_.path() / "nowhere").string());

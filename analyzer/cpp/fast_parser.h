@@ -5,6 +5,7 @@
 // millisecond or two per file, and the same structure whatever the machine has installed.
 #pragma once
 
+#include <filesystem>
 #include <mutex>
 #include <string>
 
@@ -34,6 +35,7 @@ class FastParser {
   bool tried_[2] = {false, false};
   std::string error_[2];
   std::string pch_[2];
+  std::filesystem::path header_;  ///< the stand-in header both PCHs are built from
 };
 
 /// Declarations fast mode puts before a file's text: one variadic `__global__` template per
