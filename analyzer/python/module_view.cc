@@ -30,6 +30,26 @@ std::string module_name_of(std::string_view relative_path) {
   return name;
 }
 
+template <class Visit>
+void ModuleView::each_named_child(TSNode node, Visit&& visit) {
+  if (is_null(node)) return;
+  // Most lists are empty or hold one name (`f()`, `f(x)`): the count is stored in the node,
+  // and a single child is found without a cursor.
+  uint32_t named = ts_node_named_child_count(node);
+  if (named == 0) return;
+  if (named == 1) return visit(ts_node_named_child(node, 0));
+  if (walk_cursor_ == nullptr) return for_each_named_child(node, visit);
+  TSTreeCursor* cursor = walk_cursor_;
+  walk_cursor_ = nullptr;  // a nested listing gets a cursor of its own
+  ts_tree_cursor_reset(cursor, node);
+  for (bool more = ts_tree_cursor_goto_first_child(cursor); more;
+       more = ts_tree_cursor_goto_next_sibling(cursor)) {
+    TSNode child = ts_tree_cursor_current_node(cursor);
+    if (ts_node_is_named(child)) visit(child);
+  }
+  walk_cursor_ = cursor;
+}
+
 namespace {
 
 bool catches_import_error(TSNode try_statement, std::string_view source) {
@@ -99,9 +119,7 @@ std::string ModuleView::resolve_relative(TSNode relative_import) const {
 }
 
 void ModuleView::add_import_statement(TSNode node, const Context& context) {
-  uint32_t count = ts_node_named_child_count(node);
-  for (uint32_t i = 0; i < count; ++i) {
-    TSNode child = ts_node_named_child(node, i);
+  each_named_child(node, [&](TSNode child) {
     if (is(child, "aliased_import")) {
       std::string module(python::text(field(child, "name"), source()));
       bind(python::text(field(child, "alias"), source()), module);
@@ -113,7 +131,7 @@ void ModuleView::add_import_statement(TSNode node, const Context& context) {
       bind(head, head);
       imports_.push_back(Import{module, child, context});
     }
-  }
+  });
 }
 
 void ModuleView::add_from_import(TSNode node, const Context& context) {
@@ -121,28 +139,66 @@ void ModuleView::add_from_import(TSNode node, const Context& context) {
   std::string module = is(module_node, "relative_import")
                            ? resolve_relative(module_node)
                            : std::string(python::text(module_node, source()));
-  uint32_t count = ts_node_named_child_count(node);
   bool any_name = false;
-  for (uint32_t i = 0; i < count; ++i) {
-    TSNode child = ts_node_named_child(node, i);
-    if (ts_node_eq(child, module_node)) continue;
+  each_named_child(node, [&](TSNode child) {
+    if (ts_node_eq(child, module_node)) return;
     TSNode name = child, alias = child;
     if (is(child, "aliased_import")) {
       name = field(child, "name");
       alias = field(child, "alias");
     } else if (!is(child, "dotted_name")) {
-      continue;
+      return;
     }
     std::string qualified = module.empty() ? std::string(python::text(name, source()))
                                            : module + "." + std::string(python::text(name, source()));
     bind(python::text(alias, source()), qualified);
     imports_.push_back(Import{qualified, child, context});
     any_name = true;
-  }
+  });
   if (!any_name) imports_.push_back(Import{module, module_node, context});  // wildcard
 }
 
+namespace {
+
+// The length of the leading name of `text` when all of it is a dotted name spelled in ASCII
+// identifier characters ("torch.cuda.synchronize" -> 5), else 0.
+size_t plain_dotted_head(std::string_view text) {
+  if (text.empty() || (text[0] >= '0' && text[0] <= '9')) return 0;
+  size_t head = text.size();
+  bool after_dot = true;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '.') {
+      if (after_dot) return 0;  // ".x" or "a..b"
+      if (head == text.size()) head = i;
+      after_dot = true;
+    } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+               (c >= '0' && c <= '9')) {
+      if (after_dot && c >= '0' && c <= '9') return 0;
+      after_dot = false;
+    } else {
+      return 0;
+    }
+  }
+  return after_dot ? 0 : head;
+}
+
+}  // namespace
+
 std::string ModuleView::qualify(TSNode expression) const {
+  // Most callees are plain dotted names (`torch.cuda.synchronize`, `self.encoder`): their
+  // text says what the tree walk below would find, without a field lookup per dot.
+  std::string_view type = kind(expression);
+  if ((type == "attribute" || type == "identifier") && !ts_node_has_error(expression)) {
+    std::string_view spelled = text(expression);
+    if (size_t head = plain_dotted_head(spelled)) {
+      auto it = aliases_.find(std::string(spelled.substr(0, head)));
+      if (it == aliases_.end()) return {};
+      std::string qualified = it->second;
+      qualified.append(spelled.substr(head));
+      return qualified;
+    }
+  }
   expression = unparenthesize(expression);
   if (is(expression, "identifier")) {
     auto it = aliases_.find(std::string(text(expression)));
@@ -156,7 +212,8 @@ std::string ModuleView::qualify(TSNode expression) const {
   return {};
 }
 
-void ModuleView::add_call(TSNode node, const Context& context) {
+bool ModuleView::add_call(TSNode node, const Context& context,
+                          std::vector<TSNode>* argument_nodes) {
   Call call;
   call.node = node;
   call.function = field(node, "function");
@@ -164,15 +221,17 @@ void ModuleView::add_call(TSNode node, const Context& context) {
   call.qualified = qualify(call.function);
   TSNode callee = unparenthesize(call.function);
   if (is(callee, "attribute")) {
-    call.method = std::string(text(field(callee, "attribute")));
-    call.receiver = field(callee, "object");
     call.method_name = field(callee, "attribute");
+    call.method = std::string(text(call.method_name));
+    call.receiver = field(callee, "object");
   } else if (is(callee, "identifier") && call.qualified.empty()) {
     call.simple_name = text(callee);
   }
   TSNode arguments = field(node, "arguments");
-  if (is(arguments, "argument_list")) {
-    for_each_named_child(arguments, [&](TSNode argument) {
+  bool listed = is(arguments, "argument_list");
+  if (listed) {
+    each_named_child(arguments, [&](TSNode argument) {
+      if (argument_nodes != nullptr) argument_nodes->push_back(argument);
       std::string_view type = kind(argument);
       if (type == "keyword_argument") {
         call.keywords.emplace_back(text(field(argument, "name")), field(argument, "value"));
@@ -184,18 +243,16 @@ void ModuleView::add_call(TSNode node, const Context& context) {
     call.positional.push_back(arguments);  // a bare generator argument
   }
   calls_.push_back(std::move(call));
+  return listed;
 }
 
 void ModuleView::bind_parameter_defaults(TSNode definition, int index) {
   // Parameter defaults are bound in the function's own scope, before its body.
-  TSNode parameters = field(definition, "parameters");
-  uint32_t count = ts_node_named_child_count(parameters);
-  for (uint32_t i = 0; i < count; ++i) {
-    TSNode parameter = ts_node_named_child(parameters, i);
+  each_named_child(field(definition, "parameters"), [&](TSNode parameter) {
     if (is(parameter, "default_parameter") || is(parameter, "typed_default_parameter"))
       bindings_[index + 1][std::string(text(field(parameter, "name")))].push_back(
           field(parameter, "value"));
-  }
+  });
 }
 
 int ModuleView::add_function(TSNode node, const Context& context, std::string class_name) {
@@ -208,23 +265,151 @@ int ModuleView::add_function(TSNode node, const Context& context, std::string cl
   return static_cast<int>(functions_.size()) - 1;
 }
 
+namespace {
+
+// What the walk does with a node, by its symbol: one table lookup per node instead of a chain
+// of string comparisons.
+enum class WalkKind : uint8_t {
+  kOther,
+  kComment,
+  kString,
+  kConcatenatedString,
+  kImportStatement,
+  kImportFromStatement,
+  kCall,
+  kAssignment,
+  kSubscript,
+  kForStatement,
+  kCondition,  // if_statement, elif_clause, while_statement
+  kWhileStatement,
+  kFunctionDefinition,
+  kDecoratedDefinition,
+  kClassDefinition,
+  kTryStatement,
+  kError,
+  kExpressionStatement,
+  kAttribute,
+};
+
+struct WalkTraits {
+  WalkKind kind = WalkKind::kOther;
+  // A kind that holds only expressions (no statement, so no import, assignment, loop or
+  // definition): what the walk collects inside one is a call, a subscript, a comment or an
+  // f-string's interpolation, and each of those needs a `(`, a `[` or a `#` in its text.
+  bool expression_only = false;
+};
+
+const std::vector<WalkTraits>& walk_traits() {
+  static const std::vector<WalkTraits> kTraits = [] {
+    static constexpr std::pair<std::string_view, WalkKind> kKinds[] = {
+        {"comment", WalkKind::kComment},
+        {"string", WalkKind::kString},
+        {"concatenated_string", WalkKind::kConcatenatedString},
+        {"import_statement", WalkKind::kImportStatement},
+        {"import_from_statement", WalkKind::kImportFromStatement},
+        {"call", WalkKind::kCall},
+        {"assignment", WalkKind::kAssignment},
+        {"subscript", WalkKind::kSubscript},
+        {"for_statement", WalkKind::kForStatement},
+        {"if_statement", WalkKind::kCondition},
+        {"elif_clause", WalkKind::kCondition},
+        {"while_statement", WalkKind::kWhileStatement},
+        {"function_definition", WalkKind::kFunctionDefinition},
+        {"decorated_definition", WalkKind::kDecoratedDefinition},
+        {"class_definition", WalkKind::kClassDefinition},
+        {"try_statement", WalkKind::kTryStatement},
+        {"ERROR", WalkKind::kError},
+        {"expression_statement", WalkKind::kExpressionStatement},
+        {"attribute", WalkKind::kAttribute},
+    };
+    static constexpr std::string_view kExpressionOnly[] = {
+        "attribute", "await", "binary_operator", "boolean_operator", "comparison_operator",
+        "conditional_expression", "not_operator", "unary_operator", "named_expression", "lambda",
+        "lambda_parameters", "keyword_argument", "pair", "dictionary", "list", "set", "tuple",
+        "expression_list", "slice", "yield", "default_parameter", "typed_parameter",
+        "typed_default_parameter", "type", "generic_type", "union_type", "member_type",
+        "constrained_type", "splat_type", "list_splat", "dictionary_splat",
+        "parenthesized_list_splat", "parenthesized_expression", "pattern_list", "tuple_pattern",
+        "list_pattern", "list_splat_pattern", "dictionary_splat_pattern", "as_pattern",
+        "dotted_name", "aliased_import", "augmented_assignment", "return_statement",
+        "assert_statement", "delete_statement", "raise_statement", "global_statement",
+        "nonlocal_statement", "print_statement", "exec_statement", "list_comprehension",
+        "set_comprehension", "dictionary_comprehension", "generator_expression", "for_in_clause",
+        "if_clause", "identifier", "parameters", "interpolation", "relative_import",
+        "import_prefix"};
+    const std::vector<std::string_view>& names = python_symbol_names();
+    std::vector<WalkTraits> traits(names.size());
+    for (size_t symbol = 0; symbol < names.size(); ++symbol) {
+      for (const auto& [name, kind] : kKinds)
+        if (names[symbol] == name) traits[symbol].kind = kind;
+      for (std::string_view name : kExpressionOnly)
+        if (names[symbol] == name) traits[symbol].expression_only = true;
+    }
+    return traits;
+  }();
+  return kTraits;
+}
+
+WalkTraits traits_of(TSNode node) {
+  const std::vector<WalkTraits>& traits = walk_traits();
+  TSSymbol symbol = ts_node_symbol(node);
+  if (symbol < traits.size()) return traits[symbol];
+  // ERROR is the builtin symbol 65535, outside the grammar's table.
+  return ts_node_is_null(node) || std::string_view(ts_node_type(node)) != "ERROR"
+             ? WalkTraits{}
+             : WalkTraits{WalkKind::kError, false};
+}
+
+// True when `text` holds a character that every node the walk collects inside an expression
+// needs: `(` for a call, `[` for a subscript, `#` for a comment. An opening bracket that starts
+// the text and a closing one that ends it are the expression's own (a tuple, a list, a
+// parameter list): a call's `(` and a subscript's `[` always follow the callee or the value.
+bool may_hold_collected_node(std::string_view text) {
+  if (!text.empty() && (text.front() == '(' || text.front() == '[')) text.remove_prefix(1);
+  if (!text.empty() && (text.back() == ')' || text.back() == ']')) text.remove_suffix(1);
+  for (char c : text)
+    if (c == '(' || c == '[' || c == '#') return true;
+  return false;
+}
+
+// An f-string (the only string with interpolations) says so in its prefix: f"…", rf'…', F"…".
+bool is_format_string(std::string_view text) {
+  for (char c : text) {
+    if (c == '"' || c == '\'') return false;
+    if (c == 'f' || c == 'F') return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 void ModuleView::walk(TSNode root) {
   struct Frame {
     TSNode node;
     Context context;
     const std::string* class_name;
     uint32_t depth;
+    WalkKind kind;
   };
   static const std::string kNoClass;
   std::deque<std::string> class_names;  // stable addresses for the frames' class names
   std::vector<Frame> stack;
-  stack.push_back(Frame{root, Context{}, &kNoClass, 0});
+  stack.push_back(Frame{root, Context{}, &kNoClass, 0, traits_of(root).kind});
   std::vector<Frame> children;
+  std::vector<TSNode> call_arguments;
   TSTreeCursor cursor = ts_tree_cursor_new(root);
   struct CursorGuard {
     TSTreeCursor* cursor;
-    ~CursorGuard() { ts_tree_cursor_delete(cursor); }
-  } guard{&cursor};
+    TSTreeCursor** shared;
+    ~CursorGuard() {
+      *shared = nullptr;
+      ts_tree_cursor_delete(cursor);
+    }
+  } guard{&cursor, &walk_cursor_};
+  walk_cursor_ = &cursor;
+  // Subtrees that cannot hold anything collected are not entered. Build scripts keep every
+  // string literal, so they are walked whole.
+  const bool may_skip = !build_script_;
 
   while (!stack.empty()) {
     Frame frame = stack.back();
@@ -232,87 +417,142 @@ void ModuleView::walk(TSNode root) {
     TSNode node = frame.node;
     Context context = frame.context;
     const std::string* class_name = frame.class_name;
-    std::string_view type = kind(node);
+    const WalkKind type = frame.kind;
 
-    if (type == "comment") {
+    if (type == WalkKind::kComment) {
       std::string_view comment = text(node);
       if (comment.find("tpu-migrate") != std::string_view::npos)
         comments_.emplace_back(ts_node_start_point(node).row + 1, comment);
       continue;
     }
-    if (type == "string" || type == "concatenated_string") {
+    if (type == WalkKind::kString || type == WalkKind::kConcatenatedString) {
       if (build_script_) strings_.push_back(StringLiteral{node, context});
-      if (type == "string") {
+      if (type == WalkKind::kString) {
         // Interpolations can hold calls (f"{x.item()}"); descend only into those.
-        uint32_t count = ts_node_named_child_count(node);
-        for (uint32_t i = count; i-- > 0;) {
-          TSNode child = ts_node_named_child(node, i);
-          if (is(child, "interpolation"))
-            stack.push_back(Frame{child, context, class_name, frame.depth + 1});
-        }
+        if (!is_format_string(text(node))) continue;
+        size_t first = stack.size();
+        each_named_child(node, [&](TSNode child) {
+          if (is(child, "interpolation") &&
+              (!may_skip || may_hold_collected_node(text(child)) || ts_node_has_error(child)))
+            stack.push_back(Frame{child, context, class_name, frame.depth + 1, WalkKind::kOther});
+        });
+        std::reverse(stack.begin() + static_cast<std::ptrdiff_t>(first), stack.end());
         continue;
       }
     }
 
     bool enters_function = false;
+    bool arguments_collected = false;
+    // Nodes whose named children the handler already holds (an assignment's two sides, a
+    // subscript's value and index) are expanded from those, without a cursor.
+    TSNode known[2] = {};
+    int known_count = -1;
     // An import inside a function runs only when that code path does: like a try/except
     // ImportError guard, it is an optional dependency rather than a hard one.
     Context import_context = context;
     if (context.function >= 0) import_context.import_guarded = true;
-    if (type == "import_statement") add_import_statement(node, import_context);
-    else if (type == "import_from_statement") add_from_import(node, import_context);
-    else if (type == "call") add_call(node, context);
-    else if (type == "assignment") {
-      TSNode left = field(node, "left"), right = field(node, "right");
-      assignments_.push_back(Assignment{node, left, right, context});
-      if (is(left, "identifier") && !is_null(right)) {
-        bindings_[context.function + 1][std::string(text(left))].push_back(right);
-      } else if ((is(left, "pattern_list") || is(left, "tuple_pattern")) && !is_null(right)) {
-        // `_, loss = model(x, y)`: each name is bound to the call that produced it, which is
-        // what the rules need to know (where the value came from), not its exact element.
-        uint32_t names = ts_node_named_child_count(left);
-        for (uint32_t i = 0; i < names; ++i) {
-          TSNode name = ts_node_named_child(left, i);
-          if (is(name, "identifier"))
-            bindings_[context.function + 1][std::string(text(name))].push_back(right);
+    switch (type) {
+      case WalkKind::kImportStatement:
+        add_import_statement(node, import_context);
+        // What an import holds besides its names is a comment, if any.
+        if (may_skip && text(node).find('#') == std::string_view::npos) continue;
+        break;
+      case WalkKind::kImportFromStatement:
+        add_from_import(node, import_context);
+        if (may_skip && text(node).find('#') == std::string_view::npos) continue;
+        break;
+      case WalkKind::kExpressionStatement:
+        if (ts_node_named_child_count(node) == 1 && !ts_node_has_error(node)) {
+          known[0] = ts_node_named_child(node, 0);
+          known_count = 1;
         }
+        break;
+      case WalkKind::kAttribute:
+        // `object.name`: the name is an identifier, so only the object can hold anything.
+        if (ts_node_named_child_count(node) == 2 && !ts_node_has_error(node)) {
+          known[0] = field(node, "object");
+          known_count = is_null(known[0]) ? -1 : 1;
+        }
+        break;
+      case WalkKind::kCall:
+        call_arguments.clear();
+        arguments_collected = add_call(node, context, &call_arguments);
+        // The arguments stand in for the argument list's children only where they are all of
+        // them: a call with nothing but its callee and a clean argument list, well inside the
+        // depth bound.
+        arguments_collected = arguments_collected && ts_node_child_count(node) == 2 &&
+                              !ts_node_has_error(node) && frame.depth + 2 < kMaxDepth;
+        break;
+      case WalkKind::kAssignment: {
+        TSNode left = field(node, "left"), right = field(node, "right");
+        assignments_.push_back(Assignment{node, left, right, context});
+        if (!is_null(right) && ts_node_named_child_count(node) == 2 && !ts_node_has_error(node)) {
+          known[0] = left;
+          known[1] = right;
+          known_count = 2;
+        }
+        if (is(left, "identifier") && !is_null(right)) {
+          bindings_[context.function + 1][std::string(text(left))].push_back(right);
+        } else if ((is(left, "pattern_list") || is(left, "tuple_pattern")) && !is_null(right)) {
+          // `_, loss = model(x, y)`: each name is bound to the call that produced it, which is
+          // what the rules need to know (where the value came from), not its exact element.
+          each_named_child(left, [&](TSNode name) {
+            if (is(name, "identifier"))
+              bindings_[context.function + 1][std::string(text(name))].push_back(right);
+          });
+        }
+        break;
       }
-    } else if (type == "subscript") {
-      TSNode value = field(node, "value");
-      subscripts_.push_back(Subscript{node, value, field(node, "subscript"), qualify(value), context});
-    } else if (type == "for_statement") {
-      for_loops_.push_back(ForLoop{node, field(node, "right"), context});
-    } else if (type == "if_statement" || type == "elif_clause" || type == "while_statement") {
-      conditions_.push_back(Condition{field(node, "condition"), context});
-    } else if (type == "function_definition") {
-      enters_function = true;
-    } else if (type == "decorated_definition") {
-      TSNode definition = field(node, "definition");
-      if (is(definition, "function_definition")) {
+      case WalkKind::kSubscript: {
+        TSNode value = field(node, "value"), index = field(node, "subscript");
+        subscripts_.push_back(Subscript{node, value, index, qualify(value), context});
+        if (!is_null(index) && ts_node_named_child_count(node) == 2 && !ts_node_has_error(node)) {
+          known[0] = value;
+          known[1] = index;
+          known_count = 2;
+        }
+        break;
+      }
+      case WalkKind::kForStatement:
+        for_loops_.push_back(ForLoop{node, field(node, "right"), context});
+        break;
+      case WalkKind::kCondition:
+      case WalkKind::kWhileStatement:
+        conditions_.push_back(Condition{field(node, "condition"), context});
+        break;
+      case WalkKind::kFunctionDefinition:
+        enters_function = true;
+        break;
+      case WalkKind::kDecoratedDefinition: {
+        TSNode definition = field(node, "definition");
+        if (!is(definition, "function_definition")) break;
         int index = add_function(definition, context, *class_name);
-        uint32_t count = ts_node_named_child_count(node);
-        for (uint32_t i = 0; i < count; ++i) {
-          TSNode decorator = ts_node_named_child(node, i);
-          if (!is(decorator, "decorator")) continue;
+        each_named_child(node, [&](TSNode decorator) {
+          if (!is(decorator, "decorator")) return;
           TSNode expression = ts_node_named_child(decorator, 0);
           TSNode callee = is(expression, "call") ? field(expression, "function") : expression;
           std::string qualified = qualify(callee);
           if (qualified.starts_with("triton.")) functions_[index].triton_kernel = true;
           decorators_.push_back(Decorator{expression, qualified, index});
-          stack.push_back(Frame{expression, context, class_name, frame.depth + 1});
-        }
+          stack.push_back(
+              Frame{expression, context, class_name, frame.depth + 1, traits_of(expression).kind});
+        });
         // Visit the definition as a function whose index already exists.
         Context inner{index, 0, false};
         for (const char* part : {"parameters", "body"}) {
           TSNode child = field(definition, part);
-          if (!is_null(child)) stack.push_back(Frame{child, inner, class_name, frame.depth + 2});
+          if (!is_null(child))
+            stack.push_back(Frame{child, inner, class_name, frame.depth + 2, traits_of(child).kind});
         }
         bind_parameter_defaults(definition, index);
         continue;
       }
-    } else if (type == "class_definition") {
-      class_names.push_back(std::string(text(field(node, "name"))));
-      class_name = &class_names.back();
+      case WalkKind::kClassDefinition:
+        class_names.push_back(std::string(text(field(node, "name"))));
+        class_name = &class_names.back();
+        break;
+      default:
+        break;
     }
 
     if (enters_function) {
@@ -326,24 +566,57 @@ void ModuleView::walk(TSNode root) {
       if (too_deep_line_ == 0) too_deep_line_ = ts_node_start_point(node).row + 1;
       continue;
     }
-    bool guards_imports = type == "try_statement" && catches_import_error(node, source());
-    // Only for/while bodies are loops that make a step; comprehensions are not counted.
-    bool real_loop = type == "for_statement" || type == "while_statement";
-    TSNode loop_body = real_loop ? field(node, "body") : TSNode{};
     children.clear();
-    // A cursor walks the children in linear time; ts_node_child(node, i) rescans the
-    // siblings before i on every call in tree-sitter 0.20, which is quadratic on long blocks.
-    ts_tree_cursor_reset(&cursor, node);
-    for (bool more = ts_tree_cursor_goto_first_child(&cursor); more;
-         more = ts_tree_cursor_goto_next_sibling(&cursor)) {
-      TSNode child = ts_tree_cursor_current_node(&cursor);
-      if (!ts_node_is_named(child) && !is(child, "ERROR")) continue;
-      Context child_context = context;
-      // Only real loops make a step: a comprehension in __init__ builds a list once.
-      if (!is_null(loop_body) && ts_node_eq(child, loop_body))
-        ++child_context.loop_depth;
-      if (guards_imports && is(child, "block")) child_context.import_guarded = true;
-      children.push_back(Frame{child, child_context, class_name, depth});
+    // Pushes a child to visit, unless it is a leaf other than a comment (nothing to collect)
+    // or an expression whose text rules out a call, subscript or comment inside it. Near the
+    // depth bound every child is pushed, so that the bound is reported where it was before.
+    auto add_child = [&](TSNode child, const Context& child_context, uint32_t child_depth) {
+      WalkTraits traits = traits_of(child);
+      if (may_skip && child_depth < kMaxDepth) {
+        if (traits.kind != WalkKind::kComment && traits.kind != WalkKind::kError &&
+            ts_node_child_count(child) == 0)
+          return;
+        if (traits.expression_only && !ts_node_has_error(child) &&
+            !may_hold_collected_node(text(child)))
+          return;
+      }
+      children.push_back(Frame{child, child_context, class_name, child_depth, traits.kind});
+    };
+    if (known_count < 0 && type != WalkKind::kForStatement && type != WalkKind::kWhileStatement &&
+        type != WalkKind::kTryStatement && !ts_node_has_error(node)) {
+      // No cursor for a node with one named child or none (`return x`, `not x`, `(x)`).
+      uint32_t named = ts_node_named_child_count(node);
+      if (named <= 1) {
+        known_count = static_cast<int>(named);
+        if (named == 1) known[0] = ts_node_named_child(node, 0);
+      }
+    }
+    if (known_count >= 0) {
+      for (int i = 0; i < known_count; ++i)
+        if (!is_null(known[i])) add_child(known[i], context, depth);
+    } else if (arguments_collected) {
+      // The call's arguments were listed once by add_call; visit them as the argument
+      // list's children, at the depth they have in the tree.
+      add_child(calls_.back().function, context, depth);
+      for (TSNode argument : call_arguments) add_child(argument, context, depth + 1);
+    } else {
+      bool guards_imports = type == WalkKind::kTryStatement && catches_import_error(node, source());
+      // Only for/while bodies are loops that make a step; comprehensions are not counted.
+      bool real_loop = type == WalkKind::kForStatement || type == WalkKind::kWhileStatement;
+      TSNode loop_body = real_loop ? field(node, "body") : TSNode{};
+      // A cursor walks the children in linear time; ts_node_child(node, i) rescans the
+      // siblings before i on every call in tree-sitter 0.20, which is quadratic on long blocks.
+      ts_tree_cursor_reset(&cursor, node);
+      for (bool more = ts_tree_cursor_goto_first_child(&cursor); more;
+           more = ts_tree_cursor_goto_next_sibling(&cursor)) {
+        TSNode child = ts_tree_cursor_current_node(&cursor);
+        if (!ts_node_is_named(child) && traits_of(child).kind != WalkKind::kError) continue;
+        Context child_context = context;
+        // Only real loops make a step: a comprehension in __init__ builds a list once.
+        if (!is_null(loop_body) && ts_node_eq(child, loop_body)) ++child_context.loop_depth;
+        if (guards_imports && is(child, "block")) child_context.import_guarded = true;
+        add_child(child, child_context, depth);
+      }
     }
     // Push in reverse so that children are visited in source order.
     for (auto it = children.rbegin(); it != children.rend(); ++it) stack.push_back(*it);

@@ -150,11 +150,20 @@ class ModuleView {
   void add_from_import(TSNode node, const Context& context);
   void bind(std::string_view local, std::string qualified);
   std::string resolve_relative(TSNode relative_import) const;
-  void add_call(TSNode node, const Context& context);
+  /// Records a call. With `argument_nodes`, also lists there every named child of its
+  /// argument list (comments included), so that the walk need not list them again; returns
+  /// whether the call has an argument list (not a bare generator argument).
+  bool add_call(TSNode node, const Context& context, std::vector<TSNode>* argument_nodes);
   int add_function(TSNode node, const Context& context, std::string class_name);
   void bind_parameter_defaults(TSNode definition, int index);
 
+  /// Calls `visit` for each named child of `node`, with the walk's cursor while the walk runs
+  /// (a cursor of its own costs an allocation). `visit` must not list children itself.
+  template <class Visit>
+  void each_named_child(TSNode node, Visit&& visit);
+
   const SourceFile& file_;
+  TSTreeCursor* walk_cursor_ = nullptr;  ///< the walk's cursor, free while a handler runs
   std::string module_name_;
   bool build_script_ = false;
   std::unordered_map<std::string, std::string> aliases_;  // local name -> qualified

@@ -35,16 +35,20 @@ TSFieldId python_field_id(std::string_view name) {
     std::string_view name;
     TSFieldId id;
   };
-  // About 30 fields: a scan of string_views (length first) beats hashing the name.
-  static const std::vector<Field> kFields = [] {
-    std::vector<Field> fields;
+  // About 30 fields, bucketed by the name's length: a lookup compares one or two names.
+  static constexpr size_t kLongest = 32;
+  static const std::vector<std::vector<Field>> kByLength = [] {
+    std::vector<std::vector<Field>> by_length(kLongest + 1);
     const TSLanguage* language = tree_sitter_python();
     for (TSFieldId id = 1; id <= ts_language_field_count(language); ++id)
-      if (const char* field_name = ts_language_field_name_for_id(language, id))
-        fields.push_back(Field{field_name, id});
-    return fields;
+      if (const char* field_name = ts_language_field_name_for_id(language, id)) {
+        std::string_view spelled(field_name);
+        if (spelled.size() <= kLongest) by_length[spelled.size()].push_back(Field{spelled, id});
+      }
+    return by_length;
   }();
-  for (const Field& field : kFields)
+  if (name.size() > kLongest) return 0;
+  for (const Field& field : kByLength[name.size()])
     if (field.name == name) return field.id;
   return 0;
 }
