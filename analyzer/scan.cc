@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <iterator>
 #include <map>
 #include <thread>
 #include <unordered_set>
@@ -121,16 +122,21 @@ void apply_verdicts(std::vector<Finding>& findings, const cpp::Inventory& invent
   }
 }
 
-// One OpUse per op across the repository, with every call site.
-std::vector<OpUse> aggregate_op_uses(const std::vector<FileOutcome>& outcomes) {
+// One OpUse per op across the repository, with every call site (moved out of the outcomes).
+std::vector<OpUse> aggregate_op_uses(std::vector<FileOutcome>& outcomes) {
   std::map<std::string, OpUse> by_op;
-  for (const FileOutcome& outcome : outcomes) {
-    for (const OpUse& use : outcome.analysis.op_uses) {
-      auto [it, inserted] = by_op.try_emplace(use.op, use);
-      if (inserted) continue;
+  for (FileOutcome& outcome : outcomes) {
+    for (OpUse& use : outcome.analysis.op_uses) {
+      auto it = by_op.find(use.op);
+      if (it == by_op.end()) {
+        std::string op = use.op;
+        by_op.emplace(std::move(op), std::move(use));
+        continue;
+      }
       it->second.count += use.count;
-      it->second.locations.insert(it->second.locations.end(), use.locations.begin(), use.locations.end());
+      std::move(use.locations.begin(), use.locations.end(), std::back_inserter(it->second.locations));
     }
+    outcome.analysis.op_uses.clear();
   }
   std::vector<OpUse> ops;
   for (auto& [name, use] : by_op) {

@@ -81,8 +81,15 @@ std::string render_json(const Report& report) {
   for (size_t i = 0; i < kOpStatuses.size(); ++i) op_counts[std::string(kOpStatuses[i])] = summary.ops_by_status[i];
   ordered_json ops = ordered_json::array();
   for (const OpUse& use : scan.ops) {
+    // A large repository has tens of thousands of op call sites: each location is built in
+    // place, without the temporaries of an initializer list.
     ordered_json locations = ordered_json::array();
-    for (const Location& at : use.locations) locations.push_back({{"path", at.path}, {"line", at.line}});
+    locations.get_ref<ordered_json::array_t&>().reserve(use.locations.size());
+    for (const Location& at : use.locations) {
+      ordered_json& location = locations.emplace_back(ordered_json::value_t::object);
+      location.emplace("path", at.path);
+      location.emplace("line", at.line);
+    }
     ops.push_back({{"name", use.op},
                    {"status", use.status},
                    {"reason", use.reason},

@@ -2,8 +2,12 @@
 #include "reports/source_context.h"
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <string_view>
+#include <thread>
+#include <vector>
 
 #include "reports/baseline.h"
 
@@ -16,26 +20,41 @@ constexpr uintmax_t kMaxFileBytes = 16u << 20;  // larger than any file a scan r
 constexpr size_t kMaxLineBytes = 300;            // excerpts are for reading, not for copying
 constexpr uint32_t kMaxExcerptLines = 9;
 
-std::vector<std::string> read_lines(const fs::path& file) {
+// The file's text, empty when it cannot be read or is larger than any file a scan reads.
+std::string read_text(const fs::path& file) {
   std::error_code ec;
-  if (!fs::is_regular_file(file, ec) || fs::file_size(file, ec) > kMaxFileBytes) return {};
+  if (!fs::is_regular_file(file, ec)) return {};
+  uintmax_t size = fs::file_size(file, ec);
+  if (ec || size > kMaxFileBytes) return {};
   std::ifstream in(file, std::ios::binary);
   if (!in) return {};
-  std::vector<std::string> lines;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    lines.push_back(std::move(line));
+  std::string text(static_cast<size_t>(size), '\0');
+  in.read(text.data(), static_cast<std::streamsize>(size));
+  text.resize(static_cast<size_t>(in.gcount()));
+  return text;
+}
+
+// Lines as std::getline gives them ("a\nb\n" and "a\nb" are two lines), without a trailing '\r'.
+std::vector<std::string_view> split_lines(std::string_view text) {
+  std::vector<std::string_view> lines;
+  size_t begin = 0;
+  while (begin < text.size()) {
+    size_t end = text.find('\n', begin);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(begin, end - begin);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    lines.push_back(line);
+    begin = end + 1;
   }
   return lines;
 }
 
 // Cuts at a UTF-8 boundary so that a shortened line is still valid text.
-std::string shorten(const std::string& line) {
-  if (line.size() <= kMaxLineBytes) return line;
+std::string shorten(std::string_view line) {
+  if (line.size() <= kMaxLineBytes) return std::string(line);
   size_t end = kMaxLineBytes;
   while (end > 0 && (static_cast<unsigned char>(line[end]) & 0xC0) == 0x80) --end;
-  return line.substr(0, end) + "…";
+  return std::string(line.substr(0, end)) + "…";
 }
 
 }  // namespace
@@ -54,34 +73,53 @@ void attach_sources(Report& report, const SourceOptions& options) {
   const unsigned context_lines = options.context_lines;
   const auto& findings = report.scan.findings;
   report.context.resize(findings.size());
-  fs::path base = source_base(report.root);
-  std::string cached_path;
-  std::vector<std::string> lines;
-  bool cached = false;
-  for (size_t i = 0; i < findings.size(); ++i) {
-    const Finding& finding = findings[i];
-    FindingContext& context = report.context[i];
-    if (!cached || cached_path != finding.location.path) {
-      lines = read_lines(base / finding.location.path);
-      cached_path = finding.location.path;
-      cached = true;
-    }
-    uint32_t line = finding.location.line;
-    bool readable = line >= 1 && line <= lines.size();
-    if (readable) context.line_text = normalize_source_line(lines[line - 1]);
-    if (readable && options.excerpts) {
-      uint32_t last = std::max(line, finding.location.end_line);
-      uint32_t first = line > context_lines ? line - context_lines : 1;
-      last = std::min<uint32_t>(last + context_lines, static_cast<uint32_t>(lines.size()));
-      last = std::min(last, first + kMaxExcerptLines - 1);
-      context.excerpt.first_line = first;
-      context.excerpt.lines.clear();
-      for (uint32_t n = first; n <= last; ++n) context.excerpt.lines.push_back(shorten(lines[n - 1]));
-    }
-    // A loaded report keeps the fingerprint computed when it was scanned: the file may have
-    // changed since.
-    if (context.fingerprint.empty()) context.fingerprint = fingerprint(report, finding, context.line_text);
+  const fs::path base = source_base(report.root);
+
+  // Each run of findings in one file (a scan's findings are sorted by path) reads that file
+  // once; runs are handed out to the threads one at a time.
+  std::vector<std::pair<size_t, size_t>> runs;
+  for (size_t i = 0; i < findings.size();) {
+    size_t end = i + 1;
+    while (end < findings.size() && findings[end].location.path == findings[i].location.path) ++end;
+    runs.emplace_back(i, end);
+    i = end;
   }
+  auto attach_run = [&](size_t begin, size_t end) {
+    const std::string text = read_text(base / findings[begin].location.path);
+    const std::vector<std::string_view> lines = split_lines(text);
+    for (size_t i = begin; i < end; ++i) {
+      const Finding& finding = findings[i];
+      FindingContext& context = report.context[i];
+      uint32_t line = finding.location.line;
+      bool readable = line >= 1 && line <= lines.size();
+      if (readable) context.line_text = normalize_source_line(lines[line - 1]);
+      if (readable && options.excerpts) {
+        uint32_t last = std::max(line, finding.location.end_line);
+        uint32_t first = line > context_lines ? line - context_lines : 1;
+        last = std::min<uint32_t>(last + context_lines, static_cast<uint32_t>(lines.size()));
+        last = std::min(last, first + kMaxExcerptLines - 1);
+        context.excerpt.first_line = first;
+        context.excerpt.lines.clear();
+        for (uint32_t n = first; n <= last; ++n) context.excerpt.lines.push_back(shorten(lines[n - 1]));
+      }
+      // A loaded report keeps the fingerprint computed when it was scanned: the file may have
+      // changed since.
+      if (context.fingerprint.empty()) context.fingerprint = fingerprint(report, finding, context.line_text);
+    }
+  };
+
+  unsigned jobs = options.jobs != 0 ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+  jobs = static_cast<unsigned>(std::min<size_t>(jobs, runs.size()));
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t k = next++; k < runs.size(); k = next++) attach_run(runs[k].first, runs[k].second);
+  };
+  if (jobs <= 1) {
+    worker();
+    return;
+  }
+  std::vector<std::jthread> threads;
+  for (unsigned j = 0; j < jobs; ++j) threads.emplace_back(worker);
 }
 
 }  // namespace tpu::reports

@@ -16,6 +16,7 @@ std::string source_base(const std::string& root);
 struct SourceOptions {
   bool excerpts = true;        ///< keep lines around each finding (the HTML report shows them)
   unsigned context_lines = 2;  ///< lines before and after the finding
+  unsigned jobs = 0;           ///< threads reading the files (0: all cores)
 };
 
 /// Fills `report.context` (one entry per finding) from the files under the report's root.

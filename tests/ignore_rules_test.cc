@@ -52,3 +52,20 @@ TEST_CASE("gitignore: escaped characters and trailing spaces") {
   CHECK(rules.ignored("#notes.py", false));
   CHECK(rules.ignored("spaced.py", false));
 }
+
+TEST_CASE("gitignore: plain names and star-suffixes match as the glob matcher would") {
+  // These shapes skip the glob matcher; the answers must not change.
+  IgnoreRules rules;
+  rules.add_file("", "*.egg\nnotes.txt\n*\\[x]\ndocs/api\n");
+  CHECK(rules.ignored("a/b/pkg.egg", true));
+  CHECK(rules.ignored("pkg.egg", false));
+  CHECK_FALSE(rules.ignored("pkg.egg.txt", false));
+  CHECK_FALSE(rules.ignored("egg", false));
+  CHECK(rules.ignored("deep/notes.txt", false));
+  CHECK_FALSE(rules.ignored("notes.txt.bak", false));
+  CHECK_FALSE(rules.ignored("mynotes.txt", false));
+  CHECK(rules.ignored("a/file[x]", false));  // an escaped class is still a glob
+  CHECK_FALSE(rules.ignored("a/filex", false));
+  CHECK(rules.ignored("docs/api", true));  // anchored: only under the file's folder
+  CHECK_FALSE(rules.ignored("src/docs/api", true));
+}

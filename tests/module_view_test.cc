@@ -102,3 +102,55 @@ TEST_CASE("for loops: the statement, what it iterates, where it sits") {
   CHECK(view.for_loops()[1].context.function == 0);
   CHECK(kind(view.for_loops()[1].node) == "for_statement");
 }
+
+TEST_CASE("walk: what sits inside expressions it does not enter whole is still collected") {
+  // The walk skips an expression whose text has no `(`, `[` or `#`; everything it collects
+  // inside one needs such a character, wherever it sits.
+  const std::string code =
+      "import torch\n"
+      "x = {'a': (1, [torch.zeros(2)]), 'b': y.z}\n"
+      "f(k=lambda q: q.item(), j=-t.cpu())\n"
+      "s = f'{torch.ones(1)}' + 'not (a call)' + \"[nor] a # subscript\"\n"
+      "def g(a=torch.device('cuda'), b=(1, 2)):\n"
+      "  return a.b.c[0], not w.numpy()\n"
+      "t = (1 +  # tpu-migrate: ignore\n"
+      "     2)\n";
+  SourceFile file("m.py", code);
+  TreePtr tree = parse_python(file.text());
+  ModuleView view(file, ts_tree_root_node(tree.get()), "m");
+  std::vector<std::string> calls;
+  for (const Call& call : view.calls()) calls.emplace_back(view.text(call.function));
+  CHECK(calls == std::vector<std::string>{"torch.zeros", "f", "q.item", "t.cpu", "torch.ones",
+                                          "torch.device", "w.numpy"});
+  std::vector<std::string> subscripts;
+  for (const Subscript& subscript : view.subscripts()) subscripts.emplace_back(view.text(subscript.node));
+  CHECK(subscripts == std::vector<std::string>{"a.b.c[0]"});
+  REQUIRE(view.comments().size() == 1);
+  CHECK(view.comments()[0].first == 7);
+  // Arguments are listed once, positional and keyword apart.
+  const Call& f = view.calls()[1];
+  CHECK(f.positional.empty());
+  REQUIRE(f.keywords.size() == 2);
+  CHECK(f.keywords[0].first == "k");
+  CHECK(f.keywords[1].first == "j");
+}
+
+TEST_CASE("bindings: the last assignment before a use, in its own scope or an enclosing one") {
+  const std::string code =
+      "device = 'cpu'\n"
+      "device = 'cuda'\n"
+      "def f(device='xla'):\n"
+      "  use(device)\n"
+      "  device = 'meta'\n"
+      "  use(device)\n"
+      "def g():\n"
+      "  use(device)\n";
+  SourceFile file("m.py", code);
+  TreePtr tree = parse_python(file.text());
+  ModuleView view(file, ts_tree_root_node(tree.get()), "m");
+  std::vector<std::string> seen;
+  for (const Call& call : view.calls())
+    if (view.text(call.function) == "use")
+      seen.emplace_back(view.text(view.assigned_value("device", call.context, ts_node_start_byte(call.node))));
+  CHECK(seen == std::vector<std::string>{"'xla'", "'meta'", "'cuda'"});
+}

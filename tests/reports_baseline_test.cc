@@ -136,6 +136,34 @@ TEST_CASE("baseline: excerpts hold the lines around the finding") {
   CHECK(single.context[0].excerpt.lines == std::vector<std::string>{"l4", "l5", "l6"});
 }
 
+TEST_CASE("sources: files read on several threads give what one thread gives") {
+  testing::TempDir dir;
+  std::vector<Finding> findings;
+  for (int f = 0; f < 12; ++f) {
+    std::string name = "m" + std::to_string(f) + ".py";
+    std::string text;
+    for (int line = 1; line <= 9; ++line) text += "x" + std::to_string(f) + " = " + std::to_string(line) + "\r\n";
+    dir.write(name, f % 3 == 0 ? text.substr(0, text.size() - 2) : text);  // some without a last newline
+    for (uint32_t line : {1u, 5u, 9u, 12u})
+      findings.push_back(testing::make_finding("TPU101", Category::DevicePlacement, Severity::Warning, name, line,
+                                               1, "x", "m"));
+  }
+  Report serial = report_of(findings, dir.path().string());
+  Report parallel = report_of(findings, dir.path().string());
+  attach_sources(serial, SourceOptions{.jobs = 1});
+  attach_sources(parallel, SourceOptions{.jobs = 4});
+  REQUIRE(parallel.context.size() == findings.size());
+  for (size_t i = 0; i < findings.size(); ++i) {
+    CHECK(parallel.context[i].line_text == serial.context[i].line_text);
+    CHECK(parallel.context[i].excerpt.lines == serial.context[i].excerpt.lines);
+    CHECK(parallel.context[i].fingerprint == serial.context[i].fingerprint);
+  }
+  // Line 5 of m4.py, without its \r; line 12 is past the end and has no text.
+  CHECK(parallel.context[4 * 4 + 1].line_text == "x4 = 5");
+  CHECK(parallel.context[4 * 4 + 3].line_text.empty());
+  CHECK(parallel.context[0].excerpt.lines == std::vector<std::string>{"x0 = 1", "x0 = 2", "x0 = 3"});
+}
+
 TEST_CASE("baseline: the path in the fingerprint is where CI sees the file") {
   Finding in_src = cuda_call(3);
   Report from_top = report_of({}, ".");

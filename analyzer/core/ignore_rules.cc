@@ -15,6 +15,10 @@ std::string_view trim_trailing_spaces(std::string_view line) {
   return line;
 }
 
+bool has_glob_syntax(std::string_view text) {
+  return text.find_first_of("*?[\\") != std::string_view::npos;
+}
+
 bool is_within(std::string_view path, std::string_view dir) {
   if (dir.empty()) return true;
   return path.size() > dir.size() && path.substr(0, dir.size()) == dir && path[dir.size()] == '/';
@@ -47,6 +51,10 @@ void IgnoreRules::add_file(std::string_view base_dir, std::string_view contents)
     if (!line.empty() && line.front() == '/') line.remove_prefix(1);
     if (line.empty()) continue;
     pattern.glob = std::string(line);
+    if (!has_glob_syntax(line)) pattern.shape = Shape::Literal;
+    // `*` stops at a slash, so a star-suffix is only plain for a name without one.
+    else if (!pattern.anchored && line.front() == '*' && !has_glob_syntax(line.substr(1)))
+      pattern.shape = Shape::StarSuffix;
     patterns_.push_back(std::move(pattern));
   }
 }
@@ -58,13 +66,22 @@ bool IgnoreRules::ignored(std::string_view relative_path, bool is_dir) const {
     if (!is_within(relative_path, pattern.base_dir)) continue;
     std::string_view local = relative_path.substr(
         pattern.base_dir.empty() ? 0 : pattern.base_dir.size() + 1);
-    bool matched;
-    if (pattern.anchored) {
-      matched = glob_match(pattern.glob, local);
-    } else {
+    std::string_view subject = local;
+    if (!pattern.anchored) {
       size_t slash = local.rfind('/');
-      matched = glob_match(pattern.glob,
-                           slash == std::string_view::npos ? local : local.substr(slash + 1));
+      if (slash != std::string_view::npos) subject = local.substr(slash + 1);
+    }
+    bool matched;
+    switch (pattern.shape) {
+      case Shape::Literal:
+        matched = subject == pattern.glob;
+        break;
+      case Shape::StarSuffix:
+        matched = subject.ends_with(std::string_view(pattern.glob).substr(1));
+        break;
+      default:
+        matched = glob_match(pattern.glob, subject);
+        break;
     }
     if (matched) return !pattern.negated;
   }

@@ -25,12 +25,16 @@ class IgnoreRules {
   bool empty() const { return patterns_.empty(); }
 
  private:
+  /// How a pattern is matched: most .gitignore lines are a plain name (`build`) or a star
+  /// and a plain suffix (`*.pyc`), which need no glob matcher.
+  enum class Shape { Literal, StarSuffix, Glob };
   struct Pattern {
     std::string base_dir;
     std::string glob;
     bool negated = false;
     bool dir_only = false;
     bool anchored = false;
+    Shape shape = Shape::Glob;
   };
   std::vector<Pattern> patterns_;
 };

@@ -11,6 +11,9 @@ namespace tpu {
 
 SourceFile::SourceFile(std::string relative_path, std::string text)
     : path_(std::move(relative_path)), text_(std::move(text)) {
+  // Sized for lines of 32 bytes, so that the index is one or two allocations rather than a
+  // doubling series (each large allocation makes glibc consolidate the parser's freed nodes).
+  line_starts_.reserve(1 + text_.size() / 32);
   line_starts_.push_back(0);
   // find() is a memchr: the newlines of a large file are found a word at a time.
   for (size_t at = text_.find('\n'); at != std::string::npos; at = text_.find('\n', at + 1))
@@ -85,8 +88,10 @@ uint32_t SourceFile::line_of(uint32_t byte) const {
   return static_cast<uint32_t>(it - line_starts_.begin());
 }
 
-uint32_t SourceFile::column_of(uint32_t byte) const {
-  uint32_t start = line_starts_[line_of(byte) - 1];
+uint32_t SourceFile::column_of(uint32_t byte) const { return column_in_line(byte, line_of(byte)); }
+
+uint32_t SourceFile::column_in_line(uint32_t byte, uint32_t line) const {
+  uint32_t start = line_starts_[line - 1];
   uint32_t column = 1;
   for (uint32_t i = start; i < byte && i < text_.size(); ++i)
     if ((static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80) ++column;
@@ -94,9 +99,12 @@ uint32_t SourceFile::column_of(uint32_t byte) const {
 }
 
 Location SourceFile::location(uint32_t begin_byte, uint32_t end_byte) const {
-  return Location{path_,          line_of(begin_byte),  column_of(begin_byte),
-                  line_of(end_byte), column_of(end_byte), begin_byte,
-                  end_byte};
+  // Each end's line is looked up once; most ranges end on the line they begin on.
+  uint32_t line = line_of(begin_byte);
+  uint32_t end_line = line;
+  if (line >= line_starts_.size() || end_byte >= line_starts_[line]) end_line = line_of(end_byte);
+  return Location{path_,    line, column_in_line(begin_byte, line), end_line,
+                  column_in_line(end_byte, end_line), begin_byte, end_byte};
 }
 
 std::string_view SourceFile::line_text(uint32_t line) const {

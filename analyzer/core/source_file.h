@@ -33,6 +33,8 @@ class SourceFile {
   uint32_t line_of(uint32_t byte) const;
   /// 1-based column of a byte offset, counted in Unicode code points.
   uint32_t column_of(uint32_t byte) const;
+  /// column_of(byte) when `byte` is known to be on `line`.
+  uint32_t column_in_line(uint32_t byte, uint32_t line) const;
   Location location(uint32_t begin_byte, uint32_t end_byte) const;
   /// The text of 1-based `line`, without its line ending.
   std::string_view line_text(uint32_t line) const;

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <tuple>
 
 namespace tpu::python {
 
@@ -74,7 +75,25 @@ ModuleView::ModuleView(const SourceFile& file, TSNode root, std::string module_n
   std::string_view path = file.path();
   build_script_ = path == "setup.py" || path.ends_with("/setup.py");
   first_error_line_ = first_syntax_error_line(root);
+  // Sized for a call every 128 bytes (transformers has one every 180): each list is one or
+  // two allocations instead of a doubling series of large ones.
+  size_t expected_calls = file.text().size() / 128;
+  calls_.reserve(expected_calls);
+  argument_ranges_.reserve(expected_calls);
+  positional_arguments_.reserve(2 * expected_calls);
   walk(root);
+  for (size_t i = 0; i < calls_.size(); ++i) {
+    const ArgumentRanges& range = argument_ranges_[i];
+    calls_[i].positional = std::span<const TSNode>(positional_arguments_)
+                               .subspan(range.positional_begin,
+                                        range.positional_end - range.positional_begin);
+    calls_[i].keywords = std::span<const std::pair<std::string_view, TSNode>>(keyword_arguments_)
+                             .subspan(range.keyword_begin, range.keyword_end - range.keyword_begin);
+  }
+  // By scope and name, each name's values in the order they were bound.
+  std::stable_sort(bindings_.begin(), bindings_.end(), [](const Binding& a, const Binding& b) {
+    return std::tie(a.scope, a.name) < std::tie(b.scope, b.name);
+  });
   resolve_late_imports();
 }
 
@@ -228,20 +247,25 @@ bool ModuleView::add_call(TSNode node, const Context& context,
     call.simple_name = text(callee);
   }
   TSNode arguments = field(node, "arguments");
+  ArgumentRanges range{static_cast<uint32_t>(positional_arguments_.size()), 0,
+                       static_cast<uint32_t>(keyword_arguments_.size()), 0};
   bool listed = is(arguments, "argument_list");
   if (listed) {
     each_named_child(arguments, [&](TSNode argument) {
       if (argument_nodes != nullptr) argument_nodes->push_back(argument);
       std::string_view type = kind(argument);
       if (type == "keyword_argument") {
-        call.keywords.emplace_back(text(field(argument, "name")), field(argument, "value"));
+        keyword_arguments_.emplace_back(text(field(argument, "name")), field(argument, "value"));
       } else if (type != "comment" && type != "list_splat" && type != "dictionary_splat") {
-        call.positional.push_back(argument);
+        positional_arguments_.push_back(argument);
       }
     });
   } else if (!is_null(arguments)) {
-    call.positional.push_back(arguments);  // a bare generator argument
+    positional_arguments_.push_back(arguments);  // a bare generator argument
   }
+  range.positional_end = static_cast<uint32_t>(positional_arguments_.size());
+  range.keyword_end = static_cast<uint32_t>(keyword_arguments_.size());
+  argument_ranges_.push_back(range);
   calls_.push_back(std::move(call));
   return listed;
 }
@@ -250,8 +274,7 @@ void ModuleView::bind_parameter_defaults(TSNode definition, int index) {
   // Parameter defaults are bound in the function's own scope, before its body.
   each_named_child(field(definition, "parameters"), [&](TSNode parameter) {
     if (is(parameter, "default_parameter") || is(parameter, "typed_default_parameter"))
-      bindings_[index + 1][std::string(text(field(parameter, "name")))].push_back(
-          field(parameter, "value"));
+      bindings_.push_back(Binding{index + 1, text(field(parameter, "name")), field(parameter, "value")});
   });
 }
 
@@ -393,10 +416,13 @@ void ModuleView::walk(TSNode root) {
   };
   static const std::string kNoClass;
   std::deque<std::string> class_names;  // stable addresses for the frames' class names
-  std::vector<Frame> stack;
+  // The walk's work lists keep their capacity from file to file (per thread): growing them
+  // anew for each file is a series of large allocations.
+  thread_local std::vector<Frame> stack;
+  thread_local std::vector<Frame> children;
+  thread_local std::vector<TSNode> call_arguments;
+  stack.clear();
   stack.push_back(Frame{root, Context{}, &kNoClass, 0, traits_of(root).kind});
-  std::vector<Frame> children;
-  std::vector<TSNode> call_arguments;
   TSTreeCursor cursor = ts_tree_cursor_new(root);
   struct CursorGuard {
     TSTreeCursor* cursor;
@@ -492,13 +518,13 @@ void ModuleView::walk(TSNode root) {
           known_count = 2;
         }
         if (is(left, "identifier") && !is_null(right)) {
-          bindings_[context.function + 1][std::string(text(left))].push_back(right);
+          bindings_.push_back(Binding{context.function + 1, text(left), right});
         } else if ((is(left, "pattern_list") || is(left, "tuple_pattern")) && !is_null(right)) {
           // `_, loss = model(x, y)`: each name is bound to the call that produced it, which is
           // what the rules need to know (where the value came from), not its exact element.
           each_named_child(left, [&](TSNode name) {
             if (is(name, "identifier"))
-              bindings_[context.function + 1][std::string(text(name))].push_back(right);
+              bindings_.push_back(Binding{context.function + 1, text(name), right});
           });
         }
         break;
@@ -625,20 +651,18 @@ void ModuleView::walk(TSNode root) {
 
 TSNode ModuleView::assigned_value(std::string_view name, const Context& context,
                                   uint32_t at) const {
-  std::string key(name);
   for (int function = context.function;; function = functions_[function].parent) {
-    auto scope = bindings_.find(function + 1);
-    if (scope != bindings_.end()) {
-      auto values = scope->second.find(key);
-      if (values != scope->second.end()) {
-        // Within the use's own scope take the last assignment before the use; enclosing
-        // scopes run before the function is called, so their last assignment counts.
-        const TSNode* best = nullptr;
-        for (const TSNode& value : values->second)
-          if (function != context.function || ts_node_start_byte(value) < at) best = &value;
-        if (best != nullptr) return *best;
-      }
-    }
+    auto [first, last] = std::equal_range(
+        bindings_.begin(), bindings_.end(), Binding{function + 1, name, TSNode{}},
+        [](const Binding& a, const Binding& b) {
+          return std::tie(a.scope, a.name) < std::tie(b.scope, b.name);
+        });
+    // Within the use's own scope take the last assignment before the use; enclosing
+    // scopes run before the function is called, so their last assignment counts.
+    const TSNode* best = nullptr;
+    for (auto it = first; it != last; ++it)
+      if (function != context.function || ts_node_start_byte(it->value) < at) best = &it->value;
+    if (best != nullptr) return *best;
     if (function == -1) return TSNode{};
   }
 }

@@ -7,6 +7,7 @@
 
 #include <tree_sitter/api.h>
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -50,8 +51,9 @@ struct Call {
   std::string_view simple_name;  ///< the callee when it is a bare, unimported name (`print`)
   TSNode receiver{};     ///< object of an attribute callee; null otherwise
   TSNode method_name{};  ///< the attribute identifier of an attribute callee; null otherwise
-  std::vector<TSNode> positional;
-  std::vector<std::pair<std::string_view, TSNode>> keywords;  ///< name -> value
+  // Views into the ModuleView's argument lists (one allocation per file, not per call).
+  std::span<const TSNode> positional;
+  std::span<const std::pair<std::string_view, TSNode>> keywords;  ///< name -> value
   Context context;
 
   TSNode keyword(std::string_view name) const;
@@ -104,6 +106,9 @@ class ModuleView {
   /// `module_name` is the dotted module path of the file inside the repository
   /// ("pkg.sub.mod"), used to resolve relative imports.
   ModuleView(const SourceFile& file, TSNode root, std::string module_name);
+  // Calls view the view's own argument lists.
+  ModuleView(const ModuleView&) = delete;
+  ModuleView& operator=(const ModuleView&) = delete;
 
   const SourceFile& file() const { return file_; }
   std::string_view source() const { return file_.text(); }
@@ -167,9 +172,24 @@ class ModuleView {
   std::string module_name_;
   bool build_script_ = false;
   std::unordered_map<std::string, std::string> aliases_;  // local name -> qualified
-  // (function index + 1) -> name -> assignment value nodes in source order
-  std::unordered_map<int, std::unordered_map<std::string, std::vector<TSNode>>> bindings_;
+  // Names bound by assignments and parameter defaults: (function index + 1, name, value),
+  // pushed as the walk meets them, then sorted by scope and name (stably: each name's values
+  // stay in binding order). One list per file rather than a map of maps.
+  struct Binding {
+    int scope;
+    std::string_view name;
+    TSNode value;
+  };
+  std::vector<Binding> bindings_;
   std::vector<Call> calls_;
+  // Every call's arguments, in call order; each Call's spans are set once the walk is done
+  // (the lists grow while it runs). argument_ranges_[i]: call i's [begin, end) in each list.
+  std::vector<TSNode> positional_arguments_;
+  std::vector<std::pair<std::string_view, TSNode>> keyword_arguments_;
+  struct ArgumentRanges {
+    uint32_t positional_begin, positional_end, keyword_begin, keyword_end;
+  };
+  std::vector<ArgumentRanges> argument_ranges_;
   std::vector<Import> imports_;
   std::vector<Assignment> assignments_;
   std::vector<Decorator> decorators_;

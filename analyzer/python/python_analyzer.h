@@ -17,7 +17,7 @@ struct PythonAnalysis {
   Suppressions suppressions;      ///< kept for findings made later by repository-wide rules
   std::vector<std::string> declared_extensions;
   std::vector<ModuleReference> references;
-  std::vector<OpUse> op_uses;  ///< one per call site, in source order
+  std::vector<OpUse> op_uses;  ///< one per op, with its call sites in source order
 };
 
 /// `target` is the op database's target for op statuses ("xla" by default).

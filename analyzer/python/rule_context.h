@@ -52,7 +52,7 @@ class RuleContext {
   /// Extension modules this file declares (setup.py CUDAExtension names, load(name=…)).
   std::vector<std::string> declared_extensions;
   std::vector<ModuleReference> references;
-  /// Aten ops the file's calls resolve to, one entry per call site.
+  /// Aten ops the file's calls resolve to: one entry per op, with its call sites in order.
   std::vector<OpUse> op_uses;
 
  private:

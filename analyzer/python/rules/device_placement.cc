@@ -53,10 +53,14 @@ const RuleMeta& kCudaDeviceString = kRules[1];
 const RuleMeta& kCudaDeviceVariable = kRules[2];
 
 bool names_a_device(std::string_view name) {
-  std::string lower(name);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
-  return lower.find("device") != std::string::npos || lower == "dev";
+  // Case-insensitive, without a lowered copy: this runs on every assigned name.
+  auto lower_equal = [](char a, char b) {
+    return std::tolower(static_cast<unsigned char>(a)) == b;
+  };
+  if (name.size() == 3 && std::equal(name.begin(), name.end(), "dev", lower_equal)) return true;
+  constexpr std::string_view kDevice = "device";
+  return std::search(name.begin(), name.end(), kDevice.begin(), kDevice.end(), lower_equal) !=
+         name.end();
 }
 
 // Variables (not literals or calls) are what TPU103 follows; literals are TPU102's.
@@ -212,15 +216,12 @@ void check_device_placement(RuleContext& context) {
   }
   // def train(model, device="cuda"): a default parameter choosing the device.
   for (const FunctionInfo& function : view.functions()) {
-    TSNode parameters = field(function.node, "parameters");
-    uint32_t count = ts_node_named_child_count(parameters);
-    for (uint32_t i = 0; i < count; ++i) {
-      TSNode parameter = ts_node_named_child(parameters, i);
-      if (!is(parameter, "default_parameter") && !is(parameter, "typed_default_parameter")) continue;
+    for_each_named_child(field(function.node, "parameters"), [&](TSNode parameter) {
+      if (!is(parameter, "default_parameter") && !is(parameter, "typed_default_parameter")) return;
       std::string_view name = view.text(field(parameter, "name"));
       if (names_a_device(name))
         report_device_choice(context, name, unparenthesize(field(parameter, "value")), true);
-    }
+    });
   }
 }
 

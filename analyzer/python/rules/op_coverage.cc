@@ -4,6 +4,8 @@
 // back to the CPU or have no kernel at all are findings at their call sites; every use is
 // an OpUse for the report's op coverage.
 #include <array>
+#include <string>
+#include <unordered_map>
 
 #include "analyzer/python/rules/rule_families.h"
 #include "analyzer/python/rules/rule_helpers.h"
@@ -46,6 +48,26 @@ bool ambiguous(std::string_view method) {
   return false;
 }
 
+// OpDb::lookup builds an OpInfo of a dozen strings; a repository calls the same few hundred
+// ops in every file. The answers are kept per thread, for the database and target they came from.
+const opdb::OpInfo& cached_lookup(const opdb::OpDb& db, const std::string& op,
+                                  const std::string& target) {
+  struct Cache {
+    const opdb::OpDb* db = nullptr;
+    std::string target;
+    std::unordered_map<std::string, opdb::OpInfo> infos;
+  };
+  thread_local Cache cache;
+  if (cache.db != &db || cache.target != target) {
+    cache.db = &db;
+    cache.target = target;
+    cache.infos.clear();
+  }
+  auto it = cache.infos.find(op);
+  if (it == cache.infos.end()) it = cache.infos.emplace(op, db.lookup(op, target)).first;
+  return it->second;
+}
+
 }  // namespace
 
 const std::span<const RuleMeta> kOpCoverageRules = kRules;
@@ -53,6 +75,9 @@ const std::span<const RuleMeta> kOpCoverageRules = kRules;
 void check_op_coverage(RuleContext& context) {
   const opdb::OpDb& db = opdb::OpDb::builtin();
   const ModuleView& view = context.view;
+  // One OpUse per op and file, with each call site: a scan keeps them until the report, and
+  // a file calls the same few ops many times.
+  std::unordered_map<std::string, size_t> use_of_op;
   for (const Call& call : view.calls()) {
     std::optional<std::string> op;
     if (!call.qualified.empty()) {
@@ -64,9 +89,17 @@ void check_op_coverage(RuleContext& context) {
       op = db.aten_for_python("Tensor." + call.method);
     }
     if (!op) continue;
-    opdb::OpInfo info = db.lookup(*op, context.target);
-    context.op_uses.push_back(OpUse{info.found ? info.name : *op, std::string(opdb::to_string(info.status)),
-                                    info.reason, {"static"}, 1, {view.location(call.node)}});
+    const opdb::OpInfo& info = cached_lookup(db, *op, context.target);
+    std::string name = info.found ? info.name : *op;
+    auto [use, first] = use_of_op.try_emplace(name, context.op_uses.size());
+    if (first) {
+      context.op_uses.push_back(OpUse{std::move(name), std::string(opdb::to_string(info.status)),
+                                      info.reason, {"static"}, 1, {view.location(call.node)}});
+    } else {
+      OpUse& existing = context.op_uses[use->second];
+      ++existing.count;
+      existing.locations.push_back(view.location(call.node));
+    }
     // Data-dependent ops are reported by dynamic-shape-hazard already; one finding is enough.
     if (info.dynamic_output_shape || info.data_dependent_output) continue;
     std::string symbol = call.qualified.empty() ? "." + call.method + "()" : call.qualified;
