@@ -19,6 +19,15 @@ std::vector<std::string> qualified_calls(const std::string& code, const std::str
   return names;
 }
 
+// A module parsed and viewed, for the tests that look at more than the calls' names.
+struct Parsed {
+  explicit Parsed(const std::string& code)
+      : file("m.py", code), tree(parse_python(file.text())), view(file, ts_tree_root_node(tree.get()), "m") {}
+  SourceFile file;
+  TreePtr tree;
+  ModuleView view;
+};
+
 }  // namespace
 
 TEST_CASE("aliases: import as, from-import, submodule imports") {
@@ -115,9 +124,8 @@ TEST_CASE("walk: what sits inside expressions it does not enter whole is still c
       "  return a.b.c[0], not w.numpy()\n"
       "t = (1 +  # tpu-migrate: ignore\n"
       "     2)\n";
-  SourceFile file("m.py", code);
-  TreePtr tree = parse_python(file.text());
-  ModuleView view(file, ts_tree_root_node(tree.get()), "m");
+  Parsed parsed(code);
+  const ModuleView& view = parsed.view;
   std::vector<std::string> calls;
   for (const Call& call : view.calls()) calls.emplace_back(view.text(call.function));
   CHECK(calls == std::vector<std::string>{"torch.zeros", "f", "q.item", "t.cpu", "torch.ones",
@@ -145,9 +153,8 @@ TEST_CASE("bindings: the last assignment before a use, in its own scope or an en
       "  use(device)\n"
       "def g():\n"
       "  use(device)\n";
-  SourceFile file("m.py", code);
-  TreePtr tree = parse_python(file.text());
-  ModuleView view(file, ts_tree_root_node(tree.get()), "m");
+  Parsed parsed(code);
+  const ModuleView& view = parsed.view;
   std::vector<std::string> seen;
   for (const Call& call : view.calls())
     if (view.text(call.function) == "use")
