@@ -7,8 +7,8 @@
 #include <sstream>
 
 #include "analyzer/core/rule.h"
-#include "analyzer/cpp/inventory_json.h"
 #include "reports/inventory_panel.h"
+#include "reports/inventory_view.h"
 #include "reports/html_assets.h"
 #include "reports/svg_charts.h"
 #include "reports/xml_text.h"
@@ -291,14 +291,6 @@ void errors_panel(std::ostringstream& out, const Report& report) {
     out << "</code></td><td>" << esc(error.message) << "</td></tr>";
   }
   out << "</tbody></table></section>";
-}
-
-// The inventory as JSON: built from a fresh scan's model, or carried in a saved report.
-nlohmann::ordered_json inventory_of(const Report& report) {
-  if (!report.scan.inventory.mode.empty()) return cpp::inventory_json(report.scan.inventory);
-  for (const auto& [key, text] : report.carried_fields)
-    if (key == "inventory") return nlohmann::ordered_json::parse(text, nullptr, /*allow_exceptions=*/false);
-  return {};
 }
 
 }  // namespace

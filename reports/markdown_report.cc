@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "analyzer/core/rule.h"
+#include "reports/inventory_view.h"
 #include "reports/paths.h"
 
 namespace tpu::reports {
@@ -108,6 +109,44 @@ void op_coverage(std::ostringstream& out, const Report& report) {
   if (hurting.size() > kShown) out << "\n_… and " << hurting.size() - kShown << " more._\n";
 }
 
+// The C++/CUDA extensions' custom ops: how many block a TPU, and those that do (CUDA-only
+// first, then CPU-fallback), bounded like the rest.
+void custom_ops(std::ostringstream& out, const Report& report, const MarkdownOptions& options) {
+  std::vector<InventoryRow> rows = inventory_rows(inventory_of(report));
+  if (rows.empty()) return;
+  size_t cuda_only = 0, cpu_fallback = 0;
+  for (const InventoryRow& row : rows) {
+    cuda_only += row.verdict == "cuda-only";
+    cpu_fallback += row.verdict == "cpu-fallback";
+  }
+  out << "\n### Custom ops of the C++/CUDA extensions\n\n" << plural(rows.size(), "op") << ": " << cuda_only
+      << " CUDA-only (no TPU path until ported), " << cpu_fallback << " with a CPU kernel (the CPU fallback), "
+      << rows.size() - cuda_only - cpu_fallback << " other.\n";
+  std::vector<const InventoryRow*> hurting;
+  for (const InventoryRow& row : rows)
+    if (row.verdict == "cuda-only" || row.verdict == "cpu-fallback") hurting.push_back(&row);
+  if (hurting.empty()) return;
+  std::stable_sort(hurting.begin(), hurting.end(), [](const InventoryRow* a, const InventoryRow* b) {
+    return a->verdict == "cuda-only" && b->verdict != "cuda-only";
+  });
+  constexpr size_t kShown = 15;
+  out << "\n| Op | Verdict | Kernels and libraries | Called from |\n|---|---|---|---|\n";
+  for (size_t i = 0; i < hurting.size() && i < kShown; ++i) {
+    const InventoryRow& row = *hurting[i];
+    std::string callers = "no Python call found";
+    if (!row.callers.empty()) {
+      Location first;
+      first.path = row.callers.front().path;
+      first.line = row.callers.front().line;
+      callers = where(report, first, options);
+    }
+    if (row.callers.size() > 1) callers += " and " + std::to_string(row.callers.size() - 1) + " more";
+    out << "| `" << cell(row.op) << "` | " << row.verdict << " | " << cell(join_names(row.kernels)) << " | "
+        << callers << " |\n";
+  }
+  if (hurting.size() > kShown) out << "\n_… and " << hurting.size() - kShown << " more._\n";
+}
+
 }  // namespace
 
 std::string render_markdown(const Report& report, const MarkdownOptions& options) {
@@ -130,6 +169,7 @@ std::string render_markdown(const Report& report, const MarkdownOptions& options
   }
 
   op_coverage(out, report);
+  custom_ops(out, report, options);
 
   std::vector<size_t> blockers, fresh;
   for (size_t i = 0; i < report.scan.findings.size(); ++i) {

@@ -174,6 +174,24 @@ def test_markdown_comment_with_links(sample_json):
     assert len(text) < 65536  # a GitHub comment's limit
 
 
+def test_markdown_lists_the_extensions_custom_ops(sample_json):
+    # The sample's extension: the CUDA-only and CPU-fallback ops are rows, CUDA-only first,
+    # each with where Python calls it; the counts are the JSON inventory's.
+    ops = sample_json["inventory"]["ops"]
+    process = run("scan", "samples/gpt_trainer", "--format", "markdown", cwd=SOURCE_DIR)
+    assert process.returncode == 0, process.stderr
+    section = process.stdout.split("### Custom ops of the C++/CUDA extensions\n\n", 1)[1].split("\n### ", 1)[0]
+    verdicts = Counter(op["verdict"] for op in ops)
+    assert section.startswith(f"{len(ops)} ops: {verdicts['cuda-only']} CUDA-only")
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    expected = [op for op in ops if op["verdict"] == "cuda-only"] + [op for op in ops if op["verdict"] == "cpu-fallback"]
+    assert len(rows) == len(expected) > 0
+    for row, op in zip(rows, expected):
+        assert row.startswith(f"| `{op['module']}.{op['name']}` | {op['verdict']} |")
+        call = op["python_calls"][0]
+        assert f"`samples/gpt_trainer/{call['path']}:{call['line']}`" in row
+
+
 def test_several_formats_in_one_run(tmp_path, sample_json):
     out = tmp_path / "out"
     process = run("scan", SAMPLE, "--format", "json,sarif,junit,github,markdown,html,terminal", "--output-dir", out)
