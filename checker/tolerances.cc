@@ -85,10 +85,6 @@ void TolerancePatch::apply_to(Tolerance& t) const {
   if (warn_fraction) t.warn_fraction = *warn_fraction;
 }
 
-bool TolerancePatch::empty() const {
-  return !rtol && !atol && !warn_rtol && !warn_atol && !cosine_min && !warn_fraction;
-}
-
 Tolerance default_tolerance(std::string_view dtype) {
   for (const DefaultRow& row : kDefaults)
     if (row.dtype == dtype) return row.tolerance;

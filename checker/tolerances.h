@@ -36,7 +36,6 @@ RatioLimit ratio_limit(Level level);
 struct TolerancePatch {
   std::optional<double> rtol, atol, warn_rtol, warn_atol, cosine_min, warn_fraction;
   void apply_to(Tolerance& tolerance) const;
-  bool empty() const;
 };
 
 struct OpPolicy {

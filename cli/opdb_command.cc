@@ -175,10 +175,6 @@ int run_remove(const OpdbOptions& options) {
 }  // namespace
 
 void add_opdb_command(CLI::App& app, int& exit_code) {
-  // Registered from add_ops_command until cli/main.cpp calls this itself: register once.
-  for (CLI::App* existing : app.get_subcommands([](CLI::App*) { return true; })) {
-    if (existing->get_name() == "opdb") return;
-  }
   auto options = std::make_shared<OpdbOptions>();
   CLI::App* opdb = app.add_subcommand("opdb", "Sync the op database from your own torch / torch_xla install");
   opdb->require_subcommand(1);

@@ -31,16 +31,6 @@ std::string format_list() {
   return names;
 }
 
-std::optional<std::string> read_file(const std::string& path, std::string& problem) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    problem = "cannot read " + path + ": " + std::strerror(errno);
-    return std::nullopt;
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 }  // namespace
 
@@ -96,10 +86,10 @@ std::string resolve_output(OutputRequest& request) {
   if (request.formats.size() > 1 && request.output_dir.empty())
     return "several formats need --output-dir DIR (one file per format)";
   if (!request.check_results.empty()) {
-    std::ifstream in(request.check_results, std::ios::binary);
-    if (!in) return "cannot read " + request.check_results;
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    auto loaded = reports::load_numerics(text);
+    std::string problem;
+    std::optional<std::string> text = read_file(request.check_results, problem);
+    if (!text) return problem;
+    auto loaded = reports::load_numerics(*text);
     if (auto* error = std::get_if<std::string>(&loaded)) return request.check_results + ": " + *error;
     request.numerics = std::move(std::get<reports::Numerics>(loaded));
   }
@@ -108,6 +98,25 @@ std::string resolve_output(OutputRequest& request) {
 
 bool wants_excerpts(const OutputRequest& request) {
   return std::find(request.formats.begin(), request.formats.end(), reports::Format::Html) != request.formats.end();
+}
+
+bool wants_sources(const OutputRequest& output, const GateRequest& gate) {
+  if (!gate.baseline.empty() || !gate.write_baseline.empty()) return true;
+  for (reports::Format format : output.formats)
+    if (format == reports::Format::Json || format == reports::Format::Sarif || format == reports::Format::Html)
+      return true;
+  return false;
+}
+
+std::optional<std::string> read_file(const std::string& path, std::string& problem) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    problem = "cannot read " + path + ": " + std::strerror(errno);
+    return std::nullopt;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 int emit_reports(const reports::Report& report, const OutputRequest& request) {

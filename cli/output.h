@@ -43,6 +43,9 @@ std::string resolve_output(OutputRequest& request);
 /// True when some requested format shows source excerpts (so they are worth reading).
 bool wants_excerpts(const OutputRequest& request);
 
+/// The whole file; nullopt with `problem` set ("cannot read PATH: reason") when it cannot be read.
+std::optional<std::string> read_file(const std::string& path, std::string& problem);
+
 /// Renders every requested format and writes it. Returns kExitOk or kExitError (after
 /// printing why).
 int emit_reports(const reports::Report& report, const OutputRequest& request);
@@ -55,6 +58,11 @@ struct GateRequest {
 };
 
 void add_gate_options(CLI::App& command, GateRequest& request);
+
+/// Whether the findings' source lines must be read back: fingerprints for JSON, SARIF and the
+/// baseline options, excerpts for HTML. The terminal, Markdown, GitHub and JUnit outputs
+/// without a baseline read none.
+bool wants_sources(const OutputRequest& output, const GateRequest& gate);
 
 /// Reads the --baseline file now, so that a bad one fails before a long scan. Returns an
 /// error message (exit 2), empty on success or when there is no baseline.

@@ -28,12 +28,13 @@ int run_report(ReportArguments arguments) {
   if (arguments.input == "-") {
     text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
   } else {
-    std::ifstream in(arguments.input, std::ios::binary);
-    if (!in) {
-      std::cerr << "tpu-migrate: cannot read " << arguments.input << "\n";
+    std::string problem;
+    std::optional<std::string> file = read_file(arguments.input, problem);
+    if (!file) {
+      std::cerr << "tpu-migrate: " << problem << "\n";
       return kExitError;
     }
-    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    text = std::move(*file);
   }
   auto loaded = reports::load_json_report(text);
   if (auto* error = std::get_if<std::string>(&loaded)) {
@@ -44,7 +45,8 @@ int run_report(ReportArguments arguments) {
   report.numerics = arguments.output.numerics;
   // The sources, when they are still where the report says, give excerpts and the
   // fingerprints an older report lacks; the report's own fingerprints win.
-  reports::attach_sources(report, reports::SourceOptions{.excerpts = wants_excerpts(arguments.output)});
+  if (wants_sources(arguments.output, arguments.gate))
+    reports::attach_sources(report, reports::SourceOptions{.excerpts = wants_excerpts(arguments.output)});
   if (int code = apply_baseline_options(report, arguments.gate, baseline); code != kExitOk) return code;
   if (int code = emit_reports(report, arguments.output); code != kExitOk) return code;
   return check_gate(report, arguments.gate);

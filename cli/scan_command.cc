@@ -146,8 +146,9 @@ int run_scan(ScanArguments arguments) {
   reports::summarize(report);
   report.numerics = arguments.output.numerics;
   // Fingerprints (JSON, SARIF, baselines) need each finding's line; excerpts only for HTML.
-  reports::attach_sources(report, reports::SourceOptions{.excerpts = wants_excerpts(arguments.output),
-                                                         .jobs = arguments.jobs});
+  if (wants_sources(arguments.output, arguments.gate))
+    reports::attach_sources(report, reports::SourceOptions{.excerpts = wants_excerpts(arguments.output),
+                                                           .jobs = arguments.jobs});
 
   // Every input problem is one line on stderr, and an entry in the report's errors.
   for (const InputError& error : report.scan.errors) {

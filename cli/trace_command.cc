@@ -15,7 +15,6 @@
 #include <set>
 #include <sstream>
 
-#include <unistd.h>
 
 #include "analyzer/runtime/trace_session.h"
 #include "cli/commands.h"

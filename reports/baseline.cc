@@ -69,7 +69,9 @@ std::string render_baseline(const Report& report) {
 std::variant<Baseline, std::string> parse_baseline(std::string_view text) {
   nlohmann::json document = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (document.is_discarded() || !document.is_object()) return std::string("not a JSON object");
-  std::string schema = document.value("schema", "");
+  // value() would throw on a schema that is not a string; that is an unknown schema too.
+  auto spelled = document.find("schema");
+  std::string schema = spelled != document.end() && spelled->is_string() ? spelled->get<std::string>() : "";
   if (schema != "tpu-migrate/baseline@1" && schema != "tpu-migrate/report@1")
     return "unknown schema '" + schema + "' (expected tpu-migrate/baseline@1 or a JSON report)";
   auto findings = document.find("findings");

@@ -10,12 +10,12 @@
 namespace tpu::reports {
 namespace {
 
-// The badge colour of a verdict: CUDA-only blocks a TPU, a CPU kernel runs through the
-// fallback, a composite or XLA implementation runs.
-std::string badge_class(const std::string& verdict) {
-  if (verdict == "cuda-only") return "blocker";
-  if (verdict == "cpu-fallback") return "warning";
-  if (verdict == "composite" || verdict == "xla") return "lowered";
+// The badge colour of an op: one that blocks a TPU (CUDA- or other-accelerator-only), a CPU
+// kernel that runs through the fallback, a composite or XLA implementation that runs.
+std::string badge_class(const InventoryRow& row) {
+  if (row.blocks) return "blocker";
+  if (row.verdict == "cpu-fallback") return "warning";
+  if (row.verdict == "composite" || row.verdict == "xla") return "lowered";
   return "unknown";
 }
 
@@ -29,7 +29,7 @@ void inventory_panel(std::ostringstream& out, const nlohmann::ordered_json& inve
          "<th>Implementations</th><th>Kernels and libraries</th><th>Called from</th></tr></thead><tbody>";
   for (const InventoryRow& row : rows) {
     out << "<tr><td><code>" << xml_escape(row.op) << "</code><br><code>" << xml_escape(place_text(row.defined_at))
-        << "</code></td><td><span class=\"badge " << badge_class(row.verdict) << "\">" << xml_escape(row.verdict)
+        << "</code></td><td><span class=\"badge " << badge_class(row) << "\">" << xml_escape(row.verdict)
         << "</span></td><td>" << xml_escape(join_names(row.backends)) << "</td><td>"
         << xml_escape(join_names(row.kernels)) << "</td><td>";
     size_t shown = 0;

@@ -40,6 +40,7 @@ std::vector<InventoryRow> inventory_rows(const ordered_json& inventory) {
     row.op = text_of(op, "module") + "." + text_of(op, "name");
     row.defined_at = place_of(op);
     row.verdict = text_of(op, "verdict");
+    row.blocks = text_of(op, "severity") == "blocker";
     if (auto implementations = op.find("implementations"); implementations != op.end() && implementations->is_array())
       for (const ordered_json& implementation : *implementations) {
         row.backends.insert(text_of(implementation, "backend"));

@@ -25,7 +25,8 @@ std::string place_text(const InventoryPlace& place);
 struct InventoryRow {
   std::string op;             ///< "module.name"
   InventoryPlace defined_at;  ///< the m.def
-  std::string verdict;        ///< cuda-only | cpu-fallback | composite | xla | unknown
+  std::string verdict;        ///< cuda-only | accelerator-only | cpu-fallback | composite | xla | unknown
+  bool blocks = false;        ///< the op cannot run on a TPU as it is (severity blocker)
   std::set<std::string> backends;
   std::set<std::string> kernels;        ///< kernels and NVIDIA libraries its implementations reach
   std::vector<InventoryPlace> callers;  ///< each Python call

@@ -114,21 +114,20 @@ void op_coverage(std::ostringstream& out, const Report& report) {
 void custom_ops(std::ostringstream& out, const Report& report, const MarkdownOptions& options) {
   std::vector<InventoryRow> rows = inventory_rows(inventory_of(report));
   if (rows.empty()) return;
-  size_t cuda_only = 0, cpu_fallback = 0;
+  size_t blocking = 0, cpu_fallback = 0;
   for (const InventoryRow& row : rows) {
-    cuda_only += row.verdict == "cuda-only";
-    cpu_fallback += row.verdict == "cpu-fallback";
+    blocking += row.blocks;
+    cpu_fallback += !row.blocks && row.verdict == "cpu-fallback";
   }
-  out << "\n### Custom ops of the C++/CUDA extensions\n\n" << plural(rows.size(), "op") << ": " << cuda_only
-      << " CUDA-only (no TPU path until ported), " << cpu_fallback << " with a CPU kernel (the CPU fallback), "
-      << rows.size() - cuda_only - cpu_fallback << " other.\n";
+  out << "\n### Custom ops of the C++/CUDA extensions\n\n" << plural(rows.size(), "op") << ": " << blocking
+      << " with no TPU path until ported (CUDA-only or another accelerator's), " << cpu_fallback
+      << " with a CPU kernel (the CPU fallback), " << rows.size() - blocking - cpu_fallback << " other.\n";
   std::vector<const InventoryRow*> hurting;
   for (const InventoryRow& row : rows)
-    if (row.verdict == "cuda-only" || row.verdict == "cpu-fallback") hurting.push_back(&row);
+    if (row.blocks || row.verdict == "cpu-fallback") hurting.push_back(&row);
   if (hurting.empty()) return;
-  std::stable_sort(hurting.begin(), hurting.end(), [](const InventoryRow* a, const InventoryRow* b) {
-    return a->verdict == "cuda-only" && b->verdict != "cuda-only";
-  });
+  std::stable_sort(hurting.begin(), hurting.end(),
+                   [](const InventoryRow* a, const InventoryRow* b) { return a->blocks && !b->blocks; });
   constexpr size_t kShown = 15;
   out << "\n| Op | Verdict | Kernels and libraries | Called from |\n|---|---|---|---|\n";
   for (size_t i = 0; i < hurting.size() && i < kShown; ++i) {

@@ -244,6 +244,29 @@ TEST_CASE("cpp scan: implementations reached through a device registry (mmcv sty
   CHECK(result.inventory.kernels.front().ops == std::vector<std::string>{"ext._ext.roi_forward"});
 }
 
+TEST_CASE("cpp scan: an op implemented only for another accelerator blocks a TPU too") {
+  testing::TempDir dir;
+  dir.write("csrc/pybind.cpp",
+            "#include <torch/extension.h>\n"
+            "at::Tensor roi_forward(at::Tensor x);\n"
+            "PYBIND11_MODULE(TORCH_EXTENSION_NAME, m) { m.def(\"roi_forward\", &roi_forward); }\n");
+  dir.write("csrc/roi.cpp",
+            "#include \"device_registry.hpp\"\n"
+            "at::Tensor roi_forward_impl(at::Tensor x) { return DISPATCH_DEVICE_IMPL(roi_forward_impl, x); }\n"
+            "at::Tensor roi_forward(at::Tensor x) { return roi_forward_impl(x); }\n");
+  dir.write("csrc/mlu/roi_mlu.cpp",
+            "at::Tensor roi_forward_mlu(at::Tensor x) { auto* p = x.data_ptr<float>(); p[0] = 0; return x; }\n"
+            "REGISTER_DEVICE_IMPL(roi_forward_impl, MLU, roi_forward_mlu);\n");
+  ScanResult result = scan(dir.path(), with_mode(cpp::CppMode::Fast));
+  REQUIRE(result.inventory.ops.size() == 1);
+  const cpp::InventoryOp& op = result.inventory.ops.front();
+  CHECK(op.verdict == "accelerator-only");
+  CHECK(op.severity == Severity::Blocker);
+  nlohmann::ordered_json summary = cpp::inventory_json(result.inventory)["summary"];
+  CHECK(summary["accelerator_only"] == 1);
+  CHECK(summary["unknown"] == 0);
+}
+
 TEST_CASE("cpp fast mode: preparing the C++ stand-in does not invalidate the CUDA one") {
   // Each precompiled stand-in records the header's modification time (in seconds). The header
   // used to be rewritten for the second language, so a .cu file parsed more than a second

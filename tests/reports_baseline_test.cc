@@ -182,6 +182,7 @@ TEST_CASE("baseline: bad files are errors, and a JSON report with fingerprints i
   CHECK(std::holds_alternative<std::string>(parse_baseline("not json")));
   CHECK(std::holds_alternative<std::string>(parse_baseline("[]")));
   CHECK(std::holds_alternative<std::string>(parse_baseline(R"({"schema":"other@1","findings":[]})")));
+  CHECK(std::holds_alternative<std::string>(parse_baseline(R"({"schema":1,"findings":[]})")));  // not a throw
   CHECK(std::holds_alternative<std::string>(parse_baseline(R"({"schema":"tpu-migrate/baseline@1"})")));
   CHECK(std::holds_alternative<std::string>(
       parse_baseline(R"({"schema":"tpu-migrate/baseline@1","findings":[{"rule":"TPU101"}]})")));

@@ -27,7 +27,6 @@ class Walk {
 
   AstFacts run(CXTranslationUnit unit) {
     clang_visitChildren(clang_getTranslationUnitCursor(unit), &Walk::visit, this);
-    count_errors(unit);
     return std::move(out_);
   }
 
@@ -155,17 +154,6 @@ class Walk {
       name = part + "::" + name;
     }
     return name;
-  }
-
-  void count_errors(CXTranslationUnit unit) {
-    unsigned count = clang_getNumDiagnostics(unit);
-    for (unsigned i = 0; i < count; ++i) {
-      CXDiagnostic diagnostic = clang_getDiagnostic(unit, i);
-      if (clang_getDiagnosticSeverity(diagnostic) >= CXDiagnostic_Error &&
-          in_file(clang_getDiagnosticLocation(diagnostic)))
-        ++out_.errors;
-      clang_disposeDiagnostic(diagnostic);
-    }
   }
 
   struct Open {

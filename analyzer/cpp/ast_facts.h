@@ -44,7 +44,6 @@ struct AstTypedReference {
 
 struct AstFacts {
   bool available = false;
-  size_t errors = 0;  ///< error diagnostics in this file
   std::vector<AstBody> bodies;
   std::vector<AstLaunch> launches;
   std::vector<AstCall> calls;

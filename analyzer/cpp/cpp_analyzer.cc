@@ -103,7 +103,6 @@ CppFileFacts extract_facts(const CppFileView& view, const std::vector<Finding>& 
 CppAnalysis analyze_cpp(const SourceFile& file, AstFacts ast, std::string no_tree, bool deep,
                         const AttributeMacros* macros) {
   CppAnalysis analysis;
-  analysis.tree_errors = ast.errors;
   CppFileView view = build_view(file, std::move(ast), std::move(no_tree), deep, macros);
 
   std::vector<Finding> findings;

@@ -16,7 +16,6 @@ namespace tpu::cpp {
 struct CppAnalysis {
   std::vector<Finding> findings;  ///< suppressions applied, in source order
   CppFileFacts facts;
-  size_t tree_errors = 0;         ///< parse errors in the file (fast mode expects some)
 };
 
 /// `ast.available` false means there is no tree; `no_tree` then says why, for the notes of

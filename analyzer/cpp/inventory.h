@@ -48,7 +48,7 @@ struct InventoryOp {
   std::string function;  ///< the bound C++ function (pybind11), empty for a lambda
   InventoryLocation at;  ///< the m.def
   std::vector<InventoryImplementation> implementations;
-  std::string verdict;   ///< cuda-only | cpu-fallback | composite | xla | unknown
+  std::string verdict;   ///< cuda-only | accelerator-only | cpu-fallback | composite | xla | unknown
   Severity severity = Severity::Warning;
   std::string explanation;  ///< reads after "the op …": "has only CUDA implementations: …"
   std::vector<InventoryRoute> routes;

@@ -41,18 +41,21 @@ Json function_ref(const InventoryFunctionRef& ref) {
 Json inventory_json(const Inventory& inventory) {
   Json out;
   out["mode"] = inventory.mode;
-  size_t verdicts[5] = {0, 0, 0, 0, 0};
+  // Every verdict inventory.cc gives, counted under its name ("cuda-only" -> "cuda_only");
+  // anything else is unknown.
+  static constexpr std::string_view kVerdicts[] = {"cuda-only", "accelerator-only", "cpu-fallback",
+                                                   "composite", "xla", "unknown"};
+  size_t verdicts[std::size(kVerdicts)] = {};
   for (const InventoryOp& op : inventory.ops) {
-    if (op.verdict == "cuda-only") ++verdicts[0];
-    else if (op.verdict == "cpu-fallback") ++verdicts[1];
-    else if (op.verdict == "composite") ++verdicts[2];
-    else if (op.verdict == "xla") ++verdicts[3];
-    else ++verdicts[4];
+    size_t v = 0;
+    while (v + 1 < std::size(kVerdicts) && kVerdicts[v] != op.verdict) ++v;
+    ++verdicts[v];
   }
   out["summary"] = {{"cpp_files", inventory.cpp_files},       {"cuda_files", inventory.cuda_files},
                     {"ops", inventory.ops.size()},            {"cuda_only", verdicts[0]},
-                    {"cpu_fallback", verdicts[1]},            {"composite", verdicts[2]},
-                    {"xla", verdicts[3]},                     {"unknown", verdicts[4]},
+                    {"accelerator_only", verdicts[1]},        {"cpu_fallback", verdicts[2]},
+                    {"composite", verdicts[3]},               {"xla", verdicts[4]},
+                    {"unknown", verdicts[5]},
                     {"kernels", inventory.kernels.size()},    {"launchers", inventory.launchers.size()},
                     {"device_functions", inventory.device_functions}};
 

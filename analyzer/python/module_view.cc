@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <deque>
-#include <tuple>
 
 namespace tpu::python {
 
@@ -91,9 +90,7 @@ ModuleView::ModuleView(const SourceFile& file, TSNode root, std::string module_n
                              .subspan(range.keyword_begin, range.keyword_end - range.keyword_begin);
   }
   // By scope and name, each name's values in the order they were bound.
-  std::stable_sort(bindings_.begin(), bindings_.end(), [](const Binding& a, const Binding& b) {
-    return std::tie(a.scope, a.name) < std::tie(b.scope, b.name);
-  });
+  std::stable_sort(bindings_.begin(), bindings_.end(), Binding::before);
   resolve_late_imports();
 }
 
@@ -433,9 +430,18 @@ void ModuleView::walk(TSNode root) {
     }
   } guard{&cursor, &walk_cursor_};
   walk_cursor_ = &cursor;
-  // Subtrees that cannot hold anything collected are not entered. Build scripts keep every
-  // string literal, so they are walked whole.
+  // Subtrees that cannot hold anything collected are not entered: a leaf other than a comment,
+  // or an expression whose text rules out a call, subscript or comment inside it. Build scripts
+  // keep every string literal, so they are walked whole. Near the depth bound every child is
+  // entered, so that the bound is reported where it was before.
   const bool may_skip = !build_script_;
+  auto worth_entering = [&](TSNode child, const WalkTraits& traits, uint32_t child_depth) {
+    if (!may_skip || child_depth >= kMaxDepth) return true;
+    if (traits.kind != WalkKind::kComment && traits.kind != WalkKind::kError &&
+        ts_node_child_count(child) == 0)
+      return false;
+    return !traits.expression_only || ts_node_has_error(child) || may_hold_collected_node(text(child));
+  };
 
   while (!stack.empty()) {
     Frame frame = stack.back();
@@ -458,9 +464,9 @@ void ModuleView::walk(TSNode root) {
         if (!is_format_string(text(node))) continue;
         size_t first = stack.size();
         each_named_child(node, [&](TSNode child) {
-          if (is(child, "interpolation") &&
-              (!may_skip || may_hold_collected_node(text(child)) || ts_node_has_error(child)))
-            stack.push_back(Frame{child, context, class_name, frame.depth + 1, WalkKind::kOther});
+          WalkTraits traits = traits_of(child);
+          if (is(child, "interpolation") && worth_entering(child, traits, frame.depth + 1))
+            stack.push_back(Frame{child, context, class_name, frame.depth + 1, traits.kind});
         });
         std::reverse(stack.begin() + static_cast<std::ptrdiff_t>(first), stack.end());
         continue;
@@ -593,20 +599,10 @@ void ModuleView::walk(TSNode root) {
       continue;
     }
     children.clear();
-    // Pushes a child to visit, unless it is a leaf other than a comment (nothing to collect)
-    // or an expression whose text rules out a call, subscript or comment inside it. Near the
-    // depth bound every child is pushed, so that the bound is reported where it was before.
     auto add_child = [&](TSNode child, const Context& child_context, uint32_t child_depth) {
       WalkTraits traits = traits_of(child);
-      if (may_skip && child_depth < kMaxDepth) {
-        if (traits.kind != WalkKind::kComment && traits.kind != WalkKind::kError &&
-            ts_node_child_count(child) == 0)
-          return;
-        if (traits.expression_only && !ts_node_has_error(child) &&
-            !may_hold_collected_node(text(child)))
-          return;
-      }
-      children.push_back(Frame{child, child_context, class_name, child_depth, traits.kind});
+      if (worth_entering(child, traits, child_depth))
+        children.push_back(Frame{child, child_context, class_name, child_depth, traits.kind});
     };
     if (known_count < 0 && type != WalkKind::kForStatement && type != WalkKind::kWhileStatement &&
         type != WalkKind::kTryStatement && !ts_node_has_error(node)) {
@@ -652,11 +648,8 @@ void ModuleView::walk(TSNode root) {
 TSNode ModuleView::assigned_value(std::string_view name, const Context& context,
                                   uint32_t at) const {
   for (int function = context.function;; function = functions_[function].parent) {
-    auto [first, last] = std::equal_range(
-        bindings_.begin(), bindings_.end(), Binding{function + 1, name, TSNode{}},
-        [](const Binding& a, const Binding& b) {
-          return std::tie(a.scope, a.name) < std::tie(b.scope, b.name);
-        });
+    auto [first, last] = std::equal_range(bindings_.begin(), bindings_.end(),
+                                          Binding{function + 1, name, TSNode{}}, Binding::before);
     // Within the use's own scope take the last assignment before the use; enclosing
     // scopes run before the function is called, so their last assignment counts.
     const TSNode* best = nullptr;

@@ -10,6 +10,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -179,6 +180,10 @@ class ModuleView {
     int scope;
     std::string_view name;
     TSNode value;
+    /// By scope, then name: the order the list is sorted in and searched by.
+    static bool before(const Binding& a, const Binding& b) {
+      return std::tie(a.scope, a.name) < std::tie(b.scope, b.name);
+    }
   };
   std::vector<Binding> bindings_;
   std::vector<Call> calls_;

@@ -66,6 +66,12 @@ inline std::string_view text(TSNode node, std::string_view source) {
   return source.substr(begin, end - begin);
 }
 
+/// True when `inner` lies within `outer` (byte ranges).
+inline bool contains(TSNode outer, TSNode inner) {
+  return ts_node_start_byte(inner) >= ts_node_start_byte(outer) &&
+         ts_node_end_byte(inner) <= ts_node_end_byte(outer);
+}
+
 /// Skips redundant parentheses around an expression.
 TSNode unparenthesize(TSNode node);
 

@@ -20,14 +20,20 @@ struct Group {
 
 using Key = std::tuple<std::string, uint32_t, HazardKind>;
 
-void add(std::map<Key, Group>& groups, HazardKind kind, const std::string& op, const OpSite& site,
-         uint64_t count, uint64_t weight) {
-  Group& group = groups[{site.path, site.line, kind}];
+// Adds `count` occurrences at path:line to the kind's group there, `weight` to the op's share.
+void add(std::map<Key, Group>& groups, HazardKind kind, const std::string& op, const std::string& path,
+         uint32_t line, uint64_t count, uint64_t weight) {
+  Group& group = groups[{path, line, kind}];
   group.hazard.kind = kind;
-  group.hazard.path = site.path;
-  group.hazard.line = site.line;
+  group.hazard.path = path;
+  group.hazard.line = line;
   group.hazard.count += count;
   group.ops[op] += weight;
+}
+
+void add(std::map<Key, Group>& groups, HazardKind kind, const std::string& op, const OpSite& site,
+         uint64_t count, uint64_t weight) {
+  add(groups, kind, op, site.path, site.line, count, weight);
 }
 
 bool has_float64(const OpSite& site) {
@@ -86,11 +92,10 @@ std::vector<Hazard> find_hazards(const TraceData& trace) {
   const opdb::OpDb& db = opdb::OpDb::builtin();
   std::map<Key, Group> groups;
   std::map<Key, uint32_t> steps;
-  for (const Hazard& known : trace.hazards) {  // host copies recorded without an op
-    Group& group = groups[{known.path, known.line, known.kind}];
-    group.hazard = known;
-    group.ops[known.op] += known.count;
-  }
+  // Host copies recorded without an op; several on one line (`x.cpu().numpy()`, or one per
+  // DataLoader worker) add up.
+  for (const Hazard& known : trace.hazards)
+    add(groups, known.kind, known.op, known.path, known.line, known.count, known.count);
   for (const TracedOp& op : trace.ops) {
     opdb::OpInfo info = db.lookup(op.name, "xla");
     for (const OpSite& site : op.sites) {

@@ -149,9 +149,11 @@ void merge_op(ScanResult& result, const TracedOp& op, const TraceMergeOptions& o
     result.ops.push_back(OpUse{name, std::string(opdb::to_string(info.status)), info.reason, {}, 0, {}});
     use = result.ops.end() - 1;
   }
-  if (std::find(use->sources.begin(), use->sources.end(), "trace") == use->sources.end())
-    use->sources.push_back("trace");
-  use->count = op.count;  // exact calls replace the static call-site count
+  // Exact calls replace the static call-site count; a second trace (`--trace A --trace B`,
+  // two runs of the program) adds its calls to the first's.
+  bool traced_before = std::find(use->sources.begin(), use->sources.end(), "trace") != use->sources.end();
+  if (!traced_before) use->sources.push_back("trace");
+  use->count = traced_before ? use->count + op.count : op.count;
   const RuleMeta* rule = nullptr;
   if (!info.dynamic_output_shape && !info.data_dependent_output) {  // TPU650/652 report those
     if (info.status == opdb::Status::Fallback) rule = find_rule("TPU900");

@@ -148,7 +148,7 @@ void merge_part(const json& part, const fs::path& file, std::map<std::string, Op
       if (!event.is_object() || str(event, "kind") != "host-copy") continue;
       trace.hazards.push_back({HazardKind::HostCopy, str(event, "what"), str(event, "path"),
                                num<uint32_t>(event, "line"), num<uint64_t>(event, "count"),
-                               "copies tensor data to the host and waits for the device"});
+                               /*detail=*/""});  // find_hazards() words it with the group's ops
     }
   if (auto samples = part.find("samples"); samples != part.end() && samples->is_array())
     for (const json& s : *samples)

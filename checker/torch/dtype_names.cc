@@ -7,12 +7,14 @@
 namespace tpu::checker {
 namespace {
 
-constexpr std::array<std::pair<std::string_view, c10::ScalarType>, 15> kScalarTypes = {{
+// The tracers' spellings (analyzer/runtime/torchscript/input_spec.cc writes the same names).
+constexpr std::array<std::pair<std::string_view, c10::ScalarType>, 16> kScalarTypes = {{
     {"float32", c10::kFloat}, {"float64", c10::kDouble}, {"float16", c10::kHalf},
     {"bfloat16", c10::kBFloat16}, {"int64", c10::kLong}, {"int32", c10::kInt},
     {"int16", c10::kShort}, {"int8", c10::kChar}, {"uint8", c10::kByte}, {"bool", c10::kBool},
     {"complex64", c10::kComplexFloat}, {"complex128", c10::kComplexDouble},
     {"complex32", c10::kComplexHalf}, {"qint8", c10::kQInt8}, {"quint8", c10::kQUInt8},
+    {"qint32", c10::kQInt32},
 }};
 
 }  // namespace

@@ -42,11 +42,4 @@ c10::IValue load_pt_file(const std::filesystem::path& path) {
   }
 }
 
-void save_pt_file(const c10::IValue& value, const std::filesystem::path& path) {
-  std::vector<char> bytes = torch::jit::pickle_save(value);
-  std::ofstream out(path, std::ios::binary);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  if (!out) throw std::runtime_error("cannot write " + path.string());
-}
-
 }  // namespace tpu::checker

@@ -13,7 +13,4 @@ namespace tpu::checker {
 /// readable torch.save archive; one-item dicts are accepted (pickle_fixup.h).
 c10::IValue load_pt_file(const std::filesystem::path& path);
 
-/// Writes `value` for Python's torch.load (tests and the model worker's inputs). Throws.
-void save_pt_file(const c10::IValue& value, const std::filesystem::path& path);
-
 }  // namespace tpu::checker

@@ -121,24 +121,21 @@ class TorchEngine final : public Engine {
     CandidateInfo info;
     info.device = options_.device;
     info.precision = std::string(to_string(options_.precision));
+    info.executor = std::string(to_string(options_.executor));
     switch (options_.executor) {
       case Executor::Libtorch:
-        info.executor = "libtorch";
         info.description = "libtorch " + libtorch_version() + " on " + options_.device;
         break;
       case Executor::PythonWorker:
-        info.executor = "python-worker";
         info.description = worker_->hello().device + " via " + options_.python + " (" + worker_->hello().description + ")";
         if (!worker_->hello().precision.empty()) info.description += "; precision: " + worker_->hello().precision;
         break;
       case Executor::EmulateTpu:
-        info.executor = "emulate-tpu";
         info.device = "cpu";
         info.description = "TPU arithmetic emulated on the CPU (libtorch " + libtorch_version() + ", matmul precision " +
                            info.precision + ")";
         break;
       case Executor::PerturbTest:
-        info.executor = "perturb-test";
         info.description = "test executor: the CPU result with 10% added to every element (not a device)";
         break;
     }

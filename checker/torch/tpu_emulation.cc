@@ -137,7 +137,6 @@ struct FlushDenormalScope {
 
 }  // namespace
 
-bool is_mxu_op(const std::string& op) { return find_mxu(op) != nullptr; }
 
 at::Tensor round_to_bfloat16(const at::Tensor& x) {
   if (x.scalar_type() == c10::kBFloat16 || !x.is_floating_point()) return x;

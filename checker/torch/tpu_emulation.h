@@ -28,7 +28,4 @@ at::Tensor round_to_bfloat16(const at::Tensor& x);
 /// Subnormal float32/bfloat16 values replaced by zero of the same sign (the TPU flushes them).
 at::Tensor flush_subnormals(const at::Tensor& x);
 
-/// True when the op runs on the TPU's matrix unit (matmul, linear, convolution families).
-bool is_mxu_op(const std::string& op);
-
 }  // namespace tpu::checker

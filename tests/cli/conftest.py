@@ -10,6 +10,10 @@ import pytest
 SOURCE_DIR = Path(os.environ.get("TPU_SOURCE_DIR", Path(__file__).resolve().parents[2]))
 BINARY = Path(os.environ.get("TPU_MIGRATE", SOURCE_DIR / "build" / "tpu-migrate"))
 SAMPLE = SOURCE_DIR / "samples" / "gpt_trainer"
+# The op database also loads the user's synced tables (`opdb sync`); the tests answer from the
+# built-in ones, whatever the machine's user has synced (ctest sets this too). A test that
+# syncs passes its own folder.
+os.environ.setdefault("TPU_MIGRATE_DATA_DIR", str(SOURCE_DIR / "build" / "tests" / "no-user-tables"))
 
 
 def run(*args, cwd=None, env=None, user=None):

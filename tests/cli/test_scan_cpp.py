@@ -33,7 +33,7 @@ def test_sample_cpp_findings_and_inventory(sample_report):
              if 'm.def("' in line}
     assert bound and set(ops) == bound
     for op in ops.values():
-        assert op["verdict"] in {"cuda-only", "cpu-fallback", "composite", "xla", "unknown"}
+        assert op["verdict"] in {"cuda-only", "accelerator-only", "cpu-fallback", "composite", "xla", "unknown"}
         assert any(call["path"] == "ops.py" for call in op["python_calls"])
     # fused_ops_cpu.cpp implements rms_norm for the CPU: not a CUDA-only op.
     assert ops["rms_norm"]["verdict"] == "cpu-fallback"

@@ -85,9 +85,7 @@ bool moves_to_device(const ModuleView& view, const ForLoop& loop) {
   TSNode body = field(loop.node, "body");
   for (const Call& call : view.calls()) {
     if (!call.is_method_call() || (call.method != "to" && call.method != "cuda")) continue;
-    if (ts_node_start_byte(call.node) >= ts_node_start_byte(body) &&
-        ts_node_end_byte(call.node) <= ts_node_end_byte(body))
-      return true;
+    if (contains(body, call.node)) return true;
   }
   return false;
 }

@@ -107,11 +107,6 @@ TSNode enclosing_loop(TSNode node) {
   return TSNode{};
 }
 
-bool contains(TSNode outer, TSNode inner) {
-  return ts_node_start_byte(inner) >= ts_node_start_byte(outer) &&
-         ts_node_end_byte(inner) <= ts_node_end_byte(outer);
-}
-
 // Where the boundary goes: the end of the statement's last line (after a trailing comment),
 // as "\n" + the statement's indent. Null when the statement does not own its lines.
 std::optional<std::pair<uint32_t, std::string>> insertion_after(const ModuleView& view, TSNode statement) {

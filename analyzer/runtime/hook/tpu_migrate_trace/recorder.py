@@ -33,7 +33,6 @@ class Site:
 
 class Recorder:
     def __init__(self, torch_module, settings, locations, sampler, on_limit):
-        self._torch = torch_module
         self._tensor = torch_module.Tensor
         self._locations = locations
         self._sampler = sampler

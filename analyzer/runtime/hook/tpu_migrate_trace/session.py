@@ -34,7 +34,6 @@ def start(settings):
         recorder.errors.append(f"torch {torch.__version__} has no TorchDispatchMode; no ops recorded")
         recorder.active = False
     else:
-        _state["mode_class"] = mode_class
         mode_class(recorder).__enter__()  # for the life of the process: never exited
         _trace_new_threads(mode_class, recorder)
     _count_steps(torch, recorder)
