@@ -204,11 +204,11 @@ TEST_CASE("cpp scan: deep mode adds what needs types (the class a method belongs
   CHECK(deep.find("streams.cpp:3:16 TPU322 c10::cuda::CUDAStream::stream") != std::string::npos);
 }
 
-TEST_CASE("cpp scan: implementations reached through a device registry (mmcv style)") {
-  testing::TempDir dir;
-  dir.write("setup.py", "from torch.utils.cpp_extension import CUDAExtension\next = CUDAExtension('ext._ext', [])\n");
-  dir.write("ext/ops.py", "from . import _ext\n\ndef roi(x):\n    return _ext.roi_forward(x)\n");
-  dir.write("ext/__init__.py", "");
+namespace {
+
+// An mmcv-style op: `roi_forward` bound with pybind11, dispatching through a device registry to
+// whatever implementations a test registers.
+void write_registry_binding(testing::TempDir& dir) {
   dir.write("csrc/pybind.cpp",
             "#include <torch/extension.h>\n"
             "at::Tensor roi_forward(at::Tensor x);\n"
@@ -217,6 +217,16 @@ TEST_CASE("cpp scan: implementations reached through a device registry (mmcv sty
             "#include \"device_registry.hpp\"\n"
             "at::Tensor roi_forward_impl(at::Tensor x) { return DISPATCH_DEVICE_IMPL(roi_forward_impl, x); }\n"
             "at::Tensor roi_forward(at::Tensor x) { return roi_forward_impl(x); }\n");
+}
+
+}  // namespace
+
+TEST_CASE("cpp scan: implementations reached through a device registry (mmcv style)") {
+  testing::TempDir dir;
+  dir.write("setup.py", "from torch.utils.cpp_extension import CUDAExtension\next = CUDAExtension('ext._ext', [])\n");
+  dir.write("ext/ops.py", "from . import _ext\n\ndef roi(x):\n    return _ext.roi_forward(x)\n");
+  dir.write("ext/__init__.py", "");
+  write_registry_binding(dir);
   dir.write("csrc/cuda/cudabind.cpp",
             "#include \"device_registry.hpp\"\n"
             "at::Tensor RoiForwardCUDALauncher(at::Tensor x);\n"
@@ -246,14 +256,7 @@ TEST_CASE("cpp scan: implementations reached through a device registry (mmcv sty
 
 TEST_CASE("cpp scan: an op implemented only for another accelerator blocks a TPU too") {
   testing::TempDir dir;
-  dir.write("csrc/pybind.cpp",
-            "#include <torch/extension.h>\n"
-            "at::Tensor roi_forward(at::Tensor x);\n"
-            "PYBIND11_MODULE(TORCH_EXTENSION_NAME, m) { m.def(\"roi_forward\", &roi_forward); }\n");
-  dir.write("csrc/roi.cpp",
-            "#include \"device_registry.hpp\"\n"
-            "at::Tensor roi_forward_impl(at::Tensor x) { return DISPATCH_DEVICE_IMPL(roi_forward_impl, x); }\n"
-            "at::Tensor roi_forward(at::Tensor x) { return roi_forward_impl(x); }\n");
+  write_registry_binding(dir);
   dir.write("csrc/mlu/roi_mlu.cpp",
             "at::Tensor roi_forward_mlu(at::Tensor x) { auto* p = x.data_ptr<float>(); p[0] = 0; return x; }\n"
             "REGISTER_DEVICE_IMPL(roi_forward_impl, MLU, roi_forward_mlu);\n");

@@ -40,6 +40,12 @@ size_t count_rule(const ScanResult& result, const std::string& rule) {
                                            [&](const Finding& f) { return f.rule == rule; }));
 }
 
+ScanResult scan_one_job(const testing::TempDir& dir) {
+  ScanOptions options;
+  options.jobs = 1;
+  return scan(dir.path(), options);
+}
+
 }  // namespace
 
 TEST_CASE("runtime rules have full metadata and stable codes") {
@@ -61,9 +67,7 @@ TEST_CASE("runtime rules have full metadata and stable codes") {
 TEST_CASE("a trace adds exact op counts, runtime findings and confirms static ones") {
   testing::TempDir dir;
   std::string train = dir.write("train.py", kTrain).string();
-  ScanOptions options;
-  options.jobs = 1;
-  ScanResult result = scan(dir.path(), options);
+  ScanResult result = scan_one_job(dir);
   // `.item()` in the loop is a static dynamic-shape finding before any trace.
   REQUIRE(finding(result, "TPU600", 6) != nullptr);
 
@@ -110,9 +114,7 @@ TEST_CASE("a trace adds exact op counts, runtime findings and confirms static on
 TEST_CASE("a second trace adds its calls to the first's") {
   testing::TempDir dir;
   std::string train = dir.write("train.py", kTrain).string();
-  ScanOptions options;
-  options.jobs = 1;
-  ScanResult result = scan(dir.path(), options);
+  ScanResult result = scan_one_job(dir);
   TraceData trace;
   trace.ops.push_back(op("aten::addmm", train, 5, 40));
   merge_trace(result, trace, {.target = "xla", .root = dir.path()});
