@@ -1,0 +1,342 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""Score `tpu-migrate scan` against the hand labels in bench/accuracy/labels/.
+
+The user checks the pinned repositories out under one folder (see checkout.sh); this script
+fetches nothing. For each repository of the manifest (repos.tsv) it scans the WHOLE checkout,
+so that cross-file analysis counts, and scores only the labelled files, with the definitions of
+CUDA-TIES.md, "How accuracy is measured":
+
+  line recall      labelled lines with any finding / labelled lines
+  category recall  labelled (line, category) pairs with a finding of that category / all pairs
+  precision        findings on labelled lines / all findings in the labelled files
+
+Only `must` labels are counted for recall. A line whose labels are all `optional` is a
+judgement call: a finding there is neither a hit nor a false positive. Findings are counted
+once per (path, line, category), since one finding per line and category is enough for the
+score; `unsupported-op` findings are not part of the line score and are ignored.
+
+Python 3 standard library only.
+"""
+
+import argparse
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+IGNORED_CATEGORIES = {"unsupported-op"}  # op coverage: not part of the line score (spec)
+KINDS = ("must", "optional")
+
+
+def line_hash(text):
+    """First 12 hex digits of sha256 of the line with surrounding whitespace stripped."""
+    return hashlib.sha256(text.strip().encode("utf-8")).hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class Label:
+    path: str
+    line: int
+    category: str
+    kind: str  # "must" or "optional"
+    hash: str
+
+
+@dataclass
+class Repo:
+    name: str
+    url: str
+    commit: str
+    files: list
+    labels: list = field(default_factory=list)
+
+
+def read_manifest(path):
+    """repos.tsv: name, url, commit, comma-separated labelled files; '#' starts a comment."""
+    repos = []
+    with open(path, encoding="utf-8") as handle:
+        for number, raw in enumerate(handle, 1):
+            if not raw.strip() or raw.startswith("#"):
+                continue
+            cells = raw.rstrip("\n").split("\t")
+            if len(cells) != 4:
+                raise ValueError(f"{path}:{number}: expected 4 tab-separated cells, got {len(cells)}")
+            name, url, commit, files = cells
+            repos.append(Repo(name, url, commit, [f for f in files.split(",") if f]))
+    return repos
+
+
+def read_labels(path):
+    """labels/<repo>.tsv: path, line, category, kind, hash; '#' comments and a header row."""
+    labels = []
+    with open(path, encoding="utf-8") as handle:
+        for number, raw in enumerate(handle, 1):
+            if not raw.strip() or raw.startswith("#"):
+                continue
+            cells = raw.rstrip("\n").split("\t")
+            if cells[0] == "path":  # the header row
+                continue
+            if len(cells) != 5 or not cells[1].isdigit() or cells[3] not in KINDS:
+                raise ValueError(f"{path}:{number}: expected path, line, category, must|optional, hash")
+            labels.append(Label(cells[0], int(cells[1]), cells[2], cells[3], cells[4]))
+    return labels
+
+
+def check_labels(root, labels):
+    """Splits labels into those whose line still hashes the same and stale ones (with why)."""
+    fresh, stale = [], []
+    cache = {}
+    for label in labels:
+        if label.path not in cache:
+            try:
+                with open(os.path.join(root, label.path), encoding="utf-8", errors="replace") as handle:
+                    cache[label.path] = handle.read().split("\n")
+            except OSError:
+                cache[label.path] = None
+        lines = cache[label.path]
+        if lines is None:
+            stale.append((label, "file missing"))
+        elif label.line > len(lines):
+            stale.append((label, "past the end of the file"))
+        elif line_hash(lines[label.line - 1]) != label.hash:
+            stale.append((label, "line changed"))
+        else:
+            fresh.append(label)
+    return fresh, stale
+
+
+def normalise_path(path, root):
+    """A finding's path relative to the scanned root, with forward slashes."""
+    if os.path.isabs(path):
+        path = os.path.relpath(path, root)
+    path = path.replace(os.sep, "/")
+    return path[2:] if path.startswith("./") else path
+
+
+@dataclass
+class Tally:
+    lines: int = 0          # must-labelled lines
+    lines_found: int = 0    # ... with any finding
+    pairs: int = 0          # must (line, category) pairs
+    pairs_found: int = 0    # ... with a finding of that category
+    hits: int = 0           # finding units on must-labelled lines
+    false_positives: int = 0
+    neutral: int = 0        # finding units on optional-only lines
+
+    def add(self, other):
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def line_recall(self):
+        return self.lines_found / self.lines if self.lines else None
+
+    def category_recall(self):
+        return self.pairs_found / self.pairs if self.pairs else None
+
+    def precision(self):
+        found = self.hits + self.false_positives
+        return self.hits / found if found else None
+
+    def as_dict(self):
+        out = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        out.update(line_recall=self.line_recall(), category_recall=self.category_recall(),
+                   precision=self.precision())
+        return out
+
+
+def score(labels, files, findings):
+    """Scores one repository.
+
+    labels: fresh Label rows; files: the labelled files (scored for precision even without
+    labels); findings: dicts with at least path (relative to the root), line, category, rule.
+    Returns (total Tally, {category: Tally}, misses, false positives).
+    """
+    files = set(files)
+    must = defaultdict(set)       # (path, line) -> must categories
+    optional = defaultdict(set)   # (path, line) -> optional categories
+    for label in labels:
+        (must if label.kind == "must" else optional)[(label.path, label.line)].add(label.category)
+
+    found = defaultdict(dict)     # (path, line) -> {category: rule}
+    for finding in findings:
+        if finding["category"] in IGNORED_CATEGORIES or finding["path"] not in files:
+            continue
+        found[(finding["path"], finding["line"])].setdefault(finding["category"], finding["rule"])
+
+    total, per_category = Tally(), defaultdict(Tally)
+    misses, false_positives = [], []
+    for where, categories in must.items():
+        said = found.get(where, {})
+        total.lines += 1
+        total.lines_found += bool(said)
+        for category in categories:
+            tally = per_category[category]
+            tally.lines += 1
+            tally.lines_found += bool(said)
+            tally.pairs += 1
+            total.pairs += 1
+            if category in said:
+                tally.pairs_found += 1
+                total.pairs_found += 1
+            else:
+                misses.append({"path": where[0], "line": where[1], "expected": category,
+                               "found": sorted(said)})
+    for where, said in found.items():
+        for category, rule in said.items():
+            tally = per_category[category]
+            if where in must:
+                tally.hits += 1
+                total.hits += 1
+            elif where in optional:
+                tally.neutral += 1
+                total.neutral += 1
+            else:
+                tally.false_positives += 1
+                total.false_positives += 1
+                false_positives.append({"path": where[0], "line": where[1], "rule": rule,
+                                        "category": category})
+    misses.sort(key=lambda m: (m["path"], m["line"], m["expected"]))
+    false_positives.sort(key=lambda f: (f["path"], f["line"], f["category"]))
+    return total, dict(per_category), misses, false_positives
+
+
+def checkout_commit(root):
+    """HEAD of the checkout when it is a git work tree, else None."""
+    if not os.path.exists(os.path.join(root, ".git")):
+        return None
+    result = subprocess.run(["git", "-C", root, "rev-parse", "HEAD"], capture_output=True, text=True)
+    return result.stdout.strip() if result.returncode == 0 else None
+
+
+def run_scan(tool, root):
+    """The tool's findings over the whole repository, paths relative to root."""
+    with tempfile.TemporaryDirectory() as scratch:
+        report = os.path.join(scratch, "report.json")
+        result = subprocess.run([tool, "scan", root, "--format", "json", "--output", report],
+                                capture_output=True, text=True)
+        if not os.path.exists(report):
+            raise RuntimeError(f"{tool} scan {root} wrote no report (exit {result.returncode}): "
+                               f"{result.stderr.strip()[-2000:]}")
+        with open(report, encoding="utf-8") as handle:
+            data = json.load(handle)
+    findings = []
+    for finding in data.get("findings", []):
+        findings.append({"path": normalise_path(finding["path"], root), "line": finding["line"],
+                         "category": finding["category"], "rule": finding.get("rule", "")})
+    return findings
+
+
+def below_thresholds(tally, min_line_recall=None, min_category_recall=None, min_precision=None):
+    """The figures of tally under the minimums given (None: not asked), as readable lines."""
+    failed = []
+    for name, wanted, got in (("line recall", min_line_recall, tally.line_recall()),
+                              ("category recall", min_category_recall, tally.category_recall()),
+                              ("precision", min_precision, tally.precision())):
+        if wanted is not None and (got is None or got < wanted):
+            failed.append(f"{name} {fmt(got).strip()} < {wanted}")
+    return failed
+
+
+def fmt(value):
+    return "   -  " if value is None else f"{value:6.3f}"
+
+
+def table(title, rows):
+    """rows: (name, Tally). Returns the printed lines."""
+    out = [f"{title:<24} {'lines':>6} {'line-rec':>8} {'pairs':>6} {'cat-rec':>8} "
+           f"{'found':>6} {'FP':>5} {'precision':>9}"]
+    for name, tally in rows:
+        out.append(f"{name:<24} {tally.lines:>6} {fmt(tally.line_recall()):>8} {tally.pairs:>6} "
+                   f"{fmt(tally.category_recall()):>8} {tally.hits + tally.false_positives:>6} "
+                   f"{tally.false_positives:>5} {fmt(tally.precision()):>9}")
+    return out
+
+
+def parse_arguments(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", required=True,
+                        help="folder holding one checkout per repository, named as in repos.tsv")
+    parser.add_argument("--tool", default="build/tpu-migrate", help="the tpu-migrate binary")
+    parser.add_argument("--repo", action="append", help="score only this repository (repeatable)")
+    parser.add_argument("--misses", action="store_true", help="list misses and false positives")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument("--min-line-recall", type=float)
+    parser.add_argument("--min-category-recall", type=float)
+    parser.add_argument("--min-precision", type=float)
+    parser.add_argument("--manifest", default=os.path.join(HERE, "repos.tsv"), help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_arguments(argv)
+    repos = read_manifest(args.manifest)
+    if args.repo:
+        unknown = set(args.repo) - {r.name for r in repos}
+        if unknown:
+            print(f"score.py: unknown repository: {', '.join(sorted(unknown))}", file=sys.stderr)
+            return 2
+        repos = [r for r in repos if r.name in args.repo]
+    tool = os.path.abspath(args.tool) if os.path.exists(args.tool) else args.tool
+
+    grand, grand_categories = Tally(), defaultdict(Tally)
+    per_repo, details, warnings = [], {}, []
+    for repo in repos:
+        root = os.path.join(args.corpus, repo.name)
+        if not os.path.isdir(root):
+            warnings.append(f"{repo.name}: no checkout at {root}; skipped (see checkout.sh)")
+            continue
+        commit = checkout_commit(root)
+        if commit and commit != repo.commit:
+            warnings.append(f"{repo.name}: checkout is at {commit}, labels are for {repo.commit}")
+        labels, stale = check_labels(root, read_labels(os.path.join(HERE, "labels", repo.name + ".tsv")))
+        for label, why in stale:
+            warnings.append(f"{repo.name}: stale label {label.path}:{label.line} "
+                            f"({label.category}): {why}; not scored")
+        total, categories, misses, false_positives = score(labels, repo.files, run_scan(tool, root))
+        grand.add(total)
+        for category, tally in categories.items():
+            grand_categories[category].add(tally)
+        per_repo.append((repo.name, total))
+        details[repo.name] = {"commit": repo.commit, "total": total.as_dict(),
+                              "categories": {c: t.as_dict() for c, t in sorted(categories.items())},
+                              "misses": misses, "false_positives": false_positives,
+                              "stale": [{"path": l.path, "line": l.line, "category": l.category,
+                                         "why": why} for l, why in stale]}
+
+    if args.json:
+        print(json.dumps({"total": grand.as_dict(),
+                          "categories": {c: t.as_dict() for c, t in sorted(grand_categories.items())},
+                          "repositories": details, "warnings": warnings}, indent=2))
+    else:
+        for warning in warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        print("\n".join(table("repository", per_repo + [("ALL", grand)])))
+        print()
+        print("\n".join(table("category", sorted(grand_categories.items()))))
+        if args.misses:
+            for name, detail in details.items():
+                print(f"\n== {name}: {len(detail['misses'])} misses, "
+                      f"{len(detail['false_positives'])} false positives")
+                for miss in detail["misses"]:
+                    said = ", ".join(miss["found"]) if miss["found"] else "nothing"
+                    print(f"miss  {miss['path']}:{miss['line']}  expected {miss['expected']}, "
+                          f"tool said {said}")
+                for fp in detail["false_positives"]:
+                    print(f"fp    {fp['path']}:{fp['line']}  {fp['rule']} ({fp['category']})")
+
+    failed = below_thresholds(grand, args.min_line_recall, args.min_category_recall,
+                              args.min_precision)
+    if failed:
+        print("score.py: below threshold: " + "; ".join(failed), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

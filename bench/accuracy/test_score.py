@@ -1,0 +1,140 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Proves the scorer's arithmetic on a made-up two-file corpus (run: pytest bench/accuracy)."""
+
+import os
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import score  # noqa: E402
+
+A_PY = """import torch
+x = torch.zeros(3).cuda()
+torch.backends.cudnn.benchmark = True
+scaler = torch.cuda.amp.GradScaler()
+y = x.to(device)
+z = x.to(0)
+"""
+B_CU = """__global__ void k() {
+  int i = threadIdx.x;
+}
+// a comment
+"""
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    (tmp_path / "a.py").write_text(A_PY)
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "b.cu").write_text(B_CU)
+    return tmp_path
+
+
+def label(root, path, line, category, kind="must"):
+    text = (root / path).read_text().split("\n")[line - 1]
+    return score.Label(path, line, category, kind, score.line_hash(text))
+
+
+@pytest.fixture
+def labels(corpus):
+    return [label(corpus, "a.py", 2, "device-placement"),
+            label(corpus, "a.py", 3, "backend-flags"),
+            label(corpus, "a.py", 4, "amp"),
+            label(corpus, "a.py", 6, "device-placement", "optional"),
+            label(corpus, "src/b.cu", 1, "cuda-kernel"),
+            label(corpus, "src/b.cu", 2, "cuda-kernel")]
+
+
+def finding(path, line, category, rule="R"):
+    return {"path": path, "line": line, "category": category, "rule": rule}
+
+
+FINDINGS = [
+    finding("a.py", 2, "device-placement", "TPU101"),
+    finding("a.py", 2, "device-placement", "TPU102"),  # same line and category: counted once
+    finding("a.py", 2, "unsupported-op"),              # op coverage: not scored
+    finding("a.py", 3, "cuda-api"),                    # right line, wrong category
+    finding("a.py", 5, "device-placement", "TPU103"),  # quiet line: a false positive
+    finding("a.py", 6, "device-placement"),            # optional line: neither hit nor miss
+    finding("src/b.cu", 1, "cuda-kernel"),
+    finding("src/b.cu", 4, "cuda-kernel", "TPU900"),   # a comment: a false positive
+    finding("c.py", 1, "device-placement"),            # not a labelled file: not scored
+]
+FILES = ["a.py", "src/b.cu"]
+
+
+def test_totals(labels):
+    total, _, _, _ = score.score(labels, FILES, FINDINGS)
+    assert (total.lines, total.lines_found) == (5, 3)
+    assert (total.pairs, total.pairs_found) == (5, 2)
+    assert (total.hits, total.false_positives, total.neutral) == (3, 2, 1)
+    assert total.line_recall() == pytest.approx(0.6)
+    assert total.category_recall() == pytest.approx(0.4)
+    assert total.precision() == pytest.approx(0.6)
+
+
+def test_per_category(labels):
+    _, categories, _, _ = score.score(labels, FILES, FINDINGS)
+    placement = categories["device-placement"]
+    assert (placement.lines, placement.pairs_found, placement.hits,
+            placement.false_positives, placement.neutral) == (1, 1, 1, 1, 1)
+    assert placement.precision() == pytest.approx(0.5)
+    flags = categories["backend-flags"]
+    assert (flags.lines, flags.lines_found, flags.pairs_found) == (1, 1, 0)
+    assert flags.precision() is None  # no finding in that category
+    assert categories["cuda-api"].category_recall() is None  # nothing labelled cuda-api
+    assert categories["cuda-api"].precision() == 1.0
+    kernel = categories["cuda-kernel"]
+    assert (kernel.lines, kernel.pairs_found, kernel.false_positives) == (2, 1, 1)
+    assert "unsupported-op" not in categories
+
+
+def test_misses_and_false_positives(labels):
+    _, _, misses, false_positives = score.score(labels, FILES, FINDINGS)
+    assert [(m["path"], m["line"], m["expected"], m["found"]) for m in misses] == [
+        ("a.py", 3, "backend-flags", ["cuda-api"]),
+        ("a.py", 4, "amp", []),
+        ("src/b.cu", 2, "cuda-kernel", [])]
+    assert [(f["path"], f["line"], f["rule"]) for f in false_positives] == [
+        ("a.py", 5, "TPU103"), ("src/b.cu", 4, "TPU900")]
+
+
+def test_a_labelled_file_without_labels_still_counts_for_precision(labels):
+    total, _, _, false_positives = score.score(labels, FILES + ["c.py"], FINDINGS)
+    assert total.false_positives == 3
+    assert ("c.py", 1) in [(f["path"], f["line"]) for f in false_positives]
+
+
+def test_stale_labels_are_reported_not_scored(corpus, labels):
+    changed = score.Label("a.py", 2, "device-placement", "must", score.line_hash("x = 1"))
+    past_end = score.Label("a.py", 99, "amp", "must", "0" * 12)
+    missing = score.Label("gone.py", 1, "amp", "must", "0" * 12)
+    fresh, stale = score.check_labels(str(corpus), labels + [changed, past_end, missing])
+    assert fresh == labels
+    assert [(l.path, why) for l, why in stale] == [
+        ("a.py", "line changed"), ("a.py", "past the end of the file"), ("gone.py", "file missing")]
+
+
+def test_label_files_round_trip(tmp_path, labels):
+    path = tmp_path / "repo.tsv"
+    rows = ["# a comment", "path\tline\tcategory\tkind\thash"]
+    rows += [f"{l.path}\t{l.line}\t{l.category}\t{l.kind}\t{l.hash}" for l in labels]
+    path.write_text("\n".join(rows) + "\n")
+    assert score.read_labels(str(path)) == labels
+    path.write_text("a.py\t2\tamp\tmaybe\tabc\n")
+    with pytest.raises(ValueError, match="repo.tsv:1"):
+        score.read_labels(str(path))
+
+
+def test_thresholds(labels):
+    total, _, _, _ = score.score(labels, FILES, FINDINGS)
+    assert score.below_thresholds(total) == []
+    assert score.below_thresholds(total, 0.6, 0.4, 0.6) == []
+    assert score.below_thresholds(total, min_line_recall=0.95, min_precision=0.5) == [
+        "line recall 0.600 < 0.95"]
+
+
+def test_hash_is_of_the_stripped_line():
+    assert score.line_hash("  x = 1\t") == score.line_hash("x = 1")
+    assert len(score.line_hash("x")) == 12
