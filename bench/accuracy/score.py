@@ -73,8 +73,12 @@ def read_manifest(path):
 
 
 def read_labels(path):
-    """labels/<repo>.tsv: path, line, category, kind, hash; '#' comments and a header row."""
-    labels = []
+    """labels/<repo>.tsv: path, line, category, kind, hash; '#' comments and a header row.
+
+    Returns (labels, problems): a malformed row is named with its path and line and left out,
+    so that one bad row does not stop the whole score.
+    """
+    labels, problems = [], []
     with open(path, encoding="utf-8") as handle:
         for number, raw in enumerate(handle, 1):
             if not raw.strip() or raw.startswith("#"):
@@ -83,9 +87,11 @@ def read_labels(path):
             if cells[0] == "path":  # the header row
                 continue
             if len(cells) != 5 or not cells[1].isdigit() or cells[3] not in KINDS:
-                raise ValueError(f"{path}:{number}: expected path, line, category, must|optional, hash")
+                problems.append(f"{path}:{number}: expected path, line, category, must|optional, "
+                                f"hash; row left out")
+                continue
             labels.append(Label(cells[0], int(cells[1]), cells[2], cells[3], cells[4]))
-    return labels
+    return labels, problems
 
 
 def check_labels(root, labels):
@@ -294,11 +300,18 @@ def main(argv=None):
         commit = checkout_commit(root)
         if commit and commit != repo.commit:
             warnings.append(f"{repo.name}: checkout is at {commit}, labels are for {repo.commit}")
-        labels, stale = check_labels(root, read_labels(os.path.join(HERE, "labels", repo.name + ".tsv")))
+        labels, problems = read_labels(os.path.join(HERE, "labels", repo.name + ".tsv"))
+        warnings.extend(problems)
+        labels, stale = check_labels(root, labels)
         for label, why in stale:
             warnings.append(f"{repo.name}: stale label {label.path}:{label.line} "
                             f"({label.category}): {why}; not scored")
-        total, categories, misses, false_positives = score(labels, repo.files, run_scan(tool, root))
+        try:
+            findings = run_scan(tool, root)
+        except (OSError, RuntimeError, ValueError, KeyError) as error:
+            warnings.append(f"{repo.name}: the scan failed, repository not scored: {error}")
+            continue
+        total, categories, misses, false_positives = score(labels, repo.files, findings)
         grand.add(total)
         for category, tally in categories.items():
             grand_categories[category].add(tally)

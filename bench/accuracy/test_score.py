@@ -121,10 +121,15 @@ def test_label_files_round_trip(tmp_path, labels):
     rows = ["# a comment", "path\tline\tcategory\tkind\thash"]
     rows += [f"{l.path}\t{l.line}\t{l.category}\t{l.kind}\t{l.hash}" for l in labels]
     path.write_text("\n".join(rows) + "\n")
-    assert score.read_labels(str(path)) == labels
-    path.write_text("a.py\t2\tamp\tmaybe\tabc\n")
-    with pytest.raises(ValueError, match="repo.tsv:1"):
-        score.read_labels(str(path))
+    assert score.read_labels(str(path)) == (labels, [])
+
+
+def test_a_malformed_label_row_is_named_and_left_out(tmp_path):
+    path = tmp_path / "repo.tsv"
+    path.write_text("a.py\t2\tamp\tmaybe\tabc\nb.py\t3\tamp\tmust\tabc\n")
+    labels, problems = score.read_labels(str(path))
+    assert labels == [score.Label("b.py", 3, "amp", "must", "abc")]
+    assert len(problems) == 1 and problems[0].startswith(f"{path}:1: ")
 
 
 def test_thresholds(labels):
