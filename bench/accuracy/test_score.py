@@ -2,6 +2,7 @@
 """Proves the scorer's arithmetic on a made-up two-file corpus (run: pytest bench/accuracy)."""
 
 import os
+import subprocess
 import sys
 
 import pytest
@@ -138,6 +139,18 @@ def test_thresholds(labels):
     assert score.below_thresholds(total, 0.6, 0.4, 0.6) == []
     assert score.below_thresholds(total, min_line_recall=0.95, min_precision=0.5) == [
         "line recall 0.600 < 0.95"]
+
+
+def test_the_commit_of_a_git_checkout_is_read(tmp_path):
+    git = ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run(git[:3] + ["init", "-q"], check=True)
+    (tmp_path / "a.py").write_text(A_PY)
+    subprocess.run(git + ["add", "a.py"], check=True)
+    subprocess.run(git + ["commit", "-q", "-m", "a"], check=True)
+    head = subprocess.run(git[:3] + ["rev-parse", "HEAD"], capture_output=True, text=True).stdout
+    assert score.checkout_commit(str(tmp_path)) == head.strip()
+    (tmp_path / "plain").mkdir()  # an extracted archive: no commit to compare
+    assert score.checkout_commit(str(tmp_path / "plain")) is None
 
 
 def test_hash_is_of_the_stripped_line():
