@@ -156,6 +156,12 @@ class Tally:
         return out
 
 
+def bump(tallies, name, by=1):
+    """Adds by (a count or a bool) to the field name of one Tally or of each in a tuple."""
+    for tally in tallies if isinstance(tallies, tuple) else (tallies,):
+        setattr(tally, name, getattr(tally, name) + int(by))
+
+
 def score(labels, files, findings):
     """Scores one repository.
 
@@ -179,32 +185,26 @@ def score(labels, files, findings):
     misses, false_positives = [], []
     for where, categories in must.items():
         said = found.get(where, {})
-        total.lines += 1
-        total.lines_found += bool(said)
+        bump(total, "lines")
+        bump(total, "lines_found", bool(said))
         for category in categories:
-            tally = per_category[category]
-            tally.lines += 1
-            tally.lines_found += bool(said)
-            tally.pairs += 1
-            total.pairs += 1
-            if category in said:
-                tally.pairs_found += 1
-                total.pairs_found += 1
-            else:
+            both = (total, per_category[category])
+            bump(per_category[category], "lines")
+            bump(per_category[category], "lines_found", bool(said))
+            bump(both, "pairs")
+            bump(both, "pairs_found", category in said)
+            if category not in said:
                 misses.append({"path": where[0], "line": where[1], "expected": category,
                                "found": sorted(said)})
     for where, said in found.items():
         for category, rule in said.items():
-            tally = per_category[category]
+            both = (total, per_category[category])
             if where in must:
-                tally.hits += 1
-                total.hits += 1
+                bump(both, "hits")
             elif where in optional:
-                tally.neutral += 1
-                total.neutral += 1
+                bump(both, "neutral")
             else:
-                tally.false_positives += 1
-                total.false_positives += 1
+                bump(both, "false_positives")
                 false_positives.append({"path": where[0], "line": where[1], "rule": rule,
                                         "category": category})
     misses.sort(key=lambda m: (m["path"], m["line"], m["expected"]))
