@@ -252,8 +252,8 @@ TEST_CASE("opdb: TorchTPU answers with its source commit and the opt-in CPU fall
   const OpDb& db = OpDb::embedded_only();
   auto nonzero = db.lookup("aten::nonzero", "torchtpu");
   CHECK(nonzero.provenance.find("4438ac1cec8ba9ea52bdf54f219492c8309fdf2a") != std::string::npos);
-  auto grid = db.lookup("aten::unique_consecutive", "torchtpu");
-  CHECK(grid.reason.find("only when the program enables TorchTPU's CPU fallback") != std::string::npos);
+  auto unique = db.lookup("aten::unique_consecutive", "torchtpu");
+  CHECK(unique.reason.find("only when the program enables TorchTPU's CPU fallback") != std::string::npos);
   CHECK(db.lookup("aten::unique_consecutive", "xla").status == Status::Fallback);  // the same op on XLA
 }
 
