@@ -246,7 +246,9 @@ void add_check_command(CLI::App& app, int& exit_code) {
                       "test executor that adds a 10% error");
   command->add_flag("--worker", args->worker, "Run the candidate in a device worker of --python even for cpu/cuda");
   command->add_option("--python", args->python, "Python for the device worker (default: /usr/bin/python3, else python3)");
-  command->add_option("--emulate", args->emulate, "Emulate a target's arithmetic on the CPU: tpu");
+  command->add_option("--emulate", args->emulate,
+                      "Emulate a target's arithmetic on the CPU: tpu (the matmul precision defaults PyTorch/XLA and "
+                      "TorchTPU share: DEFAULT is one bfloat16 pass)");
   command->add_option("--precision", args->precision,
                       "Matmul/convolution precision: default (1 bfloat16 pass), high (bf16x3), highest (float32)");
   // allow_extra_args(false): `--op aten::mm TRACE` must not take TRACE as a second op.

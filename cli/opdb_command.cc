@@ -2,6 +2,7 @@
 // `tpu-migrate opdb`: manage the user-level op tables that take precedence over the built-in ones.
 //
 //   tpu-migrate opdb sync --python ~/venv/bin/python            ask torch_xla's dispatcher (target xla)
+//   tpu-migrate opdb sync --python ~/venv/bin/python --target torchtpu   ask torch_tpu's (key PrivateUse1)
 //   tpu-migrate opdb sync --python python3 --dispatch-key CPU --target cpu-check
 //   tpu-migrate opdb show                                       which synced tables are in use
 //   tpu-migrate opdb remove --target xla                        back to the built-in table
@@ -53,6 +54,10 @@ std::string hint_for(const opdb::SyncResult& result) {
         return "  PyTorch/XLA is what runs PyTorch on a TPU. Install it into that environment (see\n"
                "  https://github.com/pytorch/xla: `pip install torch_xla[tpu]`), or pass --python the\n"
                "  interpreter of the environment that has it. Until then the built-in table answers.";
+      }
+      if (result.module == "torch_tpu") {
+        return "  TorchTPU installs with `pip install torch_tpu` (Python 3.11+, torch 2.11 or newer); pass\n"
+               "  --python the interpreter of the environment that has it. Until then the built-in table answers.";
       }
       return "  Install " + result.module + " into that environment, or pass --python another interpreter.";
     case SyncError::TorchMissing:
@@ -180,13 +185,18 @@ void add_opdb_command(CLI::App& app, int& exit_code) {
   opdb->require_subcommand(1);
 
   CLI::App* sync = opdb->add_subcommand(
-      "sync", "Ask your torch_xla's dispatcher which ops have an XLA kernel; the table it writes takes precedence");
+      "sync",
+      "Ask your torch_xla's (or, with --target torchtpu, torch_tpu's) dispatcher which ops have a kernel; the "
+      "table it writes takes precedence");
   sync->add_option("--python", options->sync.python, "the interpreter whose torch to ask (default python3)");
   sync->add_option("--dispatch-key", options->sync.dispatch_key,
-                   "dispatch key to ask about (default XLA; CPU exercises the mechanism without torch_xla)");
+                   "dispatch key to ask about (default XLA, PrivateUse1 for --target torchtpu; CPU exercises the "
+                   "mechanism without a backend package)");
   sync->add_option("--target", options->sync.target,
-                   "target the table answers for (default xla for key XLA; required for other keys)");
-  sync->add_option("--import", options->sync.imports, "backend package to import first (torch_xla is automatic)");
+                   "target the table answers for (default xla for key XLA; torchtpu; required for other keys)");
+  sync->add_option("--import", options->sync.imports,
+                   "backend package to import first (torch_xla is automatic; torch_tpu too for --target torchtpu "
+                   "unless --import names another)");
   sync->add_option("--data-dir", options->data_dir,
                    "folder for the table (default $TPU_MIGRATE_DATA_DIR, $XDG_DATA_HOME/tpu-migrate, "
                    "~/.local/share/tpu-migrate)");

@@ -11,6 +11,7 @@ extern const std::string_view kAtenOps;      // aten_ops.tsv
 extern const std::string_view kPythonApi;    // python_api.tsv
 extern const std::string_view kCudaApiMap;   // cuda_api_map.tsv
 extern const std::string_view kStatusXla;    // status_xla.tsv
+extern const std::string_view kStatusTorchTpu;  // status_torchtpu.tsv
 extern const std::string_view kStatusXpu;    // status_xpu.tsv
 extern const std::string_view kStatusMps;    // status_mps.tsv
 extern const std::string_view kStatusAscend; // status_ascend.tsv

@@ -25,9 +25,6 @@ constexpr std::array<std::pair<Status, std::string_view>, 5> kStatusNames = {{
     {Status::Unknown, "unknown"},
 }};
 
-// TorchTPU publishes no op list yet (TARGETS.md); its answers stay unknown until synced from an install.
-constexpr std::string_view kTorchTpu = "torchtpu";
-
 struct OpRow {
   std::string_view overload, op, other_tags, dispatch, kernels;
   bool representative = false, core = false, dynamic_output_shape = false, data_dependent_output = false,
@@ -206,12 +203,6 @@ OpInfo OpDb::Impl::describe(std::string_view overload, const std::string& target
     if (row.data_dependent_output) info.tags.push_back("data_dependent_output");
     for (auto& tag : split_list<std::string>(row.other_tags)) info.tags.push_back(std::move(tag));
   }
-  if (table == nullptr) {
-    info.status = Status::Unknown;
-    info.reason = "TorchTPU publishes no op list yet; run `tpu-migrate opdb sync` against an install";
-    info.provenance = "none";
-    return info;
-  }
   auto it = table->by_overload.find(overload);
   if (it == table->by_overload.end()) {
     info.found = false;
@@ -260,6 +251,7 @@ TableTexts embedded_texts() {
                     embedded::kPythonApi,
                     embedded::kCudaApiMap,
                     {{"xla", embedded::kStatusXla},
+                     {"torchtpu", embedded::kStatusTorchTpu},
                      {"xpu", embedded::kStatusXpu},
                      {"mps", embedded::kStatusMps},
                      {"ascend", embedded::kStatusAscend}},
@@ -288,7 +280,7 @@ const OpDb& OpDb::embedded_only() {
 }
 
 const std::vector<std::string>& OpDb::targets() {
-  static const std::vector<std::string> kTargets = {"xla", std::string(kTorchTpu), "xpu", "mps", "ascend"};
+  static const std::vector<std::string> kTargets = {"xla", "torchtpu", "xpu", "mps", "ascend"};
   return kTargets;
 }
 
@@ -341,7 +333,7 @@ OpInfo OpDb::lookup(std::string_view op, std::string_view target) const {
                       : "not in the op database (torch 2.14.1 native_functions.yaml): newer, removed or custom op";
     return info;
   }
-  if (table == nullptr && *canonical != kTorchTpu) {
+  if (table == nullptr) {
     info.reason = "no status table for target " + *canonical;
     return info;
   }
@@ -364,13 +356,9 @@ std::vector<OpInfo> OpDb::list(Status status, std::string_view target) const {
   auto canonical = resolve_target(target);
   if (!canonical) return out;
   const StatusTable* table = impl_->status_table(*canonical);
-  if (table == nullptr) {
-    if (status != Status::Unknown) return out;
-    for (const auto& row : impl_->ops) out.push_back(impl_->describe(row.overload, *canonical, nullptr));
-  } else {
-    for (std::string_view overload : table->order) {
-      if (table->by_overload.at(overload).status == status) out.push_back(impl_->describe(overload, *canonical, table));
-    }
+  if (table == nullptr) return out;
+  for (std::string_view overload : table->order) {
+    if (table->by_overload.at(overload).status == status) out.push_back(impl_->describe(overload, *canonical, table));
   }
   std::sort(out.begin(), out.end(), [](const OpInfo& a, const OpInfo& b) { return a.name < b.name; });
   return out;

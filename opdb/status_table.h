@@ -50,7 +50,8 @@ struct StatusTable {
 /// The entry a synced row becomes when it replaces `builtin`. The dispatcher only knows whether a
 /// kernel is registered, so: a lowered op that the built-in data says always hands off to the CPU
 /// (`nonzero`) stays fallback; a lowered op keeps its built-in fallback condition; an op both call
-/// composite keeps the built-in answer, refined by what it decomposes into.
+/// composite keeps the built-in answer, refined by what it decomposes into; a structured op the
+/// built-in data knows reaches the backend's out= kernel (kind structured_delegate) stays lowered.
 StatusEntry merge_synced(const StatusEntry& builtin, const StatusEntry& synced, StatusTable& table);
 
 }  // namespace tpu::opdb

@@ -15,11 +15,23 @@
 namespace tpu::opdb {
 namespace {
 
+// TorchTPU (TARGETS.md, "TorchTPU as released"): the package, its dispatch key, and the switch
+// without which an op with no TPU kernel raises instead of running on the CPU.
+constexpr std::string_view kTorchTpuTarget = "torchtpu";
+constexpr std::string_view kTorchTpuPackage = "torch_tpu";
+constexpr std::string_view kTorchTpuKey = "PrivateUse1";
+constexpr std::string_view kTorchTpuFallbackSwitch = "torch_tpu._internal.execution_mode.enable_cpu_fallback = True";
+
 // Packages that register a backend's kernels when imported: without them the dispatcher has none.
-std::vector<std::string> imports_for(const SyncRequest& request) {
+// torch_tpu is added only when no --import names another package: PrivateUse1 is one key for
+// every out-of-tree backend, and a test or a fork registers it from its own module.
+std::vector<std::string> imports_for(const SyncRequest& request, const std::string& key, const std::string& target) {
   std::vector<std::string> imports = request.imports;
-  if (request.dispatch_key == "XLA" && std::find(imports.begin(), imports.end(), "torch_xla") == imports.end()) {
+  if (key == "XLA" && std::find(imports.begin(), imports.end(), "torch_xla") == imports.end()) {
     imports.insert(imports.begin(), "torch_xla");
+  }
+  if (target == kTorchTpuTarget && key == kTorchTpuKey && imports.empty()) {
+    imports.emplace_back(kTorchTpuPackage);
   }
   return imports;
 }
@@ -51,7 +63,7 @@ SyncResult failure(SyncResult result, SyncError error, std::string message) {
 }
 
 // The probe's `#error` line -> a SyncResult error.
-SyncResult probe_error(SyncResult result, const SyncRequest& request) {
+SyncResult probe_error(SyncResult result, const SyncRequest& request, const std::string& key) {
   const auto& e = result.probe.error;
   auto field = [&](size_t i) { return i < e.size() ? e[i] : std::string(); };
   const std::string& kind = e[0];
@@ -70,7 +82,7 @@ SyncResult probe_error(SyncResult result, const SyncRequest& request) {
   if (kind == "bad_key") {
     result.detail = field(2);
     return failure(result, SyncError::BadDispatchKey,
-                   "torch " + result.probe.torch_version + " has no dispatch key `" + request.dispatch_key + "`");
+                   "torch " + result.probe.torch_version + " has no dispatch key `" + key + "`");
   }
   result.detail = field(1);
   return failure(result, SyncError::ProbeFailed, "the probe reported " + kind);
@@ -80,12 +92,23 @@ SyncResult probe_error(SyncResult result, const SyncRequest& request) {
 
 std::string default_sync_target(const std::string& dispatch_key) { return dispatch_key == "XLA" ? "xla" : ""; }
 
+std::string sync_dispatch_key(const SyncRequest& request) {
+  if (!request.dispatch_key.empty()) return request.dispatch_key;
+  if (OpDb::canonical_target(request.target) == std::string(kTorchTpuTarget)) return std::string(kTorchTpuKey);
+  return "XLA";
+}
+
+std::string opt_in_cpu_fallback(const std::string& target) {
+  return target == kTorchTpuTarget ? std::string(kTorchTpuFallbackSwitch) : std::string();
+}
+
 SyncResult sync_from_python(const SyncRequest& request) {
   SyncResult result;
-  std::string target = request.target.empty() ? default_sync_target(request.dispatch_key) : request.target;
+  const std::string key = sync_dispatch_key(request);
+  std::string target = request.target.empty() ? default_sync_target(key) : request.target;
   if (target.empty()) {
     return failure(result, SyncError::BadRequest,
-                   "dispatch key " + request.dispatch_key + " answers for no built-in target: name one with --target");
+                   "dispatch key " + key + " answers for no built-in target: name one with --target");
   }
   result.target = OpDb::canonical_target(target).value_or(target);
   if (!valid_target_name(result.target)) {
@@ -94,8 +117,8 @@ SyncResult sync_from_python(const SyncRequest& request) {
   }
   // `-c` rather than a temporary file: nothing to clean up, and the script is a few KB.
   std::vector<std::string> argv = {request.python, "-c", std::string(embedded::kDispatchProbe), "--key",
-                                   request.dispatch_key, "--method", request.method};
-  for (const auto& module : imports_for(request)) {
+                                   key, "--method", request.method};
+  for (const auto& module : imports_for(request, key, result.target)) {
     argv.push_back("--import");
     argv.push_back(module);
   }
@@ -106,7 +129,7 @@ SyncResult sync_from_python(const SyncRequest& request) {
   }
   std::vector<std::string> problems;
   result.probe = parse_probe_output(run.out, problems);
-  if (!result.probe.error.empty()) return probe_error(std::move(result), request);
+  if (!result.probe.error.empty()) return probe_error(std::move(result), request, key);
   if (run.timed_out) {
     return failure(result, SyncError::ProbeFailed,
                    "the probe did not finish within " + std::to_string(request.timeout_seconds) + " s");
@@ -120,14 +143,16 @@ SyncResult sync_from_python(const SyncRequest& request) {
                                     : "the probe's output could not be read");
   }
   const bool any_kernel = std::any_of(result.probe.ops.begin(), result.probe.ops.end(), [&](const auto& op) {
-    return std::find(op.keys.begin(), op.keys.end(), request.dispatch_key) != op.keys.end();
+    return std::find(op.keys.begin(), op.keys.end(), key) != op.keys.end();
   });
   if (!any_kernel) {
     return failure(result, SyncError::NoKernels,
-                   "no operator has a " + request.dispatch_key + " kernel in torch " + result.probe.torch_version +
+                   "no operator has a " + key + " kernel in torch " + result.probe.torch_version +
                        ": import the backend's package with --import");
   }
-  result.table = render_synced_table(result.probe, SyncedTableContext{result.target, request.python, utc_now()});
+  result.table = render_synced_table(
+      result.probe,
+      SyncedTableContext{result.target, request.python, utc_now(), opt_in_cpu_fallback(result.target)});
   return result;
 }
 

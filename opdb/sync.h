@@ -13,9 +13,11 @@ namespace tpu::opdb {
 
 struct SyncRequest {
   std::string python = "python3";      ///< interpreter: a path, or a name looked up on PATH
-  std::string dispatch_key = "XLA";    ///< "XLA"; "CPU" exercises the same path without torch_xla
+  std::string dispatch_key;            ///< empty: the target's key (torchtpu -> PrivateUse1), else XLA;
+                                       ///< "CPU" exercises the same path without a backend package
   std::string target;                  ///< empty: the default for the key (XLA -> "xla")
-  std::vector<std::string> imports;    ///< backend packages to import first; XLA adds torch_xla
+  std::vector<std::string> imports;    ///< backend packages to import first; XLA adds torch_xla, and
+                                       ///< torchtpu adds torch_tpu when no --import names another
   std::string method = "auto";         ///< probe method: auto | registrations | dump (tests)
   int timeout_seconds = 300;           ///< importing torch_xla can take a while
 };
@@ -44,6 +46,13 @@ struct SyncResult {
 
 /// The target a dispatch key's table is for when none is given ("XLA" -> "xla"); empty if none.
 std::string default_sync_target(const std::string& dispatch_key);
+
+/// The dispatch key a request asks about: its own, else its target's (torchtpu -> PrivateUse1), else XLA.
+std::string sync_dispatch_key(const SyncRequest& request);
+
+/// How to switch on a target's CPU fallback when its backend raises for ops without a kernel until
+/// the program opts in (TorchTPU); empty for backends whose fallback runs by default (torch_xla).
+std::string opt_in_cpu_fallback(const std::string& target);
 
 /// Runs the probe in `request.python` and builds the table. Never throws for a user's problem:
 /// the result's `error` says what went wrong.

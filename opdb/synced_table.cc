@@ -76,7 +76,7 @@ ProbeOutput parse_probe_output(std::string_view text, std::vector<std::string>& 
   return probe;
 }
 
-SyncedStatus classify(const ProbeOutput::Op& op, const ProbeOutput& probe) {
+SyncedStatus classify(const ProbeOutput::Op& op, const ProbeOutput& probe, const std::string& opt_in_fallback) {
   const std::string& key = probe.dispatch_key;
   if (has(op, key)) return {Status::Lowered, "synced_kernel", key + " kernel registered in the synced install"};
   if (has(op, "CompositeImplicitAutograd")) {
@@ -97,6 +97,11 @@ SyncedStatus classify(const ProbeOutput::Op& op, const ProbeOutput& probe) {
   if (probe.backend_fallback == "0") {
     return {Status::Unsupported, "no_backend_fallback",
             "no " + key + " kernel, and no CPU fallback is registered for " + key + ": the call raises"};
+  }
+  if (!opt_in_fallback.empty()) {
+    return {Status::Unsupported, "cpu_fallback_opt_in",
+            "no " + key + " kernel: the call raises; it runs on the CPU only when the program enables the CPU "
+            "fallback (" + opt_in_fallback + ")"};
   }
   return {Status::Fallback, "cpu_fallback", "no " + key + " kernel; CPU fallback (host round trip per call)"};
 }
@@ -131,7 +136,7 @@ SyncedTable render_synced_table(const ProbeOutput& probe, const SyncedTableConte
   }
   std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   for (const auto& [overload, op] : rows) {
-    SyncedStatus status = classify(*op, probe);
+    SyncedStatus status = classify(*op, probe, context.opt_in_fallback);
     ++table.counts[static_cast<size_t>(status.status)];
     ++table.rows;
     out += overload + "\t" + std::string(to_string(status.status)) + "\t" + status.kind + "\t" + clean(status.reason) +

@@ -33,17 +33,20 @@ ProbeOutput parse_probe_output(std::string_view text, std::vector<std::string>& 
 /// match wins, as in the dispatcher's own table: a kernel for the key -> lowered; a composite
 /// kernel -> decomposed; a CPU kernel and a backend fallback (torch_xla registers one) -> fallback;
 /// otherwise unsupported (only sparse/quantized/nested kernels, no CPU kernel, or no fallback).
+/// `opt_in_fallback`, when set, says how a program switches on a backend fallback that otherwise
+/// raises (TorchTPU's): a CPU kernel with such a fallback is then unsupported, and the reason says so.
 struct SyncedStatus {
   Status status;
   std::string kind, reason;
 };
-SyncedStatus classify(const ProbeOutput::Op& op, const ProbeOutput& probe);
+SyncedStatus classify(const ProbeOutput::Op& op, const ProbeOutput& probe, const std::string& opt_in_fallback = "");
 
 /// Where the table came from, for its header and provenance.
 struct SyncedTableContext {
   std::string target;  ///< canonical target the table answers for
   std::string python;  ///< the interpreter as the user named it
   std::string date;    ///< "2025-11-22T03:40:00Z"
+  std::string opt_in_fallback;  ///< for classify(): the switch of a fallback that raises by default
 };
 
 struct SyncedTable {

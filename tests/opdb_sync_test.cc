@@ -27,7 +27,9 @@ OpDb with_synced(std::vector<UserTable> synced) {
   return OpDb(TableTexts{embedded::kAtenOps,
                          embedded::kPythonApi,
                          embedded::kCudaApiMap,
-                         {{"xla", embedded::kStatusXla}, {"mps", embedded::kStatusMps}},
+                         {{"xla", embedded::kStatusXla},
+                          {"torchtpu", embedded::kStatusTorchTpu},
+                          {"mps", embedded::kStatusMps}},
                          std::move(synced),
                          {}});
 }
@@ -100,6 +102,72 @@ TEST_CASE("opdb sync: probe output is parsed and classified by the dispatcher's 
   std::vector<std::string> bad;
   parse_probe_output("#torch\t1.0\nnot a row\n", bad);
   CHECK(bad.size() == 1);
+}
+
+TEST_CASE("opdb sync: TorchTPU's CPU fallback raises until the program switches it on") {
+  std::vector<std::string> problems;
+  ProbeOutput probe = parse_probe_output(kProbeOutput, problems);
+  probe.dispatch_key = "PrivateUse1";  // TorchTPU registers a boxed fallback there, off by default
+  const std::string opt_in = opt_in_cpu_fallback("torchtpu");
+  CHECK(opt_in.find("enable_cpu_fallback") != std::string::npos);
+  CHECK(opt_in_cpu_fallback("xla").empty());  // torch_xla's fallback runs by default
+  const ProbeOutput::Op grid{"aten::grid_sampler_2d", {"CPU"}};
+  SyncedStatus tpu = classify(grid, probe, opt_in);
+  CHECK(tpu.status == Status::Unsupported);
+  CHECK(tpu.kind == "cpu_fallback_opt_in");
+  CHECK(tpu.reason.find("only when the program enables the CPU fallback (" + opt_in + ")") != std::string::npos);
+  CHECK(classify(grid, probe).status == Status::Fallback);  // the same facts on a backend like torch_xla
+  CHECK(classify(ProbeOutput::Op{"aten::mm", {"PrivateUse1", "CPU"}}, probe, opt_in).status == Status::Lowered);
+
+  SyncRequest request;
+  request.target = "torchtpu";
+  CHECK(sync_dispatch_key(request) == "PrivateUse1");
+  request.target = "";
+  CHECK(sync_dispatch_key(request) == "XLA");
+}
+
+TEST_CASE("opdb sync: a real PrivateUse1 backend answers for target torchtpu") {
+  // torch_tpu is not installable here; a backend registered with torch.library at PrivateUse1
+  // (tests/opdb_fixtures/privateuse1) puts real kernels in the same dispatcher table it fills.
+  ScopedEnv path("PYTHONPATH", TPU_SOURCE_DIR "/tests/opdb_fixtures/privateuse1");
+  SyncRequest request;
+  request.python = kPython;
+  request.target = "torchtpu";  // key PrivateUse1 by default
+  request.imports = {"fake_privateuse1_backend"};
+  SyncResult result = sync_from_python(request);
+  if (result.error == SyncError::TorchMissing) {
+    MESSAGE("skipped: " << kPython << " has no torch (Debian: apt install python3-torch)");
+    return;
+  }
+  REQUIRE_MESSAGE(result.error == SyncError::None, result.message << " / " << result.detail);
+  CHECK(result.target == "torchtpu");
+  CHECK(result.probe.dispatch_key == "PrivateUse1");
+  REQUIRE(result.probe.modules.size() == 1);  // --import named the backend: torch_tpu is not added
+  CHECK(result.probe.modules[0] == std::pair<std::string, std::string>("fake_privateuse1_backend", "0.0-fixture"));
+  CHECK(result.table.counts[static_cast<size_t>(Status::Lowered)] == 4);  // the four registered kernels
+
+  OpDb db = with_synced({UserTable{"torchtpu", "/data/status_torchtpu.tsv", result.table.text}});
+  CHECK(db.load_errors().empty());
+  OpInfo mm_out = db.lookup("aten::mm.out", "torchtpu");
+  CHECK(mm_out.status == Status::Lowered);
+  CHECK(mm_out.kind == "synced_kernel");
+  CHECK(mm_out.provenance.find("fake_privateuse1_backend 0.0-fixture") != std::string::npos);
+  // mm itself: the dispatcher shows its generated wrapper; the built-in data knows it reaches mm.out.
+  OpInfo mm = db.lookup("aten::mm", "torchtpu");
+  CHECK(mm.status == Status::Lowered);
+  CHECK(mm.kind == "structured_delegate");
+  CHECK(mm.provenance.find("wrapper confirmed by") != std::string::npos);
+  // Registered in TorchTPU's data but not by this backend: the install's answer wins. torch 1.13
+  // cannot register a boxed fallback from Python, so the call raises without any switch.
+  OpInfo grid = db.lookup("aten::grid_sampler_2d", "torchtpu");
+  CHECK(grid.status == Status::Unsupported);
+  CHECK(grid.kind == "no_backend_fallback");
+  CHECK(db.lookup("aten::linear", "torchtpu").status == Status::Decomposed);
+
+  request.imports.clear();  // now torch_tpu itself is asked for
+  SyncResult missing = sync_from_python(request);
+  CHECK(missing.error == SyncError::ModuleMissing);
+  CHECK(missing.module == "torch_tpu");
 }
 
 TEST_CASE("opdb sync: a synced table takes precedence over the built-in one, keeping what it knows") {

@@ -139,7 +139,13 @@ constexpr Expected kVerified[] = {
     {"aten::nonzero", "ascend", Status::Lowered, "kernel"},                // official, all_version
     {"aten::_fft_r2c", "ascend", Status::Lowered, "kernel"},               // op_api [v2.1, newest]
     {"aten::_local_scalar_dense", "ascend", Status::Fallback, "cpu_fallback"},
-    {"aten::nonzero", "torchtpu", Status::Unknown, ""},                    // no published op list
+    // TorchTPU (../shared/upstream/torch-tpu: registered_aten_ops.tsv, NOTES.md §6).
+    {"aten::nonzero", "torchtpu", Status::Lowered, "kernel"},               // registered at PrivateUse1
+    {"aten::mm", "torchtpu", Status::Lowered, "structured_delegate"},       // -> mm.out (inferred)
+    {"aten::embedding", "torchtpu", Status::Decomposed, "composite_explicit"},
+    {"aten::unique_consecutive", "torchtpu", Status::Unsupported, "cpu_fallback_opt_in"},  // raises by default
+    {"aten::cudnn_convolution", "torchtpu", Status::Unsupported, "no_cpu_kernel"},
+    {"aten::max_pool2d", "torchtpu", Status::Lowered, "kernel"},            // AutogradPrivateUse1 only
 };
 
 }  // namespace
@@ -236,7 +242,19 @@ TEST_CASE("opdb: overloads and lists") {
   for (const auto& info : fallbacks) CHECK(info.status == Status::Fallback);
   CHECK(std::is_sorted(fallbacks.begin(), fallbacks.end(),
                        [](const auto& a, const auto& b) { return a.name < b.name; }));
-  CHECK(db.list(Status::Lowered, "torchtpu").empty());
+  // TorchTPU never runs an op on the CPU silently: what XLA falls back on raises there.
+  CHECK(db.list(Status::Fallback, "torchtpu").empty());
+  CHECK(db.list(Status::Lowered, "torchtpu").size() > 800);
+  CHECK(db.list(Status::Unknown, "torchtpu").empty());
+}
+
+TEST_CASE("opdb: TorchTPU answers with its source commit and the opt-in CPU fallback") {
+  const OpDb& db = OpDb::embedded_only();
+  auto nonzero = db.lookup("aten::nonzero", "torchtpu");
+  CHECK(nonzero.provenance.find("4438ac1cec8ba9ea52bdf54f219492c8309fdf2a") != std::string::npos);
+  auto unique = db.lookup("aten::unique_consecutive", "torchtpu");
+  CHECK(unique.reason.find("only when the program enables TorchTPU's CPU fallback") != std::string::npos);
+  CHECK(db.lookup("aten::unique_consecutive", "xla").status == Status::Fallback);  // the same op on XLA
 }
 
 TEST_CASE("opdb: status names round-trip") {

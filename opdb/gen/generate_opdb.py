@@ -5,7 +5,8 @@
     /usr/bin/python3 opdb/gen/generate_opdb.py            # reads ../shared/upstream, writes opdb/data
 
 Inputs are described in ../shared/upstream/PROVENANCE.md; the status rules live in xla_status.py
-(PyTorch/XLA), backend_status.py (XPU, MPS, Ascend) and decompositions.py (composite ops). The
+(PyTorch/XLA), torchtpu_status.py (TorchTPU), backend_status.py (XPU, MPS, Ascend) and
+decompositions.py (composite ops). The
 output is deterministic, so re-running on the same inputs reproduces the committed tables byte for
 byte (test_generate_opdb.py checks that).
 """
@@ -20,6 +21,7 @@ import decompositions
 import native_functions
 import provenance
 import python_api
+import torchtpu_status
 from tsv_writer import write_table
 import xla_status
 import yaml_io
@@ -130,13 +132,21 @@ def generate(upstream: str, out_dir: str, composite_calls_path: str, python_manu
         "xla": src["xla"].label,
         "xla_cond": f"{src['xla'].label} + xla_cpu_fallback_conditions.tsv ({src['xla_conditions'].origin})",
         "ascend": src["ascend"].label,
+        "torchtpu": src["torchtpu"].label,
+        "torchtpu_inferred": f"{src['torchtpu_inferred'].path.rsplit('/', 1)[-1]} ({src['torchtpu_inferred'].origin})",
     }
 
     conditions = xla_status.load_fallback_conditions(path("xla_conditions"))
     xla = xla_status.XlaRules(rows, xla_status.load_xla_sections(path("xla")), conditions).classify_all(rows)
     enabled = backend_status.load_ascend_overloads(path("ascend"), ascend_torch_version)
+    torchtpu = torchtpu_status.TorchTpuRules(rows, torchtpu_status.load_registered(path("torchtpu")),
+                                             torchtpu_status.load_inferred(path("torchtpu_inferred")))
+    notes = {"torchtpu": [f"registered names that torch {torch_label} does not define (no row): {name}"
+                          for name in torchtpu.unmatched]}
     targets = {
         "xla": (xla, ["pytorch", "xla", "xla_conditions"], ["torch", "decomp", "xla", "xla_cond"]),
+        "torchtpu": (torchtpu.classify_all(rows), ["pytorch", "torchtpu", "torchtpu_inferred"],
+                     ["torch", "decomp", "torchtpu", "torchtpu_inferred"]),
         "xpu": (backend_status.dispatch_key_rules("XPU").classify_all(rows), ["pytorch"], ["torch", "decomp"]),
         "mps": (backend_status.dispatch_key_rules("MPS").classify_all(rows), ["pytorch"], ["torch", "decomp"]),
         "ascend": (backend_status.ascend_rules(enabled, ascend_torch_version).classify_all(rows),
@@ -150,7 +160,7 @@ def generate(upstream: str, out_dir: str, composite_calls_path: str, python_manu
             statuses.update(_non_aten_rows(conditions))
         write_table(os.path.join(out_dir, f"status_{target}.tsv"), f"tpu-migrate opdb: aten op status on target `{target}`",
                     [src[k] for k in source_keys], {k: labels[k] for k in label_keys}, STATUS_COLUMNS,
-                    _status_rows(statuses))
+                    _status_rows(statuses), notes.get(target, []))
         summary[target] = collections.Counter(s.status for s in statuses.values())
 
     op_rows = _op_rows(rows, _load_name_set(path("python_decompositions")), _load_name_set(path("core_decompositions")))
@@ -176,7 +186,7 @@ def main(argv=None) -> int:
         return 2
     summary = generate(args.upstream, args.out, args.composite_calls, args.python_api_manual, args.ascend_torch_version)
     for target, counts in summary.items():
-        print(f"{target:7}" + "  ".join(f"{s} {counts.get(s, 0)}" for s in STATUSES))
+        print(f"{target:9}" + "  ".join(f"{s} {counts.get(s, 0)}" for s in STATUSES))
     return 0
 
 

@@ -40,6 +40,12 @@ _KNOWN = {
         "derived from torch/_decomp and torch/_refs in python3-torch 2.14.1+dfsg-1",
     "6c4bda60292801f493f7b145ad3ef12c7d65b5c291ceabd258fe7800a87deff4":
         "derived from torch/_decomp/__init__.py in python3-torch 2.14.1+dfsg-1",
+    # torch-tpu/: read from the mirror jonathan1920/torch_tpu of google-pytorch/torch_tpu (PROVENANCE.md).
+    "5656153512028837979ecc6c6c8e923c5caed31ea5ae3dd6f614994fe882588a":
+        "jonathan1920/torch_tpu (mirror of google-pytorch/torch_tpu) 4438ac1cec8ba9ea52bdf54f219492c8309fdf2a",
+    "0571fd567af7b84d6c4269a2e45158711f8a499e6925ac32481802f6256e376c":
+        "derived from jonathan1920/torch_tpu@4438ac1cec8ba9ea52bdf54f219492c8309fdf2a registrations and "
+        "native_functions.yaml 2.14.1 (INFERRED)",
 }
 
 # The inputs the generator reads from the upstream directory.
@@ -51,6 +57,8 @@ INPUTS = {
     "python_decompositions": "derived/torch_python_decompositions.tsv",
     "core_decompositions": "derived/core_aten_decompositions.txt",
     "ascend": "ascend-op-plugin/op_plugin_functions.yaml",
+    "torchtpu": "torch-tpu/registered_aten_ops.tsv",
+    "torchtpu_inferred": "torch-tpu/inferred_structured_variants.tsv",
 }
 
 

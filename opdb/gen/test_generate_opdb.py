@@ -6,6 +6,7 @@
 
 import filecmp
 import os
+import shutil
 import sys
 import tempfile
 import unittest
@@ -14,13 +15,15 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import backend_status  # noqa: E402
 import generate_opdb  # noqa: E402
+import native_functions  # noqa: E402
 import schema  # noqa: E402
+import torchtpu_status  # noqa: E402
 import yaml_io  # noqa: E402
 
 FIXTURES = os.path.join(generate_opdb.REPO_ROOT, "tests", "opdb_fixtures")
 COMMITTED = os.path.join(generate_opdb.REPO_ROOT, "opdb", "data")
-GENERATED_TABLES = ("aten_ops.tsv", "python_api.tsv", "status_xla.tsv", "status_xpu.tsv", "status_mps.tsv",
-                    "status_ascend.tsv")
+GENERATED_TABLES = ("aten_ops.tsv", "python_api.tsv", "status_xla.tsv", "status_torchtpu.tsv", "status_xpu.tsv",
+                    "status_mps.tsv", "status_ascend.tsv")
 
 
 def _table(path: str) -> dict:
@@ -156,6 +159,49 @@ class FixtureTables(unittest.TestCase):
         self.assertEqual(self.status("grid_sampler_2d", ascend), ("lowered", "kernel"))
         self.assertEqual(self.status("nonzero", ascend), ("fallback", "cpu_fallback"))  # only up to v2.12
 
+    def test_torchtpu_registered_kernels_and_structured_variants_are_lowered(self):
+        tpu = _table(os.path.join(self.out, "status_torchtpu.tsv"))
+        self.assertEqual(self.status("mm.out", tpu), ("lowered", "kernel"))
+        self.assertEqual(self.status("nonzero", tpu), ("lowered", "kernel"))
+        self.assertIn("PrivateUse1", tpu["nonzero"]["reason"])
+        self.assertEqual(tpu["nonzero"]["provenance"], "torchtpu")
+        for overload in ("mm", "add.Tensor", "add_.Tensor"):  # the inferred file
+            self.assertEqual(self.status(overload, tpu), ("lowered", "structured_delegate"), overload)
+            self.assertEqual(tpu[overload]["provenance"], "torchtpu_inferred")
+        self.assertIn("mm.out", tpu["mm"]["reason"])
+        # A registered autogen out= variant is lowered although the entry that generates it is not.
+        self.assertEqual(self.status("_softmax.out", tpu), ("lowered", "kernel"))
+        # Registered at AutogradPrivateUse1 only, and a composite upstream: the TPU path wins.
+        self.assertEqual(self.status("layer_thing", tpu), ("lowered", "kernel"))
+        self.assertIn("AutogradPrivateUse1", tpu["layer_thing"]["reason"])
+
+    def test_torchtpu_ops_without_a_kernel_raise_unless_the_cpu_fallback_is_enabled(self):
+        tpu = _table(os.path.join(self.out, "status_torchtpu.tsv"))
+        for overload in ("grid_sampler_2d", "nonzero.out", "_softmax", "eigh_like"):
+            self.assertEqual(self.status(overload, tpu), ("unsupported", "cpu_fallback_opt_in"), overload)
+            self.assertIn("only when the program enables TorchTPU's CPU fallback", tpu[overload]["reason"])
+            self.assertIn("enable_cpu_fallback", tpu[overload]["reason"])
+        self.assertEqual(self.status("cudnn_thing", tpu), ("unsupported", "no_cpu_kernel"))
+        self.assertEqual(self.status("sparse_only", tpu), ("unsupported", "nondense_only"))
+        self.assertNotIn("fallback", {row["status"] for row in tpu.values()})  # never silently on the CPU
+
+    def test_torchtpu_composites_take_their_callees_answer(self):
+        tpu = _table(os.path.join(self.out, "status_torchtpu.tsv"))
+        self.assertEqual(self.status("transpose.int", tpu), ("decomposed", "composite_explicit"))
+        self.assertEqual(self.status("softmax.int", tpu), ("unsupported", "composite_implicit"))
+        self.assertIn("decomposes into _softmax", tpu["softmax.int"]["reason"])
+        self.assertIn("CPU fallback", tpu["softmax.int"]["reason"])
+        self.assertEqual(self.status("cycle_a", tpu), ("unsupported", "composite_implicit"))
+        self.assertEqual(self.status("lonely_cycle", tpu), ("unknown", "composite_implicit"))
+
+    def test_torchtpu_names_torch_does_not_define_are_noted_not_rows(self):
+        tpu = _table(os.path.join(self.out, "status_torchtpu.tsv"))
+        self.assertNotIn("no_such_overload", tpu)
+        with open(os.path.join(self.out, "status_torchtpu.tsv"), encoding="utf-8") as f:
+            header = [line for line in f if line.startswith("# note:")]
+        self.assertEqual(len(header), 1)
+        self.assertIn("no_such_overload", header[0])
+
     def test_python_api_derived_and_manual(self):
         self.assertEqual(self.python["torch.nonzero"]["aten"], "aten::nonzero")
         self.assertEqual(self.python["torch.nonzero"]["source"], "manual")
@@ -205,6 +251,25 @@ class BadInputs(unittest.TestCase):
             with self.assertRaisesRegex(ValueError, "unknown aten op `no_such_op`"):
                 generate_opdb.generate(os.path.join(FIXTURES, "upstream"), tmp,
                                        os.path.join(FIXTURES, "composite_calls.tsv"), bad)
+
+
+    def _generate_with_inferred(self, tmp, text):
+        upstream = os.path.join(tmp, "upstream")
+        shutil.copytree(os.path.join(FIXTURES, "upstream"), upstream)
+        with open(os.path.join(upstream, "torch-tpu", "inferred_structured_variants.tsv"), "w", encoding="utf-8") as f:
+            f.write("overload\tbase\tsource_path\tsource_commit\tnotes\n" + text)
+        generate_opdb.generate(upstream, os.path.join(tmp, "out"), os.path.join(FIXTURES, "composite_calls.tsv"),
+                               os.path.join(FIXTURES, "python_api_manual.tsv"))
+
+    def test_inferred_variant_whose_delegate_torchtpu_does_not_register(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            with self.assertRaisesRegex(ValueError, "`nonzero` delegates to `nothing`"):
+                self._generate_with_inferred(tmp, "nonzero\tnonzero\tx\tx\tINFERRED\n")
+
+    def test_inferred_variant_torch_does_not_define(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            with self.assertRaisesRegex(ValueError, "`no_such_op` is not a torch overload"):
+                self._generate_with_inferred(tmp, "no_such_op\tno_such_op\tx\tx\tINFERRED\n")
 
 
 class Units(unittest.TestCase):
@@ -265,6 +330,39 @@ class CommittedTables(unittest.TestCase):
         self.assertIn("2.14.1", header)
         with open(os.path.join(COMMITTED, "status_ascend.tsv"), encoding="utf-8") as f:
             self.assertIn("517f2e7d0f202f38b76310706cb977ca2388ad21", f.read(4000))
+        with open(os.path.join(COMMITTED, "status_torchtpu.tsv"), encoding="utf-8") as f:
+            self.assertIn("#provenance\ttorchtpu\tregistered_aten_ops.tsv@4438ac1cec8ba9ea52bdf54f219492c8309fdf2a",
+                          f.read(4000))
+
+
+class TorchTpuData(unittest.TestCase):
+    """The committed TorchTPU table against ../shared/upstream/torch-tpu itself."""
+
+    @classmethod
+    def setUpClass(cls):
+        upstream = os.path.join(generate_opdb.DEFAULT_UPSTREAM, "torch-tpu")
+        if not os.path.isdir(upstream):
+            raise unittest.SkipTest(f"TorchTPU data not found at {os.path.normpath(upstream)}")
+        cls.registered = torchtpu_status.load_registered(os.path.join(upstream, "registered_aten_ops.tsv"))
+        cls.inferred = torchtpu_status.load_inferred(os.path.join(upstream, "inferred_structured_variants.tsv"))
+        cls.tpu = _table(os.path.join(COMMITTED, "status_torchtpu.tsv"))
+
+    def test_every_op_in_the_torchtpu_data_has_a_known_status(self):
+        named = (set(self.registered) | self.inferred) & set(self.tpu)
+        self.assertGreater(len(named), 850)  # 605 of 606 registered names exist upstream, plus 280 inferred
+        self.assertEqual({o for o in named if self.tpu[o]["status"] != "lowered"}, set())
+
+    def test_inferred_variants_are_exactly_the_overloads_delegating_to_a_registered_kernel(self):
+        rows = native_functions.load(os.path.join(generate_opdb.DEFAULT_UPSTREAM, "pytorch", "native_functions.yaml"))
+        delegating = {r.overload for r in rows if r.delegate in self.registered and r.overload not in self.registered}
+        self.assertEqual(delegating, self.inferred)
+
+    def test_ops_the_notes_name(self):
+        # NOTES.md §6 ("Twenty common training ops") and §2 (fallback policy).
+        self.assertEqual(self.tpu["embedding"]["status"], "decomposed")
+        self.assertEqual(self.tpu["unique_consecutive"]["kind"], "cpu_fallback_opt_in")
+        self.assertEqual(self.tpu["ctc_loss.IntList"]["decomposes_into"], "_ctc_loss")
+        self.assertEqual(self.tpu["max_pool2d"]["status"], "lowered")
 
 
 if __name__ == "__main__":

@@ -82,7 +82,15 @@ def import_module(name):
 
 
 def version_of(module):
-    return str(getattr(module, "__version__", "unknown"))
+    """`__version__`, else the installed distribution's version: torch_tpu 0.2.0 has no __version__."""
+    version = getattr(module, "__version__", None)
+    if version is None:
+        try:
+            import importlib.metadata
+            version = importlib.metadata.version(module.__name__.split(".")[0])
+        except Exception:  # no metadata (a module run from a source tree), or Python < 3.8
+            version = "unknown"
+    return str(version)
 
 
 def by_registrations(C, keys):

@@ -32,7 +32,8 @@ def test_matrix_of_a_repository_lists_the_ops_its_scan_finds(env):
         # The scan answers for its target (xla): the matrix's xla column must agree.
         assert row["status"]["xla"] == scanned[row["name"]]["status"], row
         assert row["uses"] == scanned[row["name"]]["count"]
-        assert row["status"]["torchtpu"] == "unknown"  # TorchTPU publishes no op list
+        assert row["status"]["torchtpu"] != "unknown"  # generated from TorchTPU's registrations
+        assert row["status"]["torchtpu"] != "fallback"  # TorchTPU raises where XLA falls back
     for target in TARGETS:
         assert sum(matrix["summary"][target].values()) == len(matrix["ops"])
 
@@ -52,6 +53,19 @@ def test_matrix_of_named_ops_still_works(env):
     assert names == ["aten::nonzero", "aten::softmax.int"]
     assert matrix["ops"][0]["status"]["xla"] == "fallback"
     assert "uses" not in matrix["ops"][0]
+
+
+def test_the_two_tpu_targets_differ_where_their_op_coverage_does(env):
+    """An op XLA runs on the CPU raises on TorchTPU unless the program enables its CPU fallback."""
+    matrix = matrix_json("nonzero", "unique_consecutive", env=env)
+    status = {op["name"]: op["status"] for op in matrix["ops"]}
+    assert status["aten::nonzero"]["xla"] == "fallback" and status["aten::nonzero"]["torchtpu"] == "lowered"
+    assert status["aten::unique_consecutive"]["xla"] == "fallback"
+    assert status["aten::unique_consecutive"]["torchtpu"] == "unsupported"
+    explained = run("ops", "unique_consecutive", "--target", "torchtpu", env=env)
+    assert explained.returncode == 0, explained.stderr
+    assert "only when the program enables TorchTPU's CPU fallback" in explained.stdout
+    assert "4438ac1cec8ba9ea52bdf54f219492c8309fdf2a" in explained.stdout  # provenance: the source commit
 
 
 def test_matrix_of_a_folder_without_torch_calls(tmp_path, env):

@@ -2,11 +2,12 @@
 """`tpu-migrate opdb sync`, run for real against Debian's python3-torch. That install has no
 torch_xla, so the CPU dispatch key stands in for XLA: the same probe, the same dispatcher calls."""
 import json
+import os
 import subprocess
 
 import pytest
 
-from conftest import SAMPLE, run, scan_json
+from conftest import SAMPLE, SOURCE_DIR, run, scan_json
 
 PYTHON = "/usr/bin/python3"
 
@@ -103,3 +104,48 @@ def test_sync_usage_errors(tmp_path):
     assert missing.returncode == 2 and "--target" in missing.stderr
     bad = run("opdb", "sync", "--python", "/nonexistent/python", "--data-dir", tmp_path)
     assert bad.returncode == 2 and "cannot run /nonexistent/python" in bad.stderr
+
+
+# A PrivateUse1 backend registered with torch.library: what torch_tpu registers, in a few lines.
+FAKE_BACKEND = SOURCE_DIR / "tests" / "opdb_fixtures" / "privateuse1"
+# An interpreter with torch_tpu installed (pip install torch_tpu), for the one test that needs it.
+TORCH_TPU_PYTHON = os.environ.get("TPU_MIGRATE_TORCH_TPU_PYTHON")
+
+
+@needs_torch
+def test_sync_torchtpu_from_a_privateuse1_backend(tmp_path):
+    env = {"PYTHONPATH": str(FAKE_BACKEND), "TPU_MIGRATE_DATA_DIR": str(tmp_path)}
+    process = run("opdb", "sync", "--python", PYTHON, "--target", "torchtpu", "--import", "fake_privateuse1_backend",
+                  env=env)
+    assert process.returncode == 0, process.stderr
+    text = (tmp_path / "status_torchtpu.tsv").read_text()
+    assert "#synced\tdispatch_key\tPrivateUse1\n" in text
+    assert "#synced\tmodule\tfake_privateuse1_backend 0.0-fixture\n" in text
+    answer = json.loads(run("ops", "aten::index_select", "--target", "torchtpu", "--format", "json", env=env).stdout)
+    assert answer["ops"][0]["status"] == "lowered" and answer["ops"][0]["kind"] == "synced_kernel"
+    # torchtpu is a built-in target: the synced table replaces its answers, it adds no column.
+    matrix = json.loads(run("ops", "--matrix", "index_select", "--format", "json", env=env).stdout)
+    assert matrix["targets"] == ["xla", "torchtpu", "xpu", "mps", "ascend"]
+
+
+@pytest.mark.skipif(python_has("torch_tpu"), reason="torch_tpu is installed here")
+def test_sync_torchtpu_without_torch_tpu_says_so(tmp_path):
+    process = sync(tmp_path, "--target", "torchtpu")  # dispatch key PrivateUse1, imports torch_tpu
+    assert process.returncode == 2
+    assert "torch_tpu is not installed for /usr/bin/python3" in process.stderr
+    assert "pip install torch_tpu" in process.stderr
+    assert not list(tmp_path.iterdir()), "nothing written"
+
+
+@pytest.mark.skipif(not TORCH_TPU_PYTHON, reason="set TPU_MIGRATE_TORCH_TPU_PYTHON to a Python with torch_tpu installed")
+def test_sync_against_a_real_torch_tpu(tmp_path):
+    """torch_tpu registers its kernels on import, with or without a TPU (checked with 0.2.0)."""
+    env = {"TPU_MIGRATE_DATA_DIR": str(tmp_path)}
+    process = run("opdb", "sync", "--python", TORCH_TPU_PYTHON, "--target", "torchtpu", "--format", "json", env=env)
+    assert process.returncode == 0, process.stderr
+    result = json.loads(process.stdout)
+    assert "torch_tpu" in result["modules"] and result["dispatch_key"] == "PrivateUse1"
+    assert result["counts"]["lowered"] > 500
+    assert result["counts"]["fallback"] == 0  # its boxed fallback raises unless the program enables it
+    mode = json.loads(run("ops", "aten::mode", "--target", "torchtpu", "--format", "json", env=env).stdout)["ops"][0]
+    assert mode["status"] == "unsupported" and mode["kind"] == "cpu_fallback_opt_in"
