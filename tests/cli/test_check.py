@@ -152,6 +152,28 @@ def ill_trace(tmp_path_factory):
     return write_trace(tmp_path_factory.mktemp("ill"), ill_conditioned_mm())
 
 
+def strided_views():
+    """Views of non-contiguous tensors, as a training step makes them. The trace saves every
+    input contiguous (without its storage, strides or offset), so ops that name strides into
+    the storage cannot be replayed on the saved copy as they were called."""
+    aten = torch.ops.aten
+    g = torch.Generator().manual_seed(2)
+    base = torch.randn(8, 12, generator=g)
+    every_other = base[:, ::2]                      # strides (12, 2)
+    target = torch.zeros(6, 8)
+    return [
+        # reshape's view of every_other: _reshape_alias with its source's strides (12, 6, 2)
+        (aten._reshape_alias.default, (every_other, [8, 2, 3], [12, 6, 2]), {}),
+        (aten.as_strided.default, (base, [4, 3], [12, 1], 5), {}),  # 5 elements into the storage
+        (aten.view.default, (base.t().contiguous(), [4, 24]), {}),
+        (aten.expand.default, (base[:1], [5, 12]), {}),
+        (aten.transpose.int, (every_other, 0, 1), {}),
+        (aten.slice.Tensor, (every_other, 1, 1, 5, 2), {}),
+        (aten.select.int, (base.t(), 0, 3), {}),
+        (aten.add_.Tensor, (target[1:4, ::2], torch.ones(3, 4)), {}),  # in place on a view
+    ]
+
+
 def statuses(report):
     return {op["name"]: op["status"] for op in report["ops"]}
 
@@ -345,3 +367,59 @@ def test_real_trace_of_the_sample_project(tmp_path):
     by_name = {op["name"]: op for op in emulated["ops"]}
     assert by_name["aten::addmm"]["status"] == "warn"
     assert any(loc["path"].endswith("model.py") for loc in by_name["aten::addmm"]["locations"])
+
+
+def test_views_compare_their_values_never_foreign_memory(tmp_path):
+    # Issue 19: `_reshape_alias` replayed with its recorded strides on the saved (contiguous)
+    # input read memory that was never its input and failed with max abs 2.3e+38.
+    if not check_available():
+        pytest.skip("check is not built")
+    folder = write_trace(tmp_path, strided_views())
+    for executor in (["--device", "cpu"], ["--emulate", "tpu"]):
+        report, process = check_json(folder, *executor)
+        assert process.returncode == 0, (executor, report)
+        got = statuses(report)
+        assert got.pop("aten::as_strided") == "skipped"
+        assert set(got.values()) == {"pass"}, (executor, got)
+    as_strided = next(op for op in report["ops"] if op["name"] == "aten::as_strided")
+    assert "storage" in as_strided["samples"][0]["reason"]
+    reshape = next(op for op in report["ops"] if op["name"] == "aten::_reshape_alias")
+    assert reshape["samples"][0]["outputs"][0]["metrics"]["max_abs_err"] == 0
+
+
+def test_perturbing_one_op_fails_that_op_only(table_trace):
+    report, process = check_json(table_trace, "--device", "perturb-test", "--perturb", "aten::_softmax")
+    assert process.returncode == 1
+    got = statuses(report)
+    assert got.pop("aten::_softmax") == "fail"
+    assert set(got.values()) <= {"pass", "skipped"}, got
+    assert "test damage: aten::_softmax" in report["candidate"]["description"]
+    # on top of the emulator: the damaged op fails, the rest at most warn
+    emulated, process = check_json(table_trace, "--emulate", "tpu", "--perturb", "aten::addmm")
+    assert process.returncode == 1
+    got = statuses(emulated)
+    assert got.pop("aten::addmm") == "fail"
+    assert set(got.values()) <= {"pass", "warn", "skipped"}, got
+    assert emulated["ops"][0]["name"] == "aten::addmm"
+
+
+def test_float16_replay_of_a_float32_op_warns_or_fails(tmp_path):
+    if not check_available():
+        pytest.skip("check is not built")
+    g = torch.Generator().manual_seed(3)
+    a, b = torch.randn(16, 64, generator=g), torch.randn(64, 8, generator=g)
+    big = torch.randn(16, 64, generator=g) * 300  # products beyond float16's 65504
+    folder = write_trace(tmp_path, [(torch.ops.aten.mm.default, (a, b), {}),
+                                    (torch.ops.aten.addmm.default, (torch.zeros(8), big, b * 300), {}),
+                                    (torch.ops.aten.relu.default, (a,), {})])
+    report, process = check_json(folder, "--device", "cpu", "--perturb", "aten::mm=float16",
+                                 "--perturb", "aten::addmm=float16")
+    assert process.returncode == 1
+    got = statuses(report)
+    assert got["aten::mm"] in ("warn", "fail")
+    assert got["aten::addmm"] == "fail"  # overflows to inf in float16
+    assert got["aten::relu"] == "pass"
+    mm = next(op for op in report["ops"] if op["name"] == "aten::mm")
+    assert "computed in float16 where the program used float32" in mm["samples"][0]["reason"]
+    bad = run("check", folder, "--perturb", "aten::mm=int8")
+    assert bad.returncode == 2 and "float16" in bad.stderr
