@@ -423,3 +423,33 @@ def test_float16_replay_of_a_float32_op_warns_or_fails(tmp_path):
     assert "computed in float16 where the program used float32" in mm["samples"][0]["reason"]
     bad = run("check", folder, "--perturb", "aten::mm=int8")
     assert bad.returncode == 2 and "float16" in bad.stderr
+
+
+VIEWS_PROGRAM = """
+import torch
+torch.manual_seed(0)
+w = torch.randn(12, 12, device="cuda", requires_grad=True)
+for step in range(2):
+    base = torch.randn(8, 12, device="cuda")
+    y = (base @ w)[:, ::2].reshape(8, 2, 3)           # _reshape_alias, strides (12, 6, 2)
+    z = torch.as_strided(base, (4, 3), (12, 1), 5)    # into the storage at an offset
+    t = base.clone().t()[2:5]
+    t.mul_(2)                                         # in place on a view
+    (y.sum() + z.sum() + t.sum() + base.expand(2, 8, 12).sum()).backward()
+"""
+
+
+def test_views_of_a_real_trace_never_fail(tmp_path):
+    if not check_available():
+        pytest.skip("check is not built")
+    (tmp_path / "views.py").write_text(VIEWS_PROGRAM)
+    traced = run("trace", "--cuda-as-cpu", "--out", tmp_path / "trace", "--", "/usr/bin/python3", "views.py",
+                 cwd=tmp_path)
+    if traced.returncode != 0 or not (tmp_path / "trace" / "index.json").exists():
+        pytest.skip("trace did not produce a trace: " + traced.stderr[-500:])
+    report, process = check_json(tmp_path / "trace", "--emulate", "tpu")
+    assert process.returncode == 0, report
+    got = statuses(report)
+    assert got["aten::_reshape_alias"] == "pass"
+    assert got["aten::as_strided"] == "skipped"
+    assert "fail" not in got.values()
