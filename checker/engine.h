@@ -17,7 +17,7 @@
 
 namespace tpu::checker {
 
-inline constexpr int kEngineAbi = 1;  ///< bump when anything in this header changes
+inline constexpr int kEngineAbi = 2;  ///< bump when anything in this header changes
 inline constexpr const char* kEngineFactorySymbol = "tpu_checker_create_engine";
 inline constexpr const char* kEngineAbiSymbol = "tpu_checker_engine_abi";
 
