@@ -235,4 +235,11 @@ TEST_CASE("tolerances: defaults per dtype and layered overrides") {
   CHECK(table.skipped("aten::mul", "Tensor"));
   CHECK_FALSE(table.skipped("aten::mul", "Scalar"));
   CHECK_FALSE(table.skipped("aten::add", "Tensor"));
+
+  // The target's precision widens the built-in warn band (a float64 matmul at DEFAULT is one
+  // bfloat16 pass); it never narrows it, and the configuration still overrides it.
+  CHECK(table.resolve("aten::mm", "default", "float64", 1.6e-2).warn_rtol == doctest::Approx(1.6e-2));
+  CHECK(table.resolve("aten::mm", "default", "float32", 1e-3).warn_rtol == doctest::Approx(1.6e-2));
+  table.ops["aten::mm"].by_dtype["float64"].warn_rtol = 1e-5;
+  CHECK(table.resolve("aten::mm", "default", "float64", 1.6e-2).warn_rtol == doctest::Approx(1e-5));
 }

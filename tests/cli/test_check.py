@@ -453,3 +453,29 @@ def test_views_of_a_real_trace_never_fail(tmp_path):
     assert got["aten::_reshape_alias"] == "pass"
     assert got["aten::as_strided"] == "skipped"
     assert "fail" not in got.values()
+
+
+def test_a_float64_matmul_is_judged_by_what_the_tpu_computes_it_in(tmp_path):
+    # A TPU at XLA's DEFAULT precision computes a float64 matmul as one bfloat16 pass, like a
+    # float32 one: the drift warns within bfloat16's band instead of failing float32's (found on
+    # pytorch/examples time_sequence_prediction, a float64 LSTM). A configuration can still ask
+    # for more, and HIGHEST is judged by float64's own band.
+    if not check_available():
+        pytest.skip("check is not built")
+    g = torch.Generator().manual_seed(4)
+    a, b = torch.randn(9, 51, generator=g, dtype=torch.float64), torch.randn(51, 204, generator=g, dtype=torch.float64)
+    folder = write_trace(tmp_path, [(torch.ops.aten.addmm.default, (torch.zeros(204, dtype=torch.float64), a, b), {})])
+    report, process = check_json(folder, "--emulate", "tpu")
+    assert process.returncode == 0, report
+    output = report["ops"][0]["samples"][0]["outputs"][0]
+    assert report["ops"][0]["status"] == "warn"
+    assert output["tolerance"]["warn_rtol"] == pytest.approx(1.6e-2)
+    assert "computed in float32 where the program used float64" in output["reason"]
+
+    highest, _ = check_json(folder, "--emulate", "tpu", "--precision", "highest")
+    assert highest["ops"][0]["samples"][0]["outputs"][0]["tolerance"]["warn_rtol"] == pytest.approx(1.3e-6)
+
+    config = tmp_path / "strict.toml"
+    config.write_text('[check.ops."aten::addmm".float64]\nwarn-rtol = 1.3e-6\n')
+    strict, process = check_json(folder, "--emulate", "tpu", "--config", config)
+    assert process.returncode == 1 and strict["ops"][0]["status"] == "fail"
