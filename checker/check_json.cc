@@ -50,6 +50,15 @@ ordered_json output_json(const OutputCheck& o) {
     out["ratio"] = {{"rmse", number(*o.rmse_ratio)}, {"max_abs", number(*o.max_abs_ratio)}};
   else
     out["ratio"] = nullptr;
+  if (o.benchmark) {
+    out["benchmark"] = {{"what", o.benchmark_label},
+                        {"rmse", number(o.benchmark->rmse)},
+                        {"max_abs_err", number(o.benchmark->max_abs_err)},
+                        {"ratio", {{"rmse", number(o.benchmark_rmse_ratio.value_or(NAN))},
+                                   {"max_abs", number(o.benchmark_max_abs_ratio.value_or(NAN))}}}};
+  } else {
+    out["benchmark"] = nullptr;
+  }
   const Tolerance& t = o.tolerance;
   out["tolerance"] = {{"rtol", t.rtol},           {"atol", t.atol},
                       {"warn_rtol", t.warn_rtol}, {"warn_atol", t.warn_atol},

@@ -22,12 +22,19 @@ int severity_rank(Status status);           ///< higher is worse; sorts reports
 struct OutputCheck {
   std::string name;  ///< "out[0]", "out[1][2]"
   std::string dtype;
+  std::string candidate_dtype;  ///< what the candidate returned, when it differs from `dtype`
   std::vector<int64_t> shape;
   bool exact = false;            ///< integral/bool: compared bit for bit
   std::string structural_error;  ///< shape, dtype or kind differ: fails without metrics
   Metrics candidate;
   std::optional<Metrics> baseline;  ///< the baseline (source output or CPU) vs the reference
   std::optional<double> rmse_ratio, max_abs_ratio;  ///< candidate error / baseline error
+  /// The precision benchmark (whole models on a reduced-precision target): the largest RMS and
+  /// max errors of runs whose matrix-unit operands carry random noise of the target's rounding
+  /// size, against the reference: the drift that precision alone explains.
+  std::optional<Metrics> benchmark;
+  std::optional<double> benchmark_rmse_ratio, benchmark_max_abs_ratio;  ///< candidate / benchmark
+  std::string benchmark_label;  ///< "bfloat16-rounding noise (3 runs)"
   Tolerance tolerance;
   Level level = Level::L0;
   Status verdict = Status::Pass;

@@ -17,7 +17,7 @@
 
 namespace tpu::checker {
 
-inline constexpr int kEngineAbi = 1;  ///< bump when anything in this header changes
+inline constexpr int kEngineAbi = 2;  ///< bump when anything in this header changes
 inline constexpr const char* kEngineFactorySymbol = "tpu_checker_create_engine";
 inline constexpr const char* kEngineAbiSymbol = "tpu_checker_engine_abi";
 
@@ -25,7 +25,7 @@ enum class Executor {
   Libtorch,      ///< the op on a device of the engine's own libtorch (cpu; cuda when built with it)
   PythonWorker,  ///< the op in a worker process of the user's Python (xla, cuda, mps, xpu...)
   EmulateTpu,    ///< CPU arithmetic rounded as a TPU rounds it (tpu_emulation.h)
-  PerturbTest,   ///< test executor: the CPU result with a 5% error added, to prove failures show
+  PerturbTest,   ///< test executor: the CPU result damaged (10% off), to prove failures show
 };
 std::string_view to_string(Executor executor);
 
@@ -43,6 +43,10 @@ struct EngineOptions {
   std::filesystem::path scratch_dir;  ///< an empty private folder for worker files
   double worker_timeout_seconds = 600;  ///< per request
   ToleranceTable tolerances;
+  /// Test damage (--perturb), never a device's behaviour: ops (or, with --model, modules) whose
+  /// candidate result is damaged, "NAME" (10% off) or "NAME=float16" (computed in float16). The
+  /// PerturbTest executor damages every op when this is empty.
+  std::vector<std::string> perturb;
 };
 
 /// One sampled call to replay.

@@ -113,8 +113,10 @@ const OpPolicy* ToleranceTable::find(std::string_view op, std::string_view overl
   return it == ops.end() ? nullptr : &it->second;
 }
 
-Tolerance ToleranceTable::resolve(std::string_view op, std::string_view overload, std::string_view dtype) const {
+Tolerance ToleranceTable::resolve(std::string_view op, std::string_view overload, std::string_view dtype,
+                                   std::optional<double> target_warn_rtol) const {
   Tolerance tolerance = default_tolerance(dtype);
+  if (target_warn_rtol && *target_warn_rtol > tolerance.warn_rtol) tolerance.warn_rtol = *target_warn_rtol;
   global.apply_to(tolerance);
   if (auto it = dtypes.find(dtype); it != dtypes.end()) it->second.apply_to(tolerance);
   for (bool specific : {false, true}) {  // the bare op first, so that the overload wins

@@ -52,7 +52,11 @@ class ToleranceTable {
   /// The built-in table (docs/check.md).
   static ToleranceTable defaults();
 
-  Tolerance resolve(std::string_view op, std::string_view overload, std::string_view dtype) const;
+  /// `target_warn_rtol`: the warn band the target's own precision needs (an MXU op at XLA's
+  /// DEFAULT computes in one bfloat16 pass whatever its dtype), raised into the built-in
+  /// default before the configuration's layers, which can still override it.
+  Tolerance resolve(std::string_view op, std::string_view overload, std::string_view dtype,
+                    std::optional<double> target_warn_rtol = std::nullopt) const;
   Level level(std::string_view op, std::string_view overload) const;
   bool skipped(std::string_view op, std::string_view overload) const;
 

@@ -9,13 +9,23 @@
 //     L2 1.2x/2x). msprobe uses the max relative error in the second ratio; near zero that is
 //     dominated by noise, so the max absolute error stands in for it here.
 //  3. fail: cosine similarity below cosine_min (msprobe: <= 0.99 is an error).
-//  4. warn: at most warn_fraction of the elements outside the warn band (msprobe dual-1000).
+//  4. warn: at most warn_fraction of the elements outside the warn band (msprobe dual-1000),
+//     or (when a precision benchmark was run) the candidate's RMS and max errors are within the
+//     level's multiples of the benchmark's: the drift the target's own precision explains, by
+//     msprobe's ratio method with the benchmark standing in for the GPU.
 //  5. fail otherwise.
+// Then: a candidate that returned a narrower floating dtype than the program got (float16 for
+// float32, float32 for float64) computed in less precision than the program asked for; it
+// passes at best as a warning, so the narrowing shows up in the report.
 #include "checker/verdict.h"
+
+#include "checker/dtype_info.h"
 
 #include <cmath>
 #include <limits>
 #include <sstream>
+
+#include "checker/dtype_info.h"
 
 namespace tpu::checker {
 namespace {
@@ -70,7 +80,9 @@ double badness(const OutputCheck& output) {
   return output.candidate.nrmse;
 }
 
-void judge_output(OutputCheck& out, const std::string& baseline_label) {
+namespace {
+
+void judge_values(OutputCheck& out, const std::string& baseline_label) {
   const Metrics& m = out.candidate;
   const Tolerance& t = out.tolerance;
   auto decide = [&out](Status verdict, std::string reason) {
@@ -80,6 +92,10 @@ void judge_output(OutputCheck& out, const std::string& baseline_label) {
   if (out.baseline && out.structural_error.empty()) {
     out.rmse_ratio = ratio(m.rmse, out.baseline->rmse);
     out.max_abs_ratio = ratio(m.max_abs_err, out.baseline->max_abs_err);
+  }
+  if (out.benchmark && out.structural_error.empty()) {
+    out.benchmark_rmse_ratio = ratio(m.rmse, out.benchmark->rmse);
+    out.benchmark_max_abs_ratio = ratio(m.max_abs_err, out.benchmark->max_abs_err);
   }
   if (!out.structural_error.empty()) return decide(Status::Fail, out.structural_error);
   if (out.exact) {
@@ -107,8 +123,36 @@ void judge_output(OutputCheck& out, const std::string& baseline_label) {
                        number(t.atol);
   if (m.mismatch_warn <= t.warn_fraction)
     return decide(Status::Warn, beyond + "; within the warn band (rtol " + number(t.warn_rtol) + ")");
+  if (out.benchmark_rmse_ratio && out.benchmark_max_abs_ratio) {
+    RatioLimit limit = ratio_limit(out.level);
+    if (*out.benchmark_rmse_ratio <= limit.rmse && *out.benchmark_max_abs_ratio <= limit.max_abs)
+      return decide(Status::Warn, beyond + "; drift the target's precision explains: RMS error x" +
+                                      number(*out.benchmark_rmse_ratio) + ", max error x" +
+                                      number(*out.benchmark_max_abs_ratio) + " of " + out.benchmark_label + " (" +
+                                      std::string(to_string(out.level)) + " limits x" + number(limit.rmse) + "/x" +
+                                      number(limit.max_abs) + ")");
+  }
   return decide(Status::Fail, percent(m.mismatch_warn) + " of elements beyond the warn band (rtol " +
                                   number(t.warn_rtol) + ", atol " + number(t.warn_atol) + ")");
+}
+
+// Fewer significant bits than the dtype the program got.
+bool narrower(const std::string& candidate, const std::string& expected) {
+  std::optional<DTypeInfo> got = dtype_info(candidate), want = dtype_info(expected);
+  return got && want && got->floating && want->floating && got->mantissa_bits < want->mantissa_bits;
+}
+
+}  // namespace
+
+void judge_output(OutputCheck& out, const std::string& baseline_label) {
+  judge_values(out, baseline_label);
+  if (out.candidate_dtype.empty() || out.candidate_dtype == out.dtype || !out.structural_error.empty()) return;
+  if (narrower(out.candidate_dtype, out.dtype)) {
+    if (out.verdict == Status::Pass) out.verdict = Status::Warn;
+    out.reason = "computed in " + out.candidate_dtype + " where the program used " + out.dtype + ": " + out.reason;
+  } else {
+    out.reason += " (the candidate returned " + out.candidate_dtype + ")";
+  }
 }
 
 void summarize_sample(SampleCheck& sample) {

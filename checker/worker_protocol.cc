@@ -34,6 +34,7 @@ std::string encode(const ModelRequest& r) {
   json line = {{"id", r.id}, {"cmd", "model"}, {"model", r.model}, {"inputs", r.inputs},
                {"device", r.device}, {"emulate", r.emulate}, {"precision", r.precision},
                {"seed", r.seed}, {"cwd", r.cwd}, {"out", r.out}};
+  if (!r.perturb.empty()) line["perturb"] = r.perturb;
   return line.dump() + "\n";
 }
 

@@ -44,6 +44,7 @@ struct ModelRequest {
   uint64_t seed = 0;
   std::string cwd;
   std::string out;  ///< where to write {"reference": ..., "candidate": ...}
+  std::vector<std::string> perturb;  ///< test damage (--perturb): modules, "NAME" or "NAME=float16"
 };
 
 struct WorkerReply {

@@ -19,6 +19,7 @@
 #include "checker/check_config.h"
 #include "checker/check_json.h"
 #include "checker/check_table.h"
+#include "checker/damage_spec.h"
 #include "checker/engine_loader.h"
 #include "checker/run_check.h"
 #include "cli/commands.h"
@@ -48,6 +49,7 @@ struct CheckArguments {
   std::string color = "auto";
   bool all = false;
   double worker_timeout = 600;
+  std::vector<std::string> perturb;
 };
 
 std::string default_python() {
@@ -102,6 +104,11 @@ std::string engine_options(const CheckArguments& args, checker::EngineOptions& o
   } else {
     options.executor = Executor::Libtorch;
   }
+  for (const std::string& spec : args.perturb)
+    if (std::string error; !checker::parse_damage_spec(spec, &error)) return error;
+  if (!args.perturb.empty() && options.executor == Executor::PythonWorker && args.model.empty())
+    return "--perturb damages ops in libtorch (cpu, --emulate tpu, perturb-test); drop --worker";
+  options.perturb = args.perturb;
   return "";
 }
 
@@ -265,6 +272,9 @@ void add_check_command(CLI::App& app, int& exit_code) {
   command->add_option("--color", args->color, "auto, always or never")->check(CLI::IsMember({"auto", "always", "never"}));
   command->add_flag("--all", args->all, "List passing and skipped ops too");
   command->add_option("--worker-timeout", args->worker_timeout, "Seconds a worker may take per request (default 600)");
+  command->add_option("--perturb", args->perturb,
+                      "Test the checker: damage op NAME's result (with --model, module NAME's output) by 10%, or "
+                      "NAME=float16 to compute it in float16 (repeatable; not a device)");
   command->callback([args, &exit_code] { exit_code = run_check_command(*args); });
 }
 

@@ -145,6 +145,41 @@ TEST_CASE("judge_output: the rules in order") {
     judge_output(o, "the CPU");
     CHECK(o.verdict == Status::Fail);
   }
+  SUBCASE("drift the precision benchmark explains warns; drift beyond it fails") {
+    // One element in four 0.1 off: beyond the warn band (1.6e-2 of the RMS, 2.7).
+    const std::vector<double> ref = {1.0, 2.0, 3.0, 4.0};
+    OutputCheck o = output(ref, {1.1, 2.0, 3.0, 4.0});
+    OutputCheck same = o;
+    o.benchmark = compare_floating(ref, std::vector<double>{1.0, 2.0, 3.0, 4.2}, dtype("float32"), o.tolerance);
+    o.benchmark_label = "noise runs";
+    judge_output(o, "the CPU");
+    CHECK(o.verdict == Status::Warn);
+    CHECK(o.reason.find("precision explains") != std::string::npos);
+    CHECK(o.benchmark_rmse_ratio.value() == doctest::Approx(0.5));
+
+    same.benchmark = compare_floating(ref, std::vector<double>{1.0, 2.0, 3.0, 4.001}, dtype("float32"), same.tolerance);
+    judge_output(same, "the CPU");  // 100 times the benchmark's error: more than precision explains
+    CHECK(same.verdict == Status::Fail);
+  }
+  SUBCASE("a benchmark does not excuse a low cosine") {
+    OutputCheck o = output({1.0, -1.0}, {-1.0, 1.0});
+    o.benchmark = o.candidate;
+    judge_output(o, "the CPU");
+    CHECK(o.verdict == Status::Fail);
+  }
+  SUBCASE("a candidate in a narrower dtype warns at best") {
+    OutputCheck o = output({1.0, 2.0}, {1.0, 2.0});
+    o.candidate_dtype = "float16";
+    judge_output(o, "the CPU");
+    CHECK(o.verdict == Status::Warn);
+    CHECK(o.reason.rfind("computed in float16 where the program used float32", 0) == 0);
+
+    OutputCheck wider = output({1.0, 2.0}, {1.0, 2.0}, "bfloat16");
+    wider.candidate_dtype = "float32";
+    judge_output(wider, "the CPU");
+    CHECK(wider.verdict == Status::Pass);
+    CHECK(wider.reason.find("(the candidate returned float32)") != std::string::npos);
+  }
   SUBCASE("exact outputs: one differing index fails") {
     OutputCheck o;
     o.exact = true;
@@ -200,4 +235,11 @@ TEST_CASE("tolerances: defaults per dtype and layered overrides") {
   CHECK(table.skipped("aten::mul", "Tensor"));
   CHECK_FALSE(table.skipped("aten::mul", "Scalar"));
   CHECK_FALSE(table.skipped("aten::add", "Tensor"));
+
+  // The target's precision widens the built-in warn band (a float64 matmul at DEFAULT is one
+  // bfloat16 pass); it never narrows it, and the configuration still overrides it.
+  CHECK(table.resolve("aten::mm", "default", "float64", 1.6e-2).warn_rtol == doctest::Approx(1.6e-2));
+  CHECK(table.resolve("aten::mm", "default", "float32", 1e-3).warn_rtol == doctest::Approx(1.6e-2));
+  table.ops["aten::mm"].by_dtype["float64"].warn_rtol = 1e-5;
+  CHECK(table.resolve("aten::mm", "default", "float64", 1.6e-2).warn_rtol == doctest::Approx(1e-5));
 }

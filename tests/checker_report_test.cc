@@ -88,7 +88,30 @@ TEST_CASE("check_json: the schema, infinities as null, samples under their op") 
   CHECK(out["ratio"]["max_abs"] == 3);
   CHECK(out["metrics"]["cosine"] == 0.5);
   CHECK(out["tolerance"].contains("warn_rtol"));
+  CHECK(out["benchmark"].is_null());
   CHECK(json["model"].is_null());
+}
+
+TEST_CASE("check_json: a model layer's precision benchmark and its ratios") {
+  CheckReport report = report_of({});
+  ModelCheck model;
+  LayerCheck layer;
+  layer.name = "0.weight";
+  layer.kind = "grad";
+  layer.result.benchmark = Metrics{};
+  layer.result.benchmark->rmse = 0.5;
+  layer.result.benchmark->max_abs_err = 2;
+  layer.result.benchmark_rmse_ratio = 1.5;
+  layer.result.benchmark_max_abs_ratio = std::numeric_limits<double>::infinity();
+  layer.result.benchmark_label = "noise runs";
+  model.layers.push_back(layer);
+  report.model = model;
+  auto json = nlohmann::json::parse(check_json(report, "9.9.9"));
+  const auto& benchmark = json["model"]["layers"][0]["benchmark"];
+  CHECK(benchmark["what"] == "noise runs");
+  CHECK(benchmark["rmse"] == 0.5);
+  CHECK(benchmark["ratio"]["rmse"] == 1.5);
+  CHECK(benchmark["ratio"]["max_abs"].is_null());
 }
 
 TEST_CASE("check_table: failing ops listed, passing ones counted") {

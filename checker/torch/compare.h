@@ -17,6 +17,10 @@ struct CompareSpec {
   Tolerance tolerance;
   Level level = Level::L0;
   std::string baseline_label;
+  /// Precision benchmark runs (whole models): outputs of the same computation with noise of the
+  /// target's rounding size; the largest of their errors is what that precision explains.
+  std::vector<at::Tensor> benchmarks;
+  std::string benchmark_label;
 };
 
 /// `candidate` and `baseline` may be null (missing from that run).

@@ -4,7 +4,10 @@
 //    "layers": [{"name": str, "kind": "output" | "loss" | "grad",
 //                "reference": Tensor (float64, CPU), "candidate": Tensor (on the CPU),
 //                "baseline": Tensor | None (the model's own dtype on the CPU),
-//                "scale": Tensor (the loss layer only: sum |w * y| of the reference)}]}
+//                "scale": Tensor (the loss layer only: sum |w * y| of the reference),
+//                "benchmarks": [Tensor] (precision benchmark runs, when the target's precision
+//                is reduced: docs/check.md, "Whole model")}],
+//    "benchmark": str (what the benchmark runs were, when there are any)}
 // Layers come in forward order (the order module forward hooks fired), then the loss, then
 // parameter gradients in the order backward produced them.
 #include "checker/torch/model_compare.h"
@@ -46,7 +49,8 @@ void judge_loss_by_its_scale(const at::Tensor& reference, const at::Tensor& cand
   Status verdict = error <= tolerance.atol + tolerance.rtol * s              ? Status::Pass
                    : error <= tolerance.warn_atol + tolerance.warn_rtol * s ? Status::Warn
                                                                              : Status::Fail;
-  if (severity_rank(verdict) >= severity_rank(result.verdict)) return;
+  // At equal severity the scale's reason wins: it is the loss's own bound, not a comparison.
+  if (severity_rank(verdict) > severity_rank(result.verdict)) return;
   std::ostringstream reason;
   reason << "error " << error << " is " << error / s << " of the loss's scale sum|w*y| = " << s
          << " (its terms cancel: |loss| = " << std::abs(reference.to(at::kDouble).item<double>()) << ")";
@@ -65,6 +69,7 @@ void compare_model_run(const std::filesystem::path& run_file, const ToleranceTab
   if (auto notes = dict.find("notes"); notes != dict.end() && notes->value().isList())
     for (const c10::IValue& note : notes->value().toListRef())
       if (note.isString()) model.notes.push_back(note.toStringRef());
+  const std::string benchmark_label = text(dict, "benchmark");
   auto layers = dict.find("layers");
   if (layers == dict.end() || !layers->value().isList()) throw std::runtime_error("the model run has no layers");
 
@@ -89,6 +94,10 @@ void compare_model_run(const std::filesystem::path& run_file, const ToleranceTab
     spec.tolerance = tolerances.resolve("", "", dtype);
     spec.level = Level::L0;
     spec.baseline_label = "the CPU in " + dtype;
+    if (auto runs = layer.find("benchmarks"); runs != layer.end() && runs->value().isList())
+      for (const c10::IValue& run : runs->value().toListRef())
+        if (run.isTensor()) spec.benchmarks.push_back(run.toTensor());
+    spec.benchmark_label = benchmark_label;
     check.result = compare_output(ref, cand ? &*cand : nullptr, base ? &*base : nullptr, spec);
     check.result.name = check.name;
     if (check.kind == "loss" && candidate) judge_loss_by_its_scale(*reference, *candidate, tensor(layer, "scale"), check.result);
@@ -104,7 +113,7 @@ void compare_model_run(const std::filesystem::path& run_file, const ToleranceTab
   else if (!model.first_grad_divergence.empty())
     model.reason = "outputs agree; first diverging gradient: " + model.first_grad_divergence;
   else if (model.status == Status::Warn)
-    model.reason = "drift within the warn bands; no layer diverges";
+    model.reason = "drift within the warn bands or the target precision's benchmark; no layer diverges";
   else
     model.reason = "every layer and gradient agrees";
 }

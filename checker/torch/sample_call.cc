@@ -11,6 +11,7 @@
 #include <torch/version.h>
 
 #include "checker/torch/dtype_names.h"
+#include "checker/torch/strided_views.h"
 
 namespace tpu::checker {
 namespace {
@@ -262,6 +263,7 @@ SampleCall decode_sample(const c10::IValue& record) {
   }
   if (auto outputs = dict.find("outputs"); outputs != dict.end() && outputs->value().isList())
     for (const c10::IValue& output : outputs->value().toListRef()) call.recorded_outputs.push_back(output);
+  rebuild_strided_view(call);
   return call;
 }
 

@@ -17,6 +17,7 @@
 #include "checker/torch/pt_file.h"
 #include "checker/torch/python_worker.h"
 #include "checker/torch/sample_call.h"
+#include "checker/torch/test_damage.h"
 #include "checker/torch/tpu_emulation.h"
 #include "checker/verdict.h"
 
@@ -53,26 +54,6 @@ std::string message_of(const std::exception& error) {
 std::string libtorch_version() {
   return std::to_string(TORCH_VERSION_MAJOR) + "." + std::to_string(TORCH_VERSION_MINOR) + "." +
          std::to_string(TORCH_VERSION_PATCH);
-}
-
-// The test executor's damage: every floating element 10% off (alternating sign, so the mean
-// barely moves and only element-wise checks see it), the first integral element off by one.
-std::vector<c10::IValue> perturb(std::vector<c10::IValue> returns) {
-  for (c10::IValue& value : returns) {
-    if (!value.isTensor() || !value.toTensor().defined()) continue;
-    at::Tensor t = value.toTensor().clone();
-    if (t.numel() == 0) continue;
-    if (t.is_floating_point()) {
-      at::Tensor sign = at::arange(t.numel(), at::TensorOptions().dtype(c10::kLong)).remainder(2).mul(2).sub(1);
-      t = t.mul(sign.reshape(t.sizes()).to(t.scalar_type()).mul(0.1).add(1));
-    } else if (t.scalar_type() != c10::kBool) {
-      t.view({-1})[0].add_(1);
-    } else {
-      t.view({-1})[0].logical_not_();
-    }
-    value = t;
-  }
-  return returns;
 }
 
 // libtorch's default warning handler prints to stderr; the engine is a library and must not.
@@ -136,8 +117,14 @@ class TorchEngine final : public Engine {
                            info.precision + ")";
         break;
       case Executor::PerturbTest:
-        info.description = "test executor: the CPU result with 10% added to every element (not a device)";
+        info.description = options_.perturb.empty()
+                               ? "test executor: the CPU result with every element 10% off (not a device)"
+                               : "test executor: the CPU result (not a device)";
         break;
+    }
+    for (const std::string& spec : options_.perturb) {
+      info.description += info.description.find("; test damage:") == std::string::npos ? "; test damage: " : ", ";
+      info.description += spec;
     }
     return info;
   }
@@ -226,6 +213,22 @@ class TorchEngine final : public Engine {
   std::vector<FlatValue> candidate_outputs(const SampleCall& call, const SampleJob& job,
                                            const std::optional<std::vector<FlatValue>>& native,
                                            const std::string& native_error, std::vector<std::string>& notes) {
+    // Test damage (--perturb, perturb-test) replaces or damages the executor's result.
+    std::optional<DamageKind> damage =
+        damage_for(options_.perturb, call, options_.executor == Executor::PerturbTest);
+    if (damage == DamageKind::Float16) return flatten_outputs(run_in_float16(call));
+    std::vector<FlatValue> outputs = executor_outputs(call, job, native, native_error, notes);
+    if (damage != DamageKind::TenPercent) return outputs;
+    std::vector<c10::IValue> returns;
+    for (const FlatValue& value : outputs) returns.emplace_back(value.tensor);
+    std::vector<c10::IValue> damaged = damage_ten_percent(std::move(returns));
+    for (size_t i = 0; i < outputs.size(); ++i) outputs[i].tensor = damaged[i].toTensor();
+    return outputs;
+  }
+
+  std::vector<FlatValue> executor_outputs(const SampleCall& call, const SampleJob& job,
+                                          const std::optional<std::vector<FlatValue>>& native,
+                                          const std::string& native_error, std::vector<std::string>& notes) {
     switch (options_.executor) {
       case Executor::Libtorch: {
         if (device_.is_cpu()) {
@@ -240,7 +243,7 @@ class TorchEngine final : public Engine {
       }
       case Executor::PerturbTest: {
         ArgPolicy policy;
-        return flatten_outputs(perturb(call_boxed(call, build_stack(call, policy))));
+        return flatten_outputs(call_boxed(call, build_stack(call, policy)));
       }
       case Executor::EmulateTpu: {
         EmulationResult emulated = run_emulated(call, options_.precision);
@@ -344,7 +347,7 @@ class TorchEngine final : public Engine {
                       : native_value ? native_value->tensor.scalar_type()
                                      : ref.tensor.scalar_type();
       const std::string dtype = scalar_type_name(spec.expected);
-      spec.tolerance = options_.tolerances.resolve(call.op, call.overload, dtype);
+      spec.tolerance = options_.tolerances.resolve(call.op, call.overload, dtype, target_warn_rtol(call));
       spec.level = options_.tolerances.level(call.op, call.overload);
       spec.baseline_label = use_recorded ? "the source device" : "the CPU in " + dtype;
       if (sample.baseline.empty() && base)
@@ -357,9 +360,18 @@ class TorchEngine final : public Engine {
     if (!reference_note.empty()) sample.reason += "; " + reference_note;
   }
 
+  // The warn band of what the target computes in: an MXU op on a TPU (emulated, or torch_xla)
+  // at DEFAULT is one bfloat16 pass even when the program asked for float64.
+  std::optional<double> target_warn_rtol(const SampleCall& call) const {
+    const bool tpu = options_.executor == Executor::EmulateTpu ||
+                     (options_.executor == Executor::PythonWorker && options_.device.starts_with("xla"));
+    if (!tpu || !is_mxu_op(call.op)) return std::nullopt;
+    return mxu_warn_rtol(options_.precision);
+  }
+
   void model_into(const ModelJob& job, ModelCheck& model) {
-    if (options_.executor == Executor::PerturbTest)
-      throw std::runtime_error("--model runs in a Python worker; the perturb-test executor has no model mode");
+    if (options_.executor == Executor::PerturbTest && options_.perturb.empty())
+      throw std::runtime_error("perturb-test damages a model's modules only when --perturb names them");
     std::string error;
     PythonWorker* worker = worker_.get();
     std::unique_ptr<PythonWorker> own;
@@ -373,11 +385,13 @@ class TorchEngine final : public Engine {
     request.id = ++request_id_;
     request.model = job.model;
     request.inputs = job.inputs;
-    request.device = options_.executor == Executor::EmulateTpu ? "cpu" : options_.device;
+    const bool on_cpu = options_.executor == Executor::EmulateTpu || options_.executor == Executor::PerturbTest;
+    request.device = on_cpu ? "cpu" : options_.device;
     request.emulate = options_.executor == Executor::EmulateTpu ? "tpu" : "";
     request.precision = std::string(to_string(options_.precision));
     request.seed = job.seed;
     request.cwd = job.cwd.string();
+    request.perturb = options_.perturb;
     request.out = (options_.scratch_dir / ("model-" + std::to_string(request.id) + ".pt")).string();
     auto reply = worker->call(encode(request), request.id, options_.worker_timeout_seconds, &error);
     if (!reply) throw std::runtime_error("the model worker failed: " + error);

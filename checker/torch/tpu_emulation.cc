@@ -138,6 +138,17 @@ struct FlushDenormalScope {
 }  // namespace
 
 
+bool is_mxu_op(const std::string& op) { return find_mxu(op) != nullptr; }
+
+std::optional<double> mxu_warn_rtol(Precision precision) {
+  switch (precision) {
+    case Precision::Default: return default_tolerance("bfloat16").rtol;
+    case Precision::High: return default_tolerance("float16").rtol;
+    case Precision::Highest: return std::nullopt;
+  }
+  return std::nullopt;
+}
+
 at::Tensor round_to_bfloat16(const at::Tensor& x) {
   if (x.scalar_type() == c10::kBFloat16 || !x.is_floating_point()) return x;
   return x.to(c10::kBFloat16).to(x.scalar_type());

@@ -3,6 +3,8 @@
 // predicted before a team owns one (docs/check.md, "TPU emulation").
 #pragma once
 
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "checker/engine.h"
@@ -21,6 +23,14 @@ struct EmulationResult {
 /// passes (hi*hi + hi*lo + lo*hi with x = hi + lo), HIGHEST computes in float32. Throws what the
 /// kernel throws, and NotReplayable.
 EmulationResult run_emulated(const SampleCall& call, Precision precision);
+
+/// Whether `op` runs on the matrix unit (matmul, convolution and their variants).
+bool is_mxu_op(const std::string& op);
+
+/// The warn band's relative tolerance of an MXU op on a target at `precision`: bfloat16's pass
+/// rtol at DEFAULT (one bfloat16 pass), float16's at HIGH (bf16x3, about 14-16 bits), nothing
+/// at HIGHEST (float32: the output dtype's own band stands).
+std::optional<double> mxu_warn_rtol(Precision precision);
 
 /// x rounded to bfloat16 (round to nearest even) and widened back to x's dtype.
 at::Tensor round_to_bfloat16(const at::Tensor& x);

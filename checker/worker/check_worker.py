@@ -277,6 +277,75 @@ def make_tpu_emulation(torch, precision):
     return TpuEmulation()
 
 
+# The precision benchmark: the drift a target's own matmul precision explains. Like msprobe's
+# free benchmark (perturb slightly, compare), every matrix-unit operand gets random relative
+# noise of the size the target rounds it by: a bfloat16 rounding (unit roundoff 2^-8) at
+# DEFAULT, about 14 bits at HIGH (bf16x3; torch_xla/backends/__init__.py); nothing at HIGHEST.
+BENCHMARK_NOISE = {"default": 2.0 ** -8, "high": 2.0 ** -14}
+BENCHMARK_RUNS = 3
+
+
+def make_precision_benchmark(torch, precision, seed):
+    from torch.utils._python_dispatch import TorchDispatchMode
+    size = BENCHMARK_NOISE[precision]
+    generator = torch.Generator().manual_seed(seed)
+
+    def noisy(x):
+        noise = (torch.rand(x.shape, generator=generator, dtype=torch.float64) * 2 - 1) * size
+        return (x.double() * (1 + noise)).to(x.dtype)
+
+    class PrecisionNoise(TorchDispatchMode):
+        def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+            kwargs = dict(kwargs or {})
+            spec = MXU_OPS.get(func._schema.name)
+            if spec is None:
+                return func(*args, **kwargs)
+            group_a, group_b = spec[0], spec[1]
+            args = list(args)
+            for index, argument in enumerate(func._schema.arguments):
+                if argument.name not in group_a and argument.name not in group_b:
+                    continue
+                if index < len(args):
+                    holder, key = args, index
+                elif argument.name in kwargs:
+                    holder, key = kwargs, argument.name
+                else:
+                    continue
+                value = holder[key]
+                if isinstance(value, torch.Tensor) and value.is_floating_point():
+                    holder[key] = noisy(value)
+            return func(*args, **kwargs)
+
+    return PrecisionNoise()
+
+
+def damage_hooks(torch, model, specs):
+    """--perturb for whole models (a test of the checker, not a device): the named modules'
+    outputs are damaged in the candidate run, each floating element 10% off (alternating
+    sign), or `NAME=float16` rounded to float16."""
+    modules = dict(model.named_modules())
+    handles = []
+    for spec in specs:
+        name, _, kind = spec.partition("=")
+        if name not in modules:
+            raise ValueError("--perturb %s: the model has no module %r (it has %s)"
+                             % (spec, name, ", ".join(sorted(n for n in modules if n)[:12])))
+
+        def hook(module, args, output, kind=kind):
+            def damage(x):
+                if not isinstance(x, torch.Tensor) or not x.is_floating_point() or x.numel() == 0:
+                    return x
+                if kind == "float16":
+                    return x.half().to(x.dtype)
+                sign = torch.arange(x.numel()).remainder(2).mul(2).sub(1).reshape(x.shape)
+                return x * (1 + 0.1 * sign.to(x.dtype))
+            if isinstance(output, (list, tuple)):
+                return type(output)(damage(item) for item in output)
+            return damage(output)
+        handles.append(modules[name].register_forward_hook(hook))
+    return handles
+
+
 # -- whole models -------------------------------------------------------------------------------
 def parse_input(torch, spec, generator):
     """`float32[8,16]`, `int64[4,32]:0:100` (integers uniform in [low, high), default [0, 10))."""
@@ -336,15 +405,17 @@ def flat_tensors(torch, value, name):
     return []
 
 
-def run_model(torch, make, inputs, device, dtype, mode, cotangent_seed, notes):
+def run_model(torch, make, inputs, device, dtype, mode, cotangent_seed, notes, perturb=()):
     """One forward and backward; returns [(name, kind, tensor on the CPU)] in forward order,
-    then the loss, then gradients in backward order."""
+    then the loss, then gradients in backward order. `perturb`: modules to damage (--perturb)."""
     model = make()
     if dtype is not None:
         model = model.to(dtype)
     model = model.to(device)
     model.train()
     captured, seen, hooks = [], {}, []
+    # Before the capture hooks, so that they see the damaged output.
+    damage = damage_hooks(torch, model, perturb) if perturb else []
 
     def hook_for(name):
         def hook(module, args, output):
@@ -390,7 +461,7 @@ def run_model(torch, make, inputs, device, dtype, mode, cotangent_seed, notes):
             scale += float((tensor.detach().to("cpu", torch.float64) * weight).abs().sum())
         if loss is not None and loss.requires_grad:
             loss.backward()
-    for handle in hooks:
+    for handle in hooks + damage:
         handle.remove()
     if loss is not None:
         captured.append(("(loss)", "loss", loss.detach().to("cpu").clone()))
@@ -431,7 +502,18 @@ def check_model(torch, request):
     torch.manual_seed(seed)
     baseline = run_model(torch, make, inputs, "cpu", None, None, seed, [])
     torch.manual_seed(seed)
-    candidate = run_model(torch, make, inputs, target.device, None, mode, seed, [])
+    candidate = run_model(torch, make, inputs, target.device, None, mode, seed, [], request.get("perturb") or ())
+    benchmarks, benchmark_label = [], None
+    precision = request.get("precision", "default")
+    reduced = request.get("emulate") == "tpu" or target.xm is not None
+    if reduced and precision in BENCHMARK_NOISE:
+        for run_index in range(BENCHMARK_RUNS):
+            torch.manual_seed(seed)
+            noise = make_precision_benchmark(torch, precision, seed * 1000 + run_index)
+            benchmarks.append({n: t for n, k, t in run_model(torch, make, inputs, "cpu", None, noise, seed, [])
+                               if k != "loss-scale"})
+        benchmark_label = "the worst of %d runs with %s-sized noise on the matrix-unit operands" % (
+            BENCHMARK_RUNS, "bfloat16-rounding" if precision == "default" else "2^-14")
     seconds = time.perf_counter() - start
     by_name = [{n: t for n, k, t in run if k != "loss-scale"} for run in (baseline, candidate)]
     loss_scale = next((t for _, k, t in reference if k == "loss-scale"), None)
@@ -440,11 +522,15 @@ def check_model(torch, request):
         if kind == "loss-scale" or not tensor.is_floating_point():
             continue
         layer = {"name": name, "kind": kind, "reference": tensor,
-                 "candidate": by_name[1].get(name), "baseline": by_name[0].get(name)}
+                 "candidate": by_name[1].get(name), "baseline": by_name[0].get(name),
+                 "benchmarks": [run[name] for run in benchmarks if name in run]}
         if kind == "loss" and loss_scale is not None:
             layer["scale"] = loss_scale
         layers.append(layer)
-    torch.save({"format": RUN_FORMAT, "loader": loader, "notes": notes, "layers": layers}, request["out"])
+    run_file = {"format": RUN_FORMAT, "loader": loader, "notes": notes, "layers": layers}
+    if benchmark_label:
+        run_file["benchmark"] = benchmark_label
+    torch.save(run_file, request["out"])
     return {"seconds": seconds, "notes": notes}
 
 

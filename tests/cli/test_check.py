@@ -152,6 +152,28 @@ def ill_trace(tmp_path_factory):
     return write_trace(tmp_path_factory.mktemp("ill"), ill_conditioned_mm())
 
 
+def strided_views():
+    """Views of non-contiguous tensors, as a training step makes them. The trace saves every
+    input contiguous (without its storage, strides or offset), so ops that name strides into
+    the storage cannot be replayed on the saved copy as they were called."""
+    aten = torch.ops.aten
+    g = torch.Generator().manual_seed(2)
+    base = torch.randn(8, 12, generator=g)
+    every_other = base[:, ::2]                      # strides (12, 2)
+    target = torch.zeros(6, 8)
+    return [
+        # reshape's view of every_other: _reshape_alias with its source's strides (12, 6, 2)
+        (aten._reshape_alias.default, (every_other, [8, 2, 3], [12, 6, 2]), {}),
+        (aten.as_strided.default, (base, [4, 3], [12, 1], 5), {}),  # 5 elements into the storage
+        (aten.view.default, (base.t().contiguous(), [4, 24]), {}),
+        (aten.expand.default, (base[:1], [5, 12]), {}),
+        (aten.transpose.int, (every_other, 0, 1), {}),
+        (aten.slice.Tensor, (every_other, 1, 1, 5, 2), {}),
+        (aten.select.int, (base.t(), 0, 3), {}),
+        (aten.add_.Tensor, (target[1:4, ::2], torch.ones(3, 4)), {}),  # in place on a view
+    ]
+
+
 def statuses(report):
     return {op["name"]: op["status"] for op in report["ops"]}
 
@@ -345,3 +367,115 @@ def test_real_trace_of_the_sample_project(tmp_path):
     by_name = {op["name"]: op for op in emulated["ops"]}
     assert by_name["aten::addmm"]["status"] == "warn"
     assert any(loc["path"].endswith("model.py") for loc in by_name["aten::addmm"]["locations"])
+
+
+def test_views_compare_their_values_never_foreign_memory(tmp_path):
+    # Issue 19: `_reshape_alias` replayed with its recorded strides on the saved (contiguous)
+    # input read memory that was never its input and failed with max abs 2.3e+38.
+    if not check_available():
+        pytest.skip("check is not built")
+    folder = write_trace(tmp_path, strided_views())
+    for executor in (["--device", "cpu"], ["--emulate", "tpu"]):
+        report, process = check_json(folder, *executor)
+        assert process.returncode == 0, (executor, report)
+        got = statuses(report)
+        assert got.pop("aten::as_strided") == "skipped"
+        assert set(got.values()) == {"pass"}, (executor, got)
+    as_strided = next(op for op in report["ops"] if op["name"] == "aten::as_strided")
+    assert "storage" in as_strided["samples"][0]["reason"]
+    reshape = next(op for op in report["ops"] if op["name"] == "aten::_reshape_alias")
+    assert reshape["samples"][0]["outputs"][0]["metrics"]["max_abs_err"] == 0
+
+
+def test_perturbing_one_op_fails_that_op_only(table_trace):
+    report, process = check_json(table_trace, "--device", "perturb-test", "--perturb", "aten::_softmax")
+    assert process.returncode == 1
+    got = statuses(report)
+    assert got.pop("aten::_softmax") == "fail"
+    assert set(got.values()) <= {"pass", "skipped"}, got
+    assert "test damage: aten::_softmax" in report["candidate"]["description"]
+    # on top of the emulator: the damaged op fails, the rest at most warn
+    emulated, process = check_json(table_trace, "--emulate", "tpu", "--perturb", "aten::addmm")
+    assert process.returncode == 1
+    got = statuses(emulated)
+    assert got.pop("aten::addmm") == "fail"
+    assert set(got.values()) <= {"pass", "warn", "skipped"}, got
+    assert emulated["ops"][0]["name"] == "aten::addmm"
+
+
+def test_float16_replay_of_a_float32_op_warns_or_fails(tmp_path):
+    if not check_available():
+        pytest.skip("check is not built")
+    g = torch.Generator().manual_seed(3)
+    a, b = torch.randn(16, 64, generator=g), torch.randn(64, 8, generator=g)
+    big = torch.randn(16, 64, generator=g) * 300  # products beyond float16's 65504
+    folder = write_trace(tmp_path, [(torch.ops.aten.mm.default, (a, b), {}),
+                                    (torch.ops.aten.addmm.default, (torch.zeros(8), big, b * 300), {}),
+                                    (torch.ops.aten.relu.default, (a,), {})])
+    report, process = check_json(folder, "--device", "cpu", "--perturb", "aten::mm=float16",
+                                 "--perturb", "aten::addmm=float16")
+    assert process.returncode == 1
+    got = statuses(report)
+    assert got["aten::mm"] in ("warn", "fail")
+    assert got["aten::addmm"] == "fail"  # overflows to inf in float16
+    assert got["aten::relu"] == "pass"
+    mm = next(op for op in report["ops"] if op["name"] == "aten::mm")
+    assert "computed in float16 where the program used float32" in mm["samples"][0]["reason"]
+    bad = run("check", folder, "--perturb", "aten::mm=int8")
+    assert bad.returncode == 2 and "float16" in bad.stderr
+
+
+VIEWS_PROGRAM = """
+import torch
+torch.manual_seed(0)
+w = torch.randn(12, 12, device="cuda", requires_grad=True)
+for step in range(2):
+    base = torch.randn(8, 12, device="cuda")
+    y = (base @ w)[:, ::2].reshape(8, 2, 3)           # _reshape_alias, strides (12, 6, 2)
+    z = torch.as_strided(base, (4, 3), (12, 1), 5)    # into the storage at an offset
+    t = base.clone().t()[2:5]
+    t.mul_(2)                                         # in place on a view
+    (y.sum() + z.sum() + t.sum() + base.expand(2, 8, 12).sum()).backward()
+"""
+
+
+def test_views_of_a_real_trace_never_fail(tmp_path):
+    if not check_available():
+        pytest.skip("check is not built")
+    (tmp_path / "views.py").write_text(VIEWS_PROGRAM)
+    traced = run("trace", "--cuda-as-cpu", "--out", tmp_path / "trace", "--", "/usr/bin/python3", "views.py",
+                 cwd=tmp_path)
+    if traced.returncode != 0 or not (tmp_path / "trace" / "index.json").exists():
+        pytest.skip("trace did not produce a trace: " + traced.stderr[-500:])
+    report, process = check_json(tmp_path / "trace", "--emulate", "tpu")
+    assert process.returncode == 0, report
+    got = statuses(report)
+    assert got["aten::_reshape_alias"] == "pass"
+    assert got["aten::as_strided"] == "skipped"
+    assert "fail" not in got.values()
+
+
+def test_a_float64_matmul_is_judged_by_what_the_tpu_computes_it_in(tmp_path):
+    # A TPU at XLA's DEFAULT precision computes a float64 matmul as one bfloat16 pass, like a
+    # float32 one: the drift warns within bfloat16's band instead of failing float32's (found on
+    # pytorch/examples time_sequence_prediction, a float64 LSTM). A configuration can still ask
+    # for more, and HIGHEST is judged by float64's own band.
+    if not check_available():
+        pytest.skip("check is not built")
+    g = torch.Generator().manual_seed(4)
+    a, b = torch.randn(9, 51, generator=g, dtype=torch.float64), torch.randn(51, 204, generator=g, dtype=torch.float64)
+    folder = write_trace(tmp_path, [(torch.ops.aten.addmm.default, (torch.zeros(204, dtype=torch.float64), a, b), {})])
+    report, process = check_json(folder, "--emulate", "tpu")
+    assert process.returncode == 0, report
+    output = report["ops"][0]["samples"][0]["outputs"][0]
+    assert report["ops"][0]["status"] == "warn"
+    assert output["tolerance"]["warn_rtol"] == pytest.approx(1.6e-2)
+    assert "computed in float32 where the program used float64" in output["reason"]
+
+    highest, _ = check_json(folder, "--emulate", "tpu", "--precision", "highest")
+    assert highest["ops"][0]["samples"][0]["outputs"][0]["tolerance"]["warn_rtol"] == pytest.approx(1.3e-6)
+
+    config = tmp_path / "strict.toml"
+    config.write_text('[check.ops."aten::addmm".float64]\nwarn-rtol = 1.3e-6\n')
+    strict, process = check_json(folder, "--emulate", "tpu", "--config", config)
+    assert process.returncode == 1 and strict["ops"][0]["status"] == "fail"

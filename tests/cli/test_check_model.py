@@ -46,6 +46,17 @@ class Embed(nn.Module):
         return self.head(self.table(ids)).mean(1)
 
 
+def mlp6():
+    """Six Linear layers with ReLUs between them: the healthy model of issue 19."""
+    torch.manual_seed(0)
+    layers = []
+    for index in range(6):
+        layers.append(nn.Linear(32 if index == 0 else 64, 10 if index == 5 else 64))
+        if index < 5:
+            layers.append(nn.ReLU())
+    return nn.Sequential(*layers)
+
+
 def embed():
     torch.manual_seed(0)
     return Embed()
@@ -134,3 +145,42 @@ def test_a_loss_that_cancels_is_judged_by_its_scale(models):
         assert loss["status"] in ("pass", "warn")
         if seed == 8 and loss["status"] != "pass":
             assert "scale" in loss["reason"], loss["reason"]
+
+
+def test_a_healthy_mlp_warns_at_default_precision_and_a_wrong_layer_fails_first(models):
+    # Issue 19: at XLA's DEFAULT precision (one bfloat16 pass) the gradients of a six-layer MLP
+    # drift beyond bfloat16's element-wise band on elements near zero (max rel error 1.74 on
+    # 8.weight), while the outputs agree. The precision benchmark (runs with bfloat16-sized noise
+    # on the matrix-unit operands) shows that drift is what the precision gives: a warning.
+    torch.manual_seed(0)
+    scripted = torch.jit.script(torch.nn.Sequential(*[
+        layer for index in range(6) for layer in
+        ([torch.nn.Linear(32 if index == 0 else 64, 10 if index == 5 else 64)] + ([torch.nn.ReLU()] if index < 5 else []))]))
+    scripted.save(str(models / "mlp6.pt"))
+    model, process = check_model(models, "--model", models / "mlp6.pt", "--input", "float32[16,32]", "--emulate", "tpu")
+    assert process.returncode == 0, model["reason"]
+    assert model["status"] == "warn"
+    grads = [layer for layer in model["layers"] if layer["kind"] == "grad"]
+    explained = [layer for layer in grads if "precision explains" in layer["reason"]]
+    assert explained, [layer["reason"] for layer in grads]
+    assert all(layer["benchmark"] and layer["benchmark"]["ratio"]["rmse"] <= 2 for layer in explained)
+
+    # The same model with module "4" (the third Linear) damaged in the candidate: it fails, and
+    # the first failing layer named is that one, not the layers before it.
+    wrong, process = check_model(models, "--model", "models:mlp6", "--input", "float32[16,32]", "--emulate", "tpu",
+                                 "--perturb", "4")
+    assert process.returncode == 1, wrong["reason"]
+    assert wrong["first_divergence"] == "4"
+    layers = {layer["name"]: layer for layer in wrong["layers"]}
+    assert all(layers[name]["status"] in ("pass", "warn") for name in ("0", "1", "2", "3"))
+
+    # At HIGHEST there is no benchmark (float32 arithmetic) and the healthy model passes.
+    exact, process = check_model(models, "--model", "models:mlp6", "--input", "float32[16,32]", "--emulate", "tpu",
+                                 "--precision", "highest")
+    assert process.returncode == 0, exact["reason"]
+    assert all(layer["benchmark"] is None for layer in exact["layers"])
+
+
+def test_perturbing_a_module_needs_a_python_model(models):
+    bad = run("check", "--model", "models:mlp6", "--input", "float32[16,32]", "--perturb", "nothing", cwd=models)
+    assert bad.returncode == 2 and "no module 'nothing'" in bad.stderr
