@@ -13,8 +13,9 @@ from conftest import SOURCE_DIR, run
 
 # Rules that no per-file golden can show, with the reason and the test that covers them instead.
 TRACE_OR_SCAN_TIME_ONLY = {
-    "TPU403": "scan-time only: the import of a compiled extension is known only once the whole project's "
-              "setup.py was read (tests/scan_test.cc, tests/cli/test_scan_contract.py)",
+    "TPU403": "scan-time only: the scan links uses of the project's own extension modules after reading "
+              "every file (setup.py / cpp_extension.load declare them); a per-file fixture cannot "
+              "(tests/scan_test.cc, tests/cli/test_scan_contract.py)",
     "TPU650": "trace-only: a host sync seen in a trace (tests/cli/test_trace.py)",
     "TPU651": "trace-only: a device-to-host copy seen in a trace (the hazard: tests/trace_data_test.cc)",
     "TPU652": "trace-only: a data-dependent output shape seen in a trace (the hazard: tests/trace_data_test.cc)",
