@@ -25,7 +25,6 @@
 #include <limits>
 #include <sstream>
 
-#include "checker/dtype_info.h"
 
 namespace tpu::checker {
 namespace {

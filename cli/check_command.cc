@@ -107,7 +107,8 @@ std::string engine_options(const CheckArguments& args, checker::EngineOptions& o
   for (const std::string& spec : args.perturb)
     if (std::string error; !checker::parse_damage_spec(spec, &error)) return error;
   if (!args.perturb.empty() && options.executor == Executor::PythonWorker && args.model.empty())
-    return "--perturb damages ops in libtorch (cpu, --emulate tpu, perturb-test); drop --worker";
+    return args.worker ? "--perturb damages ops in libtorch (cpu, --emulate tpu, perturb-test); drop --worker"
+                       : "--perturb on device " + args.device + " needs --model: op damage runs in libtorch (cpu, --emulate tpu, perturb-test)";
   options.perturb = args.perturb;
   return "";
 }

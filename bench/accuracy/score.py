@@ -162,14 +162,17 @@ def bump(tallies, name, by=1):
         setattr(tally, name, getattr(tally, name) + int(by))
 
 
-def score(labels, files, findings):
+def score(labels, files, findings, unscored=()):
     """Scores one repository.
 
     labels: fresh Label rows; files: the labelled files (scored for precision even without
-    labels); findings: dicts with at least path (relative to the root), line, category, rule.
+    labels); findings: dicts with at least path (relative to the root), line, category, rule;
+    unscored: (path, line) pairs whose labels went stale: a finding there is neither a hit nor a
+    false positive, since nobody knows what the line should get.
     Returns (total Tally, {category: Tally}, misses, false positives).
     """
     files = set(files)
+    unscored = set(unscored)
     must = defaultdict(set)       # (path, line) -> must categories
     optional = defaultdict(set)   # (path, line) -> optional categories
     for label in labels:
@@ -201,7 +204,7 @@ def score(labels, files, findings):
             both = (total, per_category[category])
             if where in must:
                 bump(both, "hits")
-            elif where in optional:
+            elif where in optional or where in unscored:
                 bump(both, "neutral")
             else:
                 bump(both, "false_positives")
@@ -218,6 +221,25 @@ def checkout_commit(root):
         return None
     result = subprocess.run(["git", "-C", root, "rev-parse", "HEAD"], capture_output=True, text=True)
     return result.stdout.strip() if result.returncode == 0 else None
+
+
+def tool_categories(tool):
+    """The closed list of categories, as the tool's own rule table states it (None if unreadable)."""
+    try:
+        result = subprocess.run([tool, "rules", "--format", "json"], capture_output=True, text=True)
+        return {rule["category"] for rule in json.loads(result.stdout)}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def unknown_category_problems(labels, categories, name):
+    """A label whose category the tool does not know can never be found: say so, don't score it."""
+    if categories is None:
+        return labels, []
+    kept = [label for label in labels if label.category in categories]
+    problems = [f"{name}: label {label.path}:{label.line} has unknown category {label.category!r}; "
+                f"not scored" for label in labels if label.category not in categories]
+    return kept, problems
 
 
 def run_scan(tool, root):
@@ -289,6 +311,7 @@ def main(argv=None):
             return 2
         repos = [r for r in repos if r.name in args.repo]
     tool = os.path.abspath(args.tool) if os.path.exists(args.tool) else args.tool
+    categories = tool_categories(tool)
 
     grand, grand_categories = Tally(), defaultdict(Tally)
     per_repo, details, warnings = [], {}, []
@@ -300,7 +323,13 @@ def main(argv=None):
         commit = checkout_commit(root)
         if commit and commit != repo.commit:
             warnings.append(f"{repo.name}: checkout is at {commit}, labels are for {repo.commit}")
-        labels, problems = read_labels(os.path.join(HERE, "labels", repo.name + ".tsv"))
+        labels_file = os.path.join(HERE, "labels", repo.name + ".tsv")
+        if not os.path.isfile(labels_file):
+            warnings.append(f"{repo.name}: no labels file {labels_file}; skipped")
+            continue
+        labels, problems = read_labels(labels_file)
+        warnings.extend(problems)
+        labels, problems = unknown_category_problems(labels, categories, repo.name)
         warnings.extend(problems)
         labels, stale = check_labels(root, labels)
         for label, why in stale:
@@ -311,7 +340,8 @@ def main(argv=None):
         except (OSError, RuntimeError, ValueError, KeyError) as error:
             warnings.append(f"{repo.name}: the scan failed, repository not scored: {error}")
             continue
-        total, categories, misses, false_positives = score(labels, repo.files, findings)
+        total, categories, misses, false_positives = score(
+            labels, repo.files, findings, unscored=[(label.path, label.line) for label, _ in stale])
         grand.add(total)
         for category, tally in categories.items():
             grand_categories[category].add(tally)

@@ -156,3 +156,18 @@ def test_the_commit_of_a_git_checkout_is_read(tmp_path):
 def test_hash_is_of_the_stripped_line():
     assert score.line_hash("  x = 1\t") == score.line_hash("x = 1")
     assert len(score.line_hash("x")) == 12
+
+
+def test_findings_on_a_stale_label_line_are_neither_hits_nor_false_positives(labels):
+    fresh = [label for label in labels if (label.path, label.line) != ("a.py", 5)]
+    total, _, _, false_positives = score.score(fresh, FILES, FINDINGS, unscored=[("a.py", 5)])
+    assert ("a.py", 5) not in [(f["path"], f["line"]) for f in false_positives]
+    assert (total.false_positives, total.neutral) == (1, 2)
+
+
+def test_a_label_with_an_unknown_category_is_reported_and_not_scored(labels):
+    known = {label.category for label in labels}
+    typo = score.Label("a.py", 9, "cuda_api", "must", "0" * 12)
+    kept, problems = score.unknown_category_problems(labels + [typo], known, "demo")
+    assert typo not in kept and len(kept) == len(labels)
+    assert problems == ["demo: label a.py:9 has unknown category 'cuda_api'; not scored"]

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 #include <string_view>
 
 namespace tpu::checker {
@@ -25,12 +26,14 @@ SavedArg* find_arg(SampleCall& call, std::string_view name) {
   return nullptr;
 }
 
-std::vector<int64_t> int_list(const c10::IValue& value) {
-  std::vector<int64_t> out;
+// The integers of a saved size list; nullopt when it is not a list of integers (an empty list is a
+// real 0-dim size, so it cannot stand for "unreadable").
+std::optional<std::vector<int64_t>> int_list(const c10::IValue& value) {
   if (value.isIntList()) return value.toIntVector();
-  if (!value.isList()) return out;
+  if (!value.isList()) return std::nullopt;
+  std::vector<int64_t> out;
   for (const c10::IValue& item : value.toListRef()) {
-    if (!item.isInt()) return {};
+    if (!item.isInt()) return std::nullopt;
     out.push_back(item.toInt());
   }
   return out;
@@ -45,10 +48,11 @@ void rebuild_strided_view(SampleCall& call) {
     SavedArg* stride = find_arg(call, "stride");
     if (!self || !self->value.isTensor()) return;  // build_stack says which input was not saved
     if (!size || !stride) throw NotReplayable("a view whose sizes or strides are missing from the sample");
-    std::vector<int64_t> sizes = int_list(size->value);
+    std::optional<std::vector<int64_t>> saved_sizes = int_list(size->value);
+    if (!saved_sizes) throw NotReplayable("a view whose sizes the trace did not save as integers");
+    const std::vector<int64_t>& sizes = *saved_sizes;
     int64_t numel = 1;
     for (int64_t extent : sizes) numel *= extent;
-    if (sizes.empty() && !size->value.isList()) throw NotReplayable("a view whose sizes the trace did not save");
     if (numel != self->value.toTensor().numel())
       throw NotReplayable("a view of " + std::to_string(numel) + " elements of an input saved with " +
                           std::to_string(self->value.toTensor().numel()));

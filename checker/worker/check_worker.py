@@ -337,7 +337,7 @@ def damage_hooks(torch, model, specs):
                     return x
                 if kind == "float16":
                     return x.half().to(x.dtype)
-                sign = torch.arange(x.numel()).remainder(2).mul(2).sub(1).reshape(x.shape)
+                sign = torch.arange(x.numel(), device=x.device).remainder(2).mul(2).sub(1).reshape(x.shape)
                 return x * (1 + 0.1 * sign.to(x.dtype))
             if isinstance(output, (list, tuple)):
                 return type(output)(damage(item) for item in output)
