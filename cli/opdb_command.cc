@@ -56,7 +56,7 @@ std::string hint_for(const opdb::SyncResult& result) {
                "  interpreter of the environment that has it. Until then the built-in table answers.";
       }
       if (result.module == "torch_tpu") {
-        return "  TorchTPU installs with `pip install torch_tpu` (Python 3.11+, torch 2.11 or newer); pass\n"
+        return "  TorchTPU installs with `pip install torch_tpu` (it names the Python and torch it needs); pass\n"
                "  --python the interpreter of the environment that has it. Until then the built-in table answers.";
       }
       return "  Install " + result.module + " into that environment, or pass --python another interpreter.";
