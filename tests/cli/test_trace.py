@@ -331,7 +331,7 @@ def test_torchscript_bad_input_spec(tmp_path):
 
 def test_cuda_as_cpu_distributed_ranks(tmp_path):
     # Spawned ranks (fresh interpreters: the hook reaches them through PYTHONPATH), NCCL turned
-    # into gloo, DDP device_ids dropped, GradScaler a pass-through, CUDA autocast -> CPU bfloat16.
+    # into gloo, DDP device_ids dropped, GradScaler and CUDA autocast (float16) as on a GPU.
     prog = script(tmp_path, """
         import os
         import torch
@@ -362,8 +362,8 @@ def test_cuda_as_cpu_distributed_ranks(tmp_path):
     """)
     process = run("trace", "--cuda-as-cpu", "--out", tmp_path / "t", "--", PYTHON, prog)
     assert process.returncode == 0, process.stderr
-    assert "rank 0 sum 1 torch.bfloat16" in process.stdout
-    assert "rank 1 sum 1 torch.bfloat16" in process.stdout
+    assert "rank 0 sum 1 torch.float16" in process.stdout
+    assert "rank 1 sum 1 torch.float16" in process.stdout
     index = index_of(tmp_path / "t")
     ranks = sorted(p["rank"] for p in index["processes"] if p["role"] == "spawned")
     assert ranks == [0, 1]
