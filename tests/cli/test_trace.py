@@ -428,3 +428,36 @@ def test_scan_with_trace_honours_suppression_comments(tmp_path):
     assert lines == {line_of(program, "kept =")}
     # The trace folder sits inside the scanned tree: the hook it injected is not the user's code.
     assert not any(f["path"].startswith("trace/") for f in report["findings"]), report["findings"]
+
+
+def test_cuda_only_code_is_named_and_the_programs_error_passes_through(tmp_path):
+    # An op with a CUDA kernel only (what a compiled extension registers) and a CUDA extension
+    # build: the trace names both at their lines; the program fails as it would on a CPU.
+    prog = script(tmp_path, """
+        import torch
+        import torch.utils.cpp_extension
+
+        lib = torch.library.Library("trace_ext", "DEF")
+        lib.define("fused_gelu(Tensor x) -> Tensor")
+        lib.impl("fused_gelu", lambda x: torch.nn.functional.gelu(x), "CUDA")
+        try:
+            torch.utils.cpp_extension.load(name="fused_cuda", sources=["fused_kernel.cu"])
+        except OSError as error:
+            print("build failed:", type(error).__name__)
+        x = torch.randn(4, device="cuda")
+        y = torch.ops.trace_ext.fused_gelu(x)
+        print("not reached")
+    """)
+    process = run("trace", "--cuda-as-cpu", "--out", tmp_path / "t", "--", PYTHON, prog)
+    assert process.returncode == 1, process.stderr  # the program's own exit code
+    assert "NotImplementedError: Could not run 'trace_ext::fused_gelu'" in process.stderr
+    assert "build failed:" in process.stdout and "not reached" not in process.stdout
+    op_line, build_line = line_of(prog, "fused_gelu(x)"), line_of(prog, "cpp_extension.load(")
+    index = index_of(tmp_path / "t")
+    assert index["exit_code"] == 1
+    cuda_only = {(h["op"], h["line"]) for h in index["hazards"] if h["kind"] == "cuda-only"}
+    assert cuda_only == {("custom op trace_ext::fused_gelu", op_line),
+                         ("CUDA extension fused_cuda (torch.utils.cpp_extension.load)", build_line)}
+    assert f"cannot follow: custom op trace_ext::fused_gelu at {prog}:{op_line}" in process.stderr
+    report, _ = scan_json(tmp_path, "--trace", tmp_path / "t")
+    assert {f["line"] for f in report["findings"] if f["rule"] == "TPU655"} == {op_line, build_line}

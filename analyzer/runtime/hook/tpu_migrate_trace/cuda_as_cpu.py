@@ -10,8 +10,9 @@ branches on a *tensor's* device takes its CPU path. CUDA autocast casts as on CU
 (cuda_autocast.py, low_precision.py), GradScaler scales as on CUDA (grad_scaler.py), NCCL
 becomes gloo, streams and events are no-ops (events still time on the host clock).
 
-Known gaps (docs/trace-format.md): CUDA graphs, torch.cuda.FloatTensor-style legacy types,
-custom CUDA extensions and Triton kernels; `.cuda()` returns the tensor itself, not a copy."""
+Known gaps (docs/trace-format.md): CUDA graphs, torch.cuda.FloatTensor-style legacy types;
+`.cuda()` returns the tensor itself, not a copy. CUDA-only code (extension ops, Triton kernels)
+fails as on any CPU and is named in the trace (cuda_only.py)."""
 import contextlib
 import functools
 import os

@@ -31,6 +31,9 @@ def start(settings):
         from .low_precision import LowPrecisionFallback
         cuda_as_cpu.install(torch, on_host_copy=recorder.event, report_error=recorder.errors.append)
         recorder.run = LowPrecisionFallback(torch)
+    from . import cuda_only
+    from .import_hooks import AfterImport
+    cuda_only.install(recorder.event, AfterImport(recorder.errors.append).add)
     mode_class = _dispatch_mode_class(torch)
     if mode_class is None:
         recorder.errors.append(f"torch {torch.__version__} has no TorchDispatchMode; no ops recorded")
