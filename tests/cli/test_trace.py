@@ -461,3 +461,27 @@ def test_cuda_only_code_is_named_and_the_programs_error_passes_through(tmp_path)
     assert f"cannot follow: custom op trace_ext::fused_gelu at {prog}:{op_line}" in process.stderr
     report, _ = scan_json(tmp_path, "--trace", tmp_path / "t")
     assert {f["line"] for f in report["findings"] if f["rule"] == "TPU655"} == {op_line, build_line}
+
+
+def test_triton_kernel_launch_is_named(tmp_path):
+    pytest.importorskip("triton", reason="Triton is not installed here: a launch cannot be traced")
+    prog = script(tmp_path, """
+        import torch
+        import triton
+        import triton.language as tl
+
+        @triton.jit
+        def add_one_kernel(x_ptr, out_ptr, n, BLOCK: tl.constexpr):
+            offsets = tl.arange(0, BLOCK)
+            mask = offsets < n
+            tl.store(out_ptr + offsets, tl.load(x_ptr + offsets, mask=mask) + 1, mask=mask)
+
+        x = torch.randn(8, device="cuda")
+        out = torch.empty_like(x)
+        add_one_kernel[(1,)](x, out, 8, BLOCK=8)
+    """)
+    process = run("trace", "--cuda-as-cpu", "--out", tmp_path / "t", "--", PYTHON, prog)
+    line = line_of(prog, "add_one_kernel[(1,)]")
+    assert f"cannot follow: Triton kernel add_one_kernel at {prog}:{line}" in process.stderr
+    index = index_of(tmp_path / "t")
+    assert index["exit_code"] == process.returncode
