@@ -34,6 +34,8 @@ for step in range(3):
         loss = loss * 1e10  # the scaled gradients overflow float16: a skipped step
     scaler.scale(loss).backward()
     scale_before = scaler.get_scale()
+    scaler.unscale_(optimizer)  # clip the true gradients, not the scaled ones
+    torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm=1.0)
     scaler.step(optimizer)
     scaler.update()
     optimizer.zero_grad()
