@@ -93,8 +93,8 @@ void print_summary(const runtime::TraceRun& run) {
   // error (if it failed there) is above, and the exit code is still the program's.
   for (const runtime::Hazard& hazard : trace.hazards)
     if (hazard.kind == runtime::HazardKind::CudaOnly)
-      std::cerr << "tpu-migrate trace: cannot follow: " << hazard.op << " at " << hazard.path << ":" << hazard.line
-                << " (" << hazard.count << (hazard.count == 1 ? " call" : " calls") << "): CUDA-only code\n";
+      std::cerr << "tpu-migrate trace: cannot follow: " << hazard.op << " at " << hazard.path << ":"
+                << hazard.line << " (" << hazard.count << (hazard.count == 1 ? " call" : " calls") << "): CUDA-only code\n";
   for (const std::string& error : trace.errors) std::cerr << "tpu-migrate trace: warning: " << error << "\n";
   for (const std::string& error : run.errors) std::cerr << "tpu-migrate trace: error: " << error << "\n";
 }

@@ -144,7 +144,8 @@ def test_custom_fwd_and_custom_bwd(traces):
     index = traces[name][1]
     assert at_line(index, name, "return torch.mm(a, b) * 0.5", "aten::mm")[1] == ["float16"]
     # cast_inputs=torch.float32: the float16 product comes in as float32, autocast off inside.
-    assert at_line(index, name, "return (x * x).sum(dim=-1)", "aten::mul.Tensor")[0] == [["float32", "float32"]]
+    squared = at_line(index, name, "return (x * x).sum(dim=-1)", "aten::mul.Tensor")
+    assert squared[0] == [["float32", "float32"]]
     # custom_bwd runs the backward in the forward's autocast state: float16 matmuls.
     assert at_line(index, name, "return torch.mm(grad, b.t()) * 0.5", "aten::mm")[1] == ["float16"]
 
