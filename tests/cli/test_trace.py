@@ -485,3 +485,38 @@ def test_triton_kernel_launch_is_named(tmp_path):
     assert f"cannot follow: Triton kernel add_one_kernel at {prog}:{line}" in process.stderr
     index = index_of(tmp_path / "t")
     assert index["exit_code"] == process.returncode
+
+
+def test_cuda_extension_that_cannot_load_is_named(tmp_path):
+    # A compiled extension linked against the CUDA runtime, on a machine without it: built here
+    # against a stand-in libcudart.so.12 that is then removed, so its import fails as it does on
+    # any CPU machine.
+    import shutil
+    import subprocess
+    import sysconfig
+    compiler = shutil.which("cc")
+    include = Path(sysconfig.get_paths()["include"])
+    if compiler is None or not (include / "Python.h").exists():
+        pytest.skip("no C compiler or Python headers to build the extension")
+    (tmp_path / "stub.c").write_text("int cudaGetDeviceCount(int* n) { *n = 0; return 0; }\n")
+    (tmp_path / "ext.c").write_text(textwrap.dedent("""
+        #include <Python.h>
+        extern int cudaGetDeviceCount(int*);
+        static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "fused_cuda", 0, -1, 0};
+        PyMODINIT_FUNC PyInit_fused_cuda(void) { int n; cudaGetDeviceCount(&n); return PyModule_Create(&module); }
+    """))
+    subprocess.run([compiler, "-shared", "-fPIC", "stub.c", "-o", "libcudart.so.12",
+                    "-Wl,-soname,libcudart.so.12"], cwd=tmp_path, check=True)
+    subprocess.run([compiler, "-shared", "-fPIC", f"-I{include}", "ext.c", "-o",
+                    "fused_cuda" + sysconfig.get_config_var("EXT_SUFFIX"), "-L.", "-l:libcudart.so.12"],
+                   cwd=tmp_path, check=True)
+    (tmp_path / "libcudart.so.12").unlink()
+    prog = script(tmp_path, """
+        import torch
+        import fused_cuda
+    """)
+    process = run("trace", "--cuda-as-cpu", "--out", tmp_path / "t", "--", PYTHON, prog, cwd=tmp_path)
+    assert process.returncode == 1
+    assert "ImportError: libcudart.so.12: cannot open shared object file" in process.stderr
+    line = line_of(prog, "import fused_cuda")
+    assert f"cannot follow: CUDA extension fused_cuda (needs libcudart.so.12) at {prog}:{line}" in process.stderr

@@ -1,14 +1,19 @@
 # SPDX-License-Identifier: Apache-2.0
 """Code the trace cannot follow because it exists only for CUDA: an op with no kernel for the
-tensors' backend (a custom extension's op, or a CUDA-only aten op), a CUDA extension built
-with torch.utils.cpp_extension, a Triton kernel. Each is recorded as an event of kind
+tensors' backend (a custom extension's op, or a CUDA-only aten op), a compiled extension that
+cannot load without the CUDA libraries, a CUDA extension built with torch.utils.cpp_extension,
+a Triton kernel. Each is recorded as an event of kind
 "cuda-only" at the user's line (docs/trace-format.md); what happens next is the program's own
 business: its error passes through unchanged, with its exit code."""
 import functools
+import importlib.machinery
 import re
 
 KIND = "cuda-only"
 _NO_KERNEL = re.compile(r"Could not run '([\w.:]+)' with arguments from the '(\w+)' backend")
+# The libraries a compiled CUDA extension links: its import fails without them.
+_CUDA_LIBRARY = re.compile(r"lib(?:cudart|cublas|cublasLt|cudnn|cufft|curand|cusparse|cusolver|nvrtc|"
+                           r"nvToolsExt|nccl|c10_cuda|torch_cuda\w*)\.so[\d.]*")
 
 
 def op_without_kernel(error):
@@ -19,6 +24,25 @@ def op_without_kernel(error):
         return None
     op = match.group(1)
     return ("CUDA-only op " if op.startswith("aten::") else "custom op ") + op
+
+
+def watch_extension_loads(note):
+    """An extension module (pybind11 / setup.py CUDAExtension) whose import fails for want of
+    the CUDA libraries it was linked against."""
+    loader = importlib.machinery.ExtensionFileLoader
+    original = loader.create_module
+
+    @functools.wraps(original)
+    def create_module(self, spec):
+        try:
+            return original(self, spec)
+        except ImportError as error:
+            match = _CUDA_LIBRARY.search(str(error))
+            if match is not None:
+                note(KIND, f"CUDA extension {spec.name} (needs {match.group(0)})")
+            raise
+
+    loader.create_module = create_module
 
 
 def watch_extension_builds(cpp_extension, note):
@@ -68,5 +92,6 @@ def watch_triton_launches(jit_module, note):
 def install(note, after_import):
     """`note(kind, what)` records at the caller's user line; `after_import(module, callback)`
     runs the callback once that module is imported (now, if it already is)."""
+    watch_extension_loads(note)
     after_import("torch.utils.cpp_extension", lambda module: watch_extension_builds(module, note))
     after_import("triton.runtime.jit", lambda module: watch_triton_launches(module, note))
