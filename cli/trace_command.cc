@@ -89,6 +89,12 @@ void print_summary(const runtime::TraceRun& run) {
   if (!trace.stopped_by.empty())
     std::cerr << "tpu-migrate trace: stopped by " << trace.stopped_by << " after " << trace.wall_seconds
               << " s; the trace so far is kept\n";
+  // What the trace could not follow, named where the program called it; the program's own
+  // error (if it failed there) is above, and the exit code is still the program's.
+  for (const runtime::Hazard& hazard : trace.hazards)
+    if (hazard.kind == runtime::HazardKind::CudaOnly)
+      std::cerr << "tpu-migrate trace: cannot follow: " << hazard.op << " at " << hazard.path << ":"
+                << hazard.line << " (" << hazard.count << (hazard.count == 1 ? " call" : " calls") << "): CUDA-only code\n";
   for (const std::string& error : trace.errors) std::cerr << "tpu-migrate trace: warning: " << error << "\n";
   for (const std::string& error : run.errors) std::cerr << "tpu-migrate trace: error: " << error << "\n";
 }

@@ -50,7 +50,7 @@ ScanResult scan_one_job(const testing::TempDir& dir) {
 
 TEST_CASE("runtime rules have full metadata and stable codes") {
   std::span<const RuleMeta> rules = runtime_rules();
-  REQUIRE(rules.size() == 5);
+  REQUIRE(rules.size() == 6);
   for (const RuleMeta& rule : rules) {
     CAPTURE(rule.code);
     CHECK(rule.code.starts_with("TPU65"));
@@ -62,6 +62,8 @@ TEST_CASE("runtime rules have full metadata and stable codes") {
     CHECK(!rule.after.empty());
   }
   CHECK(rule_for(HazardKind::ShapeChurn).code == "TPU654");
+  CHECK(rule_for(HazardKind::CudaOnly).code == "TPU655");
+  CHECK(parse_hazard_kind("cuda-only") == HazardKind::CudaOnly);
 }
 
 TEST_CASE("a trace adds exact op counts, runtime findings and confirms static ones") {

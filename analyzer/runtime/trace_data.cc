@@ -15,8 +15,8 @@ namespace {
 using nlohmann::json;
 using nlohmann::ordered_json;
 
-constexpr std::array<std::string_view, 5> kHazardNames = {"host-sync", "host-copy", "dynamic-shape",
-                                                          "float64", "shape-churn"};
+constexpr std::array<std::string_view, 6> kHazardNames = {"host-sync", "host-copy", "dynamic-shape",
+                                                          "float64", "shape-churn", "cuda-only"};
 
 std::string text(const json& object, const char* key) {
   auto it = object.find(key);

@@ -52,7 +52,9 @@ struct TracedOp {
   std::vector<OpSite> sites;              ///< most frequent first
 };
 
-enum class HazardKind : uint8_t { HostSync, HostCopy, DynamicShape, Float64, ShapeChurn };
+/// CudaOnly: a call into code that exists only for CUDA (a custom op with no CPU kernel, a CUDA
+/// extension build, a Triton kernel), which `--cuda-as-cpu` cannot run and a TPU cannot either.
+enum class HazardKind : uint8_t { HostSync, HostCopy, DynamicShape, Float64, ShapeChurn, CudaOnly };
 std::string_view to_string(HazardKind kind);  ///< "host-sync", "host-copy", ...
 std::optional<HazardKind> parse_hazard_kind(std::string_view name);
 

@@ -75,6 +75,9 @@ std::string detail(const Group& group, uint32_t steps, std::string* top) {
       return ops + " returns a shape that depends on the data: a CPU fallback or a new XLA graph";
     case HazardKind::Float64:
       return ops + " computes in float64, which a TPU does not have (emulated slowly, or rejected)";
+    case HazardKind::CudaOnly:
+      return ops + " exists only for CUDA: the trace cannot run it on the CPU and a TPU cannot run "
+                   "it either (port it to PyTorch ops, or write it for the TPU)";
     case HazardKind::ShapeChurn: {
       uint64_t most = 0;
       for (const auto& [op, distinct] : group.ops) most = std::max(most, distinct);
@@ -92,8 +95,8 @@ std::vector<Hazard> find_hazards(const TraceData& trace) {
   const opdb::OpDb& db = opdb::OpDb::builtin();
   std::map<Key, Group> groups;
   std::map<Key, uint32_t> steps;
-  // Host copies recorded without an op; several on one line (`x.cpu().numpy()`, or one per
-  // DataLoader worker) add up.
+  // Host copies and CUDA-only calls recorded without an op; several on one line
+  // (`x.cpu().numpy()`, or one per DataLoader worker) add up.
   for (const Hazard& known : trace.hazards)
     add(groups, known.kind, known.op, known.path, known.line, known.count, known.count);
   for (const TracedOp& op : trace.ops) {

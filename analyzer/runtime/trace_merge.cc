@@ -29,7 +29,8 @@ std::vector<std::string_view> static_twins(HazardKind kind) {
     case HazardKind::HostCopy: return {"TPU601", "TPU605"};
     case HazardKind::DynamicShape: return {"TPU602", "TPU603"};
     case HazardKind::Float64:
-    case HazardKind::ShapeChurn: return {};
+    case HazardKind::ShapeChurn:
+    case HazardKind::CudaOnly: return {};
   }
   return {};
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // `scan --trace DIR`: folds what a trace saw into a scan's result: the ops a program really ran
 // (source "trace", exact call counts), TPU900/TPU901 at the lines where fallback and
-// unsupported ops ran, and the runtime hazards as TPU650-TPU654 findings.
+// unsupported ops ran, and the runtime hazards as TPU650-TPU655 findings.
 #pragma once
 
 #include <filesystem>

@@ -145,8 +145,10 @@ void merge_part(const json& part, const fs::path& file, std::map<std::string, Op
     }
   if (auto events = part.find("events"); events != part.end() && events->is_array())
     for (const json& event : *events) {
-      if (!event.is_object() || str(event, "kind") != "host-copy") continue;
-      trace.hazards.push_back({HazardKind::HostCopy, str(event, "what"), str(event, "path"),
+      if (!event.is_object()) continue;
+      std::optional<HazardKind> kind = parse_hazard_kind(str(event, "kind"));
+      if (kind != HazardKind::HostCopy && kind != HazardKind::CudaOnly) continue;
+      trace.hazards.push_back({*kind, str(event, "what"), str(event, "path"),
                                num<uint32_t>(event, "line"), num<uint64_t>(event, "count"),
                                /*detail=*/""});  // find_hazards() words it with the group's ops
     }

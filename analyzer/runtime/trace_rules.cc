@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// TPU650-TPU654: what a trace saw happen, as opposed to the TPU6xx rules that read code. They
+// TPU650-TPU655: what a trace saw happen, as opposed to the TPU6xx rules that read code. They
 // fire only with `scan --trace DIR`, and their messages carry the exact call counts.
 #include "analyzer/runtime/trace_rules.h"
 
@@ -49,6 +49,16 @@ constexpr RuleMeta kRules[] = {
                 "lengths constant, or mark the dimension dynamic where supported.",
      .before = "idx = torch.cat([idx, next_token], dim=1)  # one more column every step",
      .after = "buffer[:, t] = next_token  # a preallocated [B, max_len] buffer"},
+    {.code = "TPU655", .name = "runtime-cuda-only", .category = Category::UnsupportedOp,
+     .severity = Severity::Blocker, .language = Language::Python, .fix = std::nullopt, .fix_title = "",
+     .summary = "the trace saw a call into code that exists only for CUDA (a custom op, a CUDA "
+                "extension, a Triton kernel)",
+     .rationale = "A kernel written for CUDA has no CPU or TPU version: `--cuda-as-cpu` cannot run "
+                  "it, and the program cannot run on a TPU until it is replaced.",
+     .tpu_way = "Express it with PyTorch ops (XLA fuses them), or write a Pallas kernel; keep the "
+                "CUDA kernel behind a device check for GPU runs.",
+     .before = "out = fused_ext.gelu_bias(x, bias)  # CUDA-only extension op",
+     .after = "out = torch.nn.functional.gelu(x + bias)"},
 };
 
 }  // namespace
@@ -62,6 +72,7 @@ const RuleMeta& rule_for(HazardKind kind) {
     case HazardKind::DynamicShape: return kRules[2];
     case HazardKind::Float64: return kRules[3];
     case HazardKind::ShapeChurn: return kRules[4];
+    case HazardKind::CudaOnly: return kRules[5];
   }
   return kRules[0];
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The runtime rules (TPU650-TPU654): hazards only a trace can see, reported at the source line
+// The runtime rules (TPU650-TPU655): hazards only a trace can see, reported at the source line
 // that ran them. Listed in analyzer/core/rule_registry.cc through runtime_rules().
 #pragma once
 

@@ -331,7 +331,7 @@ def test_torchscript_bad_input_spec(tmp_path):
 
 def test_cuda_as_cpu_distributed_ranks(tmp_path):
     # Spawned ranks (fresh interpreters: the hook reaches them through PYTHONPATH), NCCL turned
-    # into gloo, DDP device_ids dropped, GradScaler a pass-through, CUDA autocast -> CPU bfloat16.
+    # into gloo, DDP device_ids dropped, GradScaler and CUDA autocast (float16) as on a GPU.
     prog = script(tmp_path, """
         import os
         import torch
@@ -362,8 +362,8 @@ def test_cuda_as_cpu_distributed_ranks(tmp_path):
     """)
     process = run("trace", "--cuda-as-cpu", "--out", tmp_path / "t", "--", PYTHON, prog)
     assert process.returncode == 0, process.stderr
-    assert "rank 0 sum 1 torch.bfloat16" in process.stdout
-    assert "rank 1 sum 1 torch.bfloat16" in process.stdout
+    assert "rank 0 sum 1 torch.float16" in process.stdout
+    assert "rank 1 sum 1 torch.float16" in process.stdout
     index = index_of(tmp_path / "t")
     ranks = sorted(p["rank"] for p in index["processes"] if p["role"] == "spawned")
     assert ranks == [0, 1]
@@ -428,3 +428,95 @@ def test_scan_with_trace_honours_suppression_comments(tmp_path):
     assert lines == {line_of(program, "kept =")}
     # The trace folder sits inside the scanned tree: the hook it injected is not the user's code.
     assert not any(f["path"].startswith("trace/") for f in report["findings"]), report["findings"]
+
+
+def test_cuda_only_code_is_named_and_the_programs_error_passes_through(tmp_path):
+    # An op with a CUDA kernel only (what a compiled extension registers) and a CUDA extension
+    # build: the trace names both at their lines; the program fails as it would on a CPU.
+    prog = script(tmp_path, """
+        import torch
+        import torch.utils.cpp_extension
+
+        lib = torch.library.Library("trace_ext", "DEF")
+        lib.define("fused_gelu(Tensor x) -> Tensor")
+        lib.impl("fused_gelu", lambda x: torch.nn.functional.gelu(x), "CUDA")
+        try:
+            torch.utils.cpp_extension.load(name="fused_cuda", sources=["fused_kernel.cu"])
+        except OSError as error:
+            print("build failed:", type(error).__name__)
+        x = torch.randn(4, device="cuda")
+        y = torch.ops.trace_ext.fused_gelu(x)
+        print("not reached")
+    """)
+    process = run("trace", "--cuda-as-cpu", "--out", tmp_path / "t", "--", PYTHON, prog)
+    assert process.returncode == 1, process.stderr  # the program's own exit code
+    assert "NotImplementedError: Could not run 'trace_ext::fused_gelu'" in process.stderr
+    assert "build failed:" in process.stdout and "not reached" not in process.stdout
+    op_line, build_line = line_of(prog, "fused_gelu(x)"), line_of(prog, "cpp_extension.load(")
+    index = index_of(tmp_path / "t")
+    assert index["exit_code"] == 1
+    cuda_only = {(h["op"], h["line"]) for h in index["hazards"] if h["kind"] == "cuda-only"}
+    assert cuda_only == {("custom op trace_ext::fused_gelu", op_line),
+                         ("CUDA extension fused_cuda (torch.utils.cpp_extension.load)", build_line)}
+    assert f"cannot follow: custom op trace_ext::fused_gelu at {prog}:{op_line}" in process.stderr
+    report, _ = scan_json(tmp_path, "--trace", tmp_path / "t")
+    assert {f["line"] for f in report["findings"] if f["rule"] == "TPU655"} == {op_line, build_line}
+
+
+def test_triton_kernel_launch_is_named(tmp_path):
+    pytest.importorskip("triton", reason="Triton is not installed here: a launch cannot be traced")
+    prog = script(tmp_path, """
+        import torch
+        import triton
+        import triton.language as tl
+
+        @triton.jit
+        def add_one_kernel(x_ptr, out_ptr, n, BLOCK: tl.constexpr):
+            offsets = tl.arange(0, BLOCK)
+            mask = offsets < n
+            tl.store(out_ptr + offsets, tl.load(x_ptr + offsets, mask=mask) + 1, mask=mask)
+
+        x = torch.randn(8, device="cuda")
+        out = torch.empty_like(x)
+        add_one_kernel[(1,)](x, out, 8, BLOCK=8)
+    """)
+    process = run("trace", "--cuda-as-cpu", "--out", tmp_path / "t", "--", PYTHON, prog)
+    line = line_of(prog, "add_one_kernel[(1,)]")
+    assert f"cannot follow: Triton kernel add_one_kernel at {prog}:{line}" in process.stderr
+    index = index_of(tmp_path / "t")
+    assert index["exit_code"] == process.returncode
+
+
+def test_cuda_extension_that_cannot_load_is_named(tmp_path):
+    # A compiled extension linked against the CUDA runtime, on a machine without it: built here
+    # against a stand-in libcudart.so.12 that is then removed, so its import fails as it does on
+    # any CPU machine.
+    import shutil
+    import subprocess
+    import sysconfig
+    compiler = shutil.which("cc")
+    include = Path(sysconfig.get_paths()["include"])
+    if compiler is None or not (include / "Python.h").exists():
+        pytest.skip("no C compiler or Python headers to build the extension")
+    (tmp_path / "stub.c").write_text("int cudaGetDeviceCount(int* n) { *n = 0; return 0; }\n")
+    (tmp_path / "ext.c").write_text(textwrap.dedent("""
+        #include <Python.h>
+        extern int cudaGetDeviceCount(int*);
+        static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "fused_cuda", 0, -1, 0};
+        PyMODINIT_FUNC PyInit_fused_cuda(void) { int n; cudaGetDeviceCount(&n); return PyModule_Create(&module); }
+    """))
+    subprocess.run([compiler, "-shared", "-fPIC", "stub.c", "-o", "libcudart.so.12",
+                    "-Wl,-soname,libcudart.so.12"], cwd=tmp_path, check=True)
+    subprocess.run([compiler, "-shared", "-fPIC", f"-I{include}", "ext.c", "-o",
+                    "fused_cuda" + sysconfig.get_config_var("EXT_SUFFIX"), "-L.", "-l:libcudart.so.12"],
+                   cwd=tmp_path, check=True)
+    (tmp_path / "libcudart.so.12").unlink()
+    prog = script(tmp_path, """
+        import torch
+        import fused_cuda
+    """)
+    process = run("trace", "--cuda-as-cpu", "--out", tmp_path / "t", "--", PYTHON, prog, cwd=tmp_path)
+    assert process.returncode == 1
+    assert "ImportError: libcudart.so.12: cannot open shared object file" in process.stderr
+    line = line_of(prog, "import fused_cuda")
+    assert f"cannot follow: CUDA extension fused_cuda (needs libcudart.so.12) at {prog}:{line}" in process.stderr

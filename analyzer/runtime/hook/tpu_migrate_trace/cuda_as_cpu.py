@@ -6,17 +6,20 @@ torch.device("cuda") stays a CUDA *device object*, so the program takes its CUDA
 (prefetchers, events, AMP). What changes is where memory lands: every entry point that puts a
 tensor on a device (factories' device=, Tensor.to/.cuda/new_*, torch.load, set_default_device)
 maps CUDA to the CPU. Tensors therefore report device 'cpu' and is_cuda False, so code that
-branches on a *tensor's* device takes its CPU path. CUDA autocast becomes CPU autocast in
-bfloat16 (the TPU's AMP dtype), GradScaler a pass-through (bfloat16 needs no loss scaling),
-NCCL becomes gloo, streams and events are no-ops (events still time on the host clock).
+branches on a *tensor's* device takes its CPU path. CUDA autocast casts as on CUDA
+(cuda_autocast.py, low_precision.py), GradScaler scales as on CUDA (grad_scaler.py), NCCL
+becomes gloo, streams and events are no-ops (events still time on the host clock).
 
-Known gaps (docs/trace-format.md): CUDA graphs, torch.cuda.FloatTensor-style legacy types,
-custom CUDA extensions and Triton kernels; `.cuda()` returns the tensor itself, not a copy."""
+Known gaps (docs/trace-format.md): CUDA graphs, torch.cuda.FloatTensor-style legacy types;
+`.cuda()` returns the tensor itself, not a copy. CUDA-only code (extension ops, Triton kernels)
+fails as on any CPU and is named in the trace (cuda_only.py)."""
 import contextlib
 import functools
 import os
 import time
 import types
+
+from . import cuda_autocast, grad_scaler
 
 _FACTORIES = (
     "tensor", "as_tensor", "asarray", "scalar_tensor", "zeros", "ones", "empty", "full",
@@ -29,7 +32,7 @@ _FACTORIES = (
 _TENSOR_NEW = ("new_tensor", "new_empty", "new_zeros", "new_ones", "new_full", "new_empty_strided")
 
 
-def install(torch, on_host_copy):
+def install(torch, on_host_copy, report_error):
     cpu = torch.device("cpu")
     device_type = type(cpu)
 
@@ -84,12 +87,21 @@ def install(torch, on_host_copy):
 
     @functools.wraps(original_load)
     def load(*args, **kwargs):
+        if len(args) > 1:  # torch.load(f, "cuda")
+            kwargs["map_location"] = args[1]
+            args = args[:1] + args[2:]
         location = kwargs.get("map_location")
         if location is None or isinstance(location, (str, device_type)):
             kwargs["map_location"] = to_cpu(location) if location is not None else "cpu"
+        elif isinstance(location, dict):  # {"cuda:1": "cuda:0"}: every target is the CPU
+            kwargs["map_location"] = {key: to_cpu(value) for key, value in location.items()}
         return original_load(*args, **kwargs)
 
     torch.load = load
+    # map_location=lambda storage, location: storage.cuda(rank) moves a storage the same way.
+    for storage in {getattr(torch, "UntypedStorage", None), getattr(torch, "TypedStorage", None),
+                    getattr(getattr(torch, "storage", None), "_StorageBase", None)} - {None}:
+        storage.cuda = lambda self, device=None, non_blocking=False, **kwargs: self
     if hasattr(torch, "set_default_device"):
         original_default = torch.set_default_device
         torch.set_default_device = lambda device: original_default(to_cpu(device))
@@ -98,8 +110,8 @@ def install(torch, on_host_copy):
         t.replace("torch.cuda.", "torch.") if isinstance(t, str) else t)
 
     _patch_cuda_module(torch)
-    _patch_autocast(torch)
-    _patch_grad_scaler(torch)
+    cuda_autocast.install(torch, report_error)
+    grad_scaler.install(torch)
     _patch_distributed(torch)
 
 
@@ -190,43 +202,6 @@ def _patch_cuda_module(torch):
         for name in ("range_push", "range_pop", "mark", "range_start", "range_end"):
             setattr(nvtx, name, nothing)
         nvtx.range = lambda *args, **kwargs: contextlib.nullcontext()
-
-
-def _patch_autocast(torch):
-    # torch.cuda.amp.autocast subclasses torch.autocast (torch.amp.autocast in 2.x): patching the
-    # base __init__ covers both spellings and every alias.
-    autocast = torch.autocast
-    original_init = autocast.__init__
-
-    def __init__(self, device_type, dtype=None, enabled=True, cache_enabled=None):
-        if str(device_type).startswith("cuda"):
-            device_type = "cpu"
-            if dtype is None or dtype == torch.float16:
-                dtype = torch.bfloat16  # CPU autocast (and a TPU) runs bfloat16
-        original_init(self, device_type, dtype=dtype, enabled=enabled, cache_enabled=cache_enabled)
-
-    autocast.__init__ = __init__
-
-
-def _patch_grad_scaler(torch):
-    # A disabled GradScaler is PyTorch's own pass-through: scale() returns its input, step()
-    # calls optimizer.step(), update() does nothing.
-    classes = []
-    for owner in (getattr(torch.cuda, "amp", None), getattr(torch, "amp", None)):
-        scaler = getattr(owner, "GradScaler", None) if owner is not None else None
-        if isinstance(scaler, type) and scaler not in classes:
-            classes.append(scaler)
-    for scaler in classes:
-        original_init = scaler.__init__
-
-        def make(original_init):
-            def __init__(self, *args, **kwargs):
-                original_init(self, *args, **kwargs)
-                if str(getattr(self, "_device", "cuda")).startswith("cuda"):
-                    self._enabled = False
-            return __init__
-
-        scaler.__init__ = make(original_init)
 
 
 def _patch_distributed(torch):

@@ -8,6 +8,8 @@ signatures; later new ones are folded into power-of-two buckets so memory stays 
 programs whose shapes never repeat (the overflow itself is the recompilation hazard)."""
 import time
 
+from .cuda_only import KIND as CUDA_ONLY, op_without_kernel
+
 
 def _bucket(n):
     return n if n <= 1 else 1 << (n - 1).bit_length()
@@ -41,6 +43,8 @@ class Recorder:
         self._on_limit = on_limit
         self.flush_seconds = settings.flush_seconds
         self.flush = None  # set by the session: writes the part file
+        # How an op runs: plainly, or (--cuda-as-cpu) through low_precision.LowPrecisionFallback.
+        self.run = lambda func, args, kwargs: func(*args, **kwargs)
         self.reset()
 
     def reset(self):
@@ -75,7 +79,7 @@ class Recorder:
     def call(self, func, args, kwargs):
         """Runs `func` and records it; the dispatch mode is disabled while this runs."""
         if not self.active:
-            return func(*args, **kwargs)
+            return self.run(func, args, kwargs)
         self.total += 1
         path, line = self._locations.find(3)
         in_dtypes, in_shapes, device = self._describe(args)
@@ -92,7 +96,16 @@ class Recorder:
                 inputs = sampler.capture_inputs(func, args, kwargs)
             except Exception as error:
                 self._error(f"sampling the inputs of {func}: {error!r}")
-        out = func(*args, **kwargs)
+        try:
+            out = self.run(func, args, kwargs)
+        except (NotImplementedError, RuntimeError) as error:
+            # An op with no kernel for these tensors (a CUDA extension's op under --cuda-as-cpu):
+            # noted at the user's line, then the program gets its own error.
+            what = op_without_kernel(error)
+            if what is not None:
+                key = (CUDA_ONLY, what, path, line)
+                self.events[key] = self.events.get(key, 0) + 1
+            raise
         if isinstance(out, self._tensor):
             out_dtypes, out_device = (out.dtype,), out.device
         elif type(out) in (tuple, list):
@@ -137,7 +150,8 @@ class Recorder:
 
     # -- other facts --------------------------------------------------------------------------
     def event(self, kind, what):
-        """A host transfer that dispatches no op (cuda-as-cpu `.cpu()` on a 'CUDA' tensor)."""
+        """Something seen without an op: a host transfer (cuda-as-cpu `.cpu()` on a 'CUDA'
+        tensor), a call into CUDA-only code (cuda_only.py)."""
         if not self.active:
             return
         path, line = self._locations.find(3)

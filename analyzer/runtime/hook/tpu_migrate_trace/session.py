@@ -28,7 +28,12 @@ def start(settings):
     recorder.flush = _flush
     if settings.cuda_as_cpu:
         from . import cuda_as_cpu
-        cuda_as_cpu.install(torch, on_host_copy=recorder.event)
+        from .low_precision import LowPrecisionFallback
+        cuda_as_cpu.install(torch, on_host_copy=recorder.event, report_error=recorder.errors.append)
+        recorder.run = LowPrecisionFallback(torch)
+    from . import cuda_only
+    from .import_hooks import AfterImport
+    cuda_only.install(recorder.event, AfterImport(recorder.errors.append).add)
     mode_class = _dispatch_mode_class(torch)
     if mode_class is None:
         recorder.errors.append(f"torch {torch.__version__} has no TorchDispatchMode; no ops recorded")
