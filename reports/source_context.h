@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Reads the scanned sources back to give each finding its context: the text of its line
-// (for the baseline fingerprint) and a few lines around it (for the HTML report).
+// (for the baseline fingerprint; on a line longer than 2 KiB, a window around the finding) and
+// a few lines around it (for the HTML report), each bounded in size.
 #pragma once
 
 #include <string>

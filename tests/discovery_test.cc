@@ -104,3 +104,34 @@ TEST_CASE("discovery: a single file is scanned even if ignored") {
   Discovery found = discover(file, {});
   CHECK(relative_paths(found) == std::vector<std::string>{"one.py"});
 }
+
+TEST_CASE("discovery: a symlink to a file inside the root is listed once, under the real name") {
+  testing::TempDir dir;
+  dir.write("pkg/real.py", "");
+  dir.write("only_linked/target.py", "");
+  fs::create_symlink(dir.path() / "pkg" / "real.py", dir.path() / "a_link.py");
+  fs::create_symlink(dir.path() / "pkg" / "real.py", dir.path() / "pkg" / "z_link.py");
+  DiscoveryOptions options;
+  options.exclude = {"only_linked"};
+  fs::create_symlink(dir.path() / "only_linked" / "target.py", dir.path() / "b_link.py");
+  fs::create_symlink(dir.path() / "only_linked" / "target.py", dir.path() / "c_link.py");
+  Discovery found = discover(dir.path(), options);
+  CHECK(relative_paths(found) == std::vector<std::string>{"b_link.py", "pkg/real.py"});
+  CHECK(found.python_files == 2);
+  CHECK(found.errors.empty());
+}
+
+TEST_CASE("discovery: names that are not UTF-8 are reported with their bytes recoverable") {
+  CHECK(reported_path("pkg/model.py") == "pkg/model.py");
+  CHECK(reported_path("caf\xc3\xa9.py") == "caf\xc3\xa9.py");
+  CHECK(reported_path("caf\xe9/x\xff.py") == "caf\\xe9/x\\xff.py");
+  CHECK(raw_path("caf\\xe9/x\\xff.py") == "caf\xe9/x\xff.py");
+  CHECK(raw_path("pkg/model.py") == "pkg/model.py");
+  CHECK(raw_path("a\\x41.py") == "a\\x41.py");  // a real backslash in a UTF-8 name stays
+  testing::TempDir dir;
+  dir.write("caf\xe9.py", "");
+  Discovery found = discover(dir.path(), {});
+  CHECK(relative_paths(found) == std::vector<std::string>{"caf\\xe9.py"});
+  CHECK(found.files[0].absolute.filename() == "caf\xe9.py");
+  CHECK(has_error(found, "caf\\xe9.py", "not UTF-8"));
+}

@@ -58,3 +58,37 @@ TEST_CASE("source file: read refuses binary, oversized and non-UTF-8 files") {
   REQUIRE(std::holds_alternative<SourceFile>(ok));
   CHECK(std::get<SourceFile>(ok).text() == "import torch\n");
 }
+
+TEST_CASE("source file: columns far along a long line with multi-byte characters") {
+  // Blocks of the column index are 256 bytes: characters of 1 to 4 bytes straddle their edges.
+  std::string line;
+  const char* pieces[] = {"a", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80"};
+  for (int i = 0; i < 3000; ++i) line += pieces[(i * 7) % 4];
+  std::string text = "first line\n" + line + "\nlast\n";
+  SourceFile file("long.py", text);
+  uint32_t start = static_cast<uint32_t>(text.find('\n') + 1);
+  uint32_t column = 1;
+  for (uint32_t byte = start; byte < start + line.size(); ++byte) {
+    if ((static_cast<unsigned char>(text[byte]) & 0xC0) == 0x80) continue;  // inside a character
+    CAPTURE(byte);
+    REQUIRE(file.column_of(byte) == column);
+    ++column;
+  }
+  CHECK(file.column_of(static_cast<uint32_t>(start + line.size())) == 3001);  // the line's end
+  CHECK(file.location(start + 5, static_cast<uint32_t>(text.size() - 1)).end_column == 5);
+}
+
+TEST_CASE("source file: UTF-16 is recognised, with or without a byte-order mark") {
+  CHECK(utf16_encoding(std::string("\xff\xfei\0m\0", 6)) == "UTF-16LE");
+  CHECK(utf16_encoding(std::string("\xfe\xff\0i\0m", 6)) == "UTF-16BE");
+  CHECK(utf16_encoding(std::string("i\0m\0p\0o\0r\0t\0", 12)) == "UTF-16LE");
+  CHECK(utf16_encoding(std::string("\0i\0m\0p\0o\0r\0t", 12)) == "UTF-16BE");
+  CHECK_FALSE(utf16_encoding("import torch\n").has_value());
+  CHECK_FALSE(utf16_encoding(std::string("\x7f" "ELF\2\1\1\0\0\0\0\0", 12)).has_value());  // binary
+  CHECK_FALSE(utf16_encoding(std::string("\xff\xfe\0\0i\0\0\0", 8)).has_value());        // UTF-32LE
+  testing::TempDir dir;
+  auto wide = dir.write("wide.py", std::string("\xff\xfex\0\n\0", 6));
+  auto read = SourceFile::read(wide, "wide.py", {});
+  REQUIRE(std::holds_alternative<InputError>(read));
+  CHECK(std::get<InputError>(read).message == "UTF-16LE text; not analysed (convert it to UTF-8 to scan it)");
+}

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Finds the files a scan reads: walks a file or folder, honours .gitignore/.ignore,
-// skips tool and build folders, applies --include/--exclude, never leaves the root.
+// skips tool and build folders, applies --include/--exclude, never leaves the root, and lists
+// a file reached through symlinks once.
 #pragma once
 
 #include <filesystem>
@@ -15,7 +16,7 @@ enum class FileLanguage : uint8_t { Python, Cpp };
 
 struct DiscoveredFile {
   std::filesystem::path absolute;
-  std::string relative;  ///< to the scan root, '/' separators
+  std::string relative;  ///< to the scan root, '/' separators, as reported_path() writes it
   FileLanguage language;
 };
 
@@ -28,10 +29,16 @@ struct DiscoveryOptions {
 
 struct Discovery {
   std::vector<DiscoveredFile> files;  ///< sorted by relative path
-  std::vector<InputError> errors;     ///< symlink loops, unreadable folders…
+  std::vector<InputError> errors;     ///< symlink loops, unreadable folders, paths past PATH_MAX…
   size_t python_files = 0;
   size_t cpp_files = 0;
 };
+
+/// A path as reports show it: bytes that are not UTF-8 (a file name from another encoding) are
+/// written \xNN, so that the report is valid text and the name can still be recovered.
+std::string reported_path(std::string_view raw);
+/// The bytes of a path that reported_path() wrote (other paths are returned as they are).
+std::string raw_path(std::string_view reported);
 
 /// The language of a file name, or nullopt when a scan does not read it.
 std::optional<FileLanguage> language_of(std::string_view file_name);

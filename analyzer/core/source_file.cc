@@ -18,6 +18,48 @@ SourceFile::SourceFile(std::string relative_path, std::string text)
   // find() is a memchr: the newlines of a large file are found a word at a time.
   for (size_t at = text_.find('\n'); at != std::string::npos; at = text_.find('\n', at + 1))
     line_starts_.push_back(static_cast<uint32_t>(at + 1));
+  continuations_before_block_.reserve(1 + text_.size() / kBlock);
+  uint32_t continuations = 0;
+  for (size_t block = 0; block < text_.size(); block += kBlock) {
+    continuations_before_block_.push_back(continuations);
+    size_t end = std::min(text_.size(), block + kBlock);
+    for (size_t i = block; i < end; ++i)  // a branch-free count the compiler vectorises
+      continuations += (static_cast<unsigned char>(text_[i]) & 0xC0) == 0x80;
+  }
+}
+
+uint32_t SourceFile::continuations_before(uint32_t byte) const {
+  byte = std::min<uint32_t>(byte, static_cast<uint32_t>(text_.size()));
+  uint32_t block = byte / kBlock;
+  if (block >= continuations_before_block_.size()) {
+    if (continuations_before_block_.empty()) return 0;
+    block = static_cast<uint32_t>(continuations_before_block_.size() - 1);
+  }
+  uint32_t count = continuations_before_block_[block];
+  for (uint32_t i = block * kBlock; i < byte; ++i)
+    count += (static_cast<unsigned char>(text_[i]) & 0xC0) == 0x80;
+  return count;
+}
+
+size_t utf8_sequence_length(std::string_view text, size_t at) {
+  auto c = static_cast<unsigned char>(text[at]);
+  if (c < 0x80) return 1;
+  size_t length = 0;
+  uint32_t min_code = 0;
+  if ((c & 0xE0) == 0xC0) { length = 2; min_code = 0x80; }
+  else if ((c & 0xF0) == 0xE0) { length = 3; min_code = 0x800; }
+  else if ((c & 0xF8) == 0xF0) { length = 4; min_code = 0x10000; }
+  else return 0;
+  if (at + length > text.size()) return 0;
+  uint32_t code = c & (0x7F >> length);
+  for (size_t k = 1; k < length; ++k) {
+    auto next = static_cast<unsigned char>(text[at + k]);
+    if ((next & 0xC0) != 0x80) return 0;
+    code = (code << 6) | (next & 0x3F);
+  }
+  // Overlong forms, surrogates and out-of-range code points are invalid too.
+  if (code < min_code || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return 0;
+  return length;
 }
 
 uint32_t first_invalid_utf8_line(std::string_view text) {
@@ -36,26 +78,31 @@ uint32_t first_invalid_utf8_line(std::string_view text) {
         continue;
       }
     }
-    auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x80) { ++i; continue; }
-    size_t length = 0;
-    uint32_t min_code = 0;
-    if ((c & 0xE0) == 0xC0) { length = 2; min_code = 0x80; }
-    else if ((c & 0xF0) == 0xE0) { length = 3; min_code = 0x800; }
-    else if ((c & 0xF8) == 0xF0) { length = 4; min_code = 0x10000; }
-    else return line_at(i);
-    if (i + length > text.size()) return line_at(i);
-    uint32_t code = c & (0x7F >> length);
-    for (size_t k = 1; k < length; ++k) {
-      auto next = static_cast<unsigned char>(text[i + k]);
-      if ((next & 0xC0) != 0x80) return line_at(i);
-      code = (code << 6) | (next & 0x3F);
-    }
-    // Overlong forms, surrogates and out-of-range code points are invalid too.
-    if (code < min_code || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return line_at(i);
+    size_t length = utf8_sequence_length(text, i);
+    if (length == 0) return line_at(i);
     i += length;
   }
   return 0;
+}
+
+std::optional<std::string_view> utf16_encoding(std::string_view head) {
+  if (head.starts_with("\xFF\xFE") && !head.starts_with(std::string_view("\xFF\xFE\0\0", 4)))
+    return "UTF-16LE";
+  if (head.starts_with("\xFE\xFF")) return "UTF-16BE";
+  // Without a byte-order mark: text of ASCII characters has a NUL in every other byte, and
+  // nowhere else (binary files have NULs at random).
+  head = head.substr(0, std::min<size_t>(head.size(), 8192) & ~size_t{1});
+  if (head.size() < 8 || std::memchr(head.data(), '\0', head.size()) == nullptr) return std::nullopt;
+  bool even_nul = true, odd_nul = true, even_text = true, odd_text = true;
+  for (size_t i = 0; i < head.size(); i += 2) {
+    even_nul = even_nul && head[i] == '\0';
+    odd_nul = odd_nul && head[i + 1] == '\0';
+    even_text = even_text && head[i] != '\0';
+    odd_text = odd_text && head[i + 1] != '\0';
+  }
+  if (odd_nul && even_text) return "UTF-16LE";
+  if (even_nul && odd_text) return "UTF-16BE";
+  return std::nullopt;
 }
 
 std::variant<SourceFile, InputError> SourceFile::read(const std::filesystem::path& absolute,
@@ -75,6 +122,9 @@ std::variant<SourceFile, InputError> SourceFile::read(const std::filesystem::pat
   in.read(text.data(), static_cast<std::streamsize>(size));
   if (in.bad() || static_cast<uint64_t>(in.gcount()) != size)
     return InputError{relative_path, 0, "cannot read: read error"};
+  if (auto encoding = utf16_encoding(text))
+    return InputError{relative_path, 0,
+                      std::string(*encoding) + " text; not analysed (convert it to UTF-8 to scan it)"};
   // Git's heuristic: a NUL byte in the first 8 KiB means binary.
   if (std::memchr(text.data(), '\0', std::min<size_t>(text.size(), 8192)) != nullptr)
     return InputError{relative_path, 0, "binary file; not scanned"};
@@ -92,10 +142,9 @@ uint32_t SourceFile::column_of(uint32_t byte) const { return column_in_line(byte
 
 uint32_t SourceFile::column_in_line(uint32_t byte, uint32_t line) const {
   uint32_t start = line_starts_[line - 1];
-  uint32_t column = 1;
-  for (uint32_t i = start; i < byte && i < text_.size(); ++i)
-    if ((static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80) ++column;
-  return column;
+  byte = std::min<uint32_t>(byte, static_cast<uint32_t>(text_.size()));
+  if (byte <= start) return 1;
+  return 1 + (byte - start) - (continuations_before(byte) - continuations_before(start));
 }
 
 Location SourceFile::location(uint32_t begin_byte, uint32_t end_byte) const {
