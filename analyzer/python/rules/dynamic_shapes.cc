@@ -211,6 +211,19 @@ bool is_numpy_value(const ModuleView& view, TSNode value, const Context& context
   return qualified.starts_with("numpy.");
 }
 
+// Training and evaluation also run what the step calls: a model's forward, losses, metrics,
+// post-processing and decoding. Their names say so.
+bool in_step_callee(const ModuleView& view, const Context& context) {
+  for (int function = context.function; function >= 0; function = view.functions()[function].parent) {
+    std::string_view name = view.functions()[function].name;
+    for (std::string_view word : {"forward", "loss", "metric", "accuracy", "evaluate", "validat",
+                                  "postprocess", "post_process", "decode", "predict", "inference",
+                                  "criterion"})
+      if (name.find(word) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 const std::span<const RuleMeta> kDynamicShapeRules = kRules;
@@ -221,12 +234,13 @@ void check_dynamic_shapes(RuleContext& context) {
   for (const Call& call : view.calls()) {
     bool method = call.is_method_call();
     bool step = view.in_step(call.context);
-    if (method && call.method == "item" && step) {
+    bool runs = step || in_step_callee(view, call.context);
+    if (method && call.method == "item" && runs && call.positional.empty()) {
       context.report_method(kItem, call, ".item()",
                      "`.item()` in a step copies to the host and waits for the device "
                      "(aten::_local_scalar_dense); read values after torch_xla.sync() or in "
                      "xm.add_step_closure");
-    } else if (method && call.method == "tolist" && step) {
+    } else if (method && call.method == "tolist" && runs && call.positional.empty()) {
       context.report_method(kTolist, call, ".tolist()",
                      "`.tolist()` in a step copies to the host and waits for the device; move it "
                      "out of the step or into xm.add_step_closure");
