@@ -93,6 +93,19 @@ TEST_CASE("scan: calls of the repository's own helpers are ties, across files an
   CHECK(summary(scan(dir.path(), one)) == summary(result));
 }
 
+TEST_CASE("scan: code in a folder for another accelerator is no CUDA tie") {
+  testing::TempDir dir;
+  std::string code = "import torch\ntorch.cuda.synchronize()\nx = t.to(\"cuda\")\n";
+  dir.write("pkg/backends/xpu/ops.py", code);
+  dir.write("pkg/backends/cuda/ops.py", code);
+  auto lines = summary(scan(dir.path(), {}));
+  CHECK(std::none_of(lines.begin(), lines.end(),
+                     [](const std::string& l) { return l.starts_with("pkg/backends/xpu/"); }));
+  CHECK(std::count_if(lines.begin(), lines.end(), [](const std::string& l) {
+          return l.starts_with("pkg/backends/cuda/ops.py");
+        }) == 2);
+}
+
 TEST_CASE("scan: output is identical whatever the job count") {
   ScanOptions one, many;
   one.jobs = 1;

@@ -178,8 +178,10 @@ struct Target {
 // inside it is fixed in the helper; its callers need not change.
 bool passes_on(const Finding& finding) {
   switch (finding.category) {
+    case Category::DevicePlacement:
+      return finding.rule == "TPU101";  // a helper that moves data with .cuda() (move_to_cuda)
+    case Category::CudaApi:  // also queries: an is_cuda_available()-style wrapper is a tie
     case Category::Amp:
-    case Category::CudaApi:
     case Category::ThirdPartyCudaLib:
     case Category::CustomExtension:
     case Category::TorchCompile:
@@ -202,7 +204,8 @@ int specificity(Category category) {
     case Category::Amp: return 4;
     case Category::Distributed: return 3;
     case Category::TorchCompile: return 2;
-    default: return 1;
+    case Category::DevicePlacement: return 1;
+    default: return 0;
   }
 }
 
@@ -268,6 +271,19 @@ class Resolver {
 
 }  // namespace
 
+bool is_other_accelerator_path(std::string_view path) {
+  for (size_t begin = 0; begin < path.size();) {
+    size_t end = path.find('/', begin);
+    if (end == std::string_view::npos) break;  // the file name itself is not a folder
+    std::string_view folder = path.substr(begin, end - begin);
+    for (std::string_view accelerator : {"xpu", "npu", "mlu", "musa", "mps", "hip", "rocm",
+                                         "dipu", "hpu", "ascend", "habana", "neuron", "tpu", "xla"})
+      if (folder == accelerator) return true;
+    begin = end + 1;
+  }
+  return false;
+}
+
 void link_helper_calls(const std::vector<HelperFile>& files) {
   Resolver resolver(files);
   // Direct ties: the first finding (by line) inside each definition.
@@ -327,6 +343,7 @@ void link_helper_calls(const std::vector<HelperFile>& files) {
   // One finding per call of a tied helper, unless its line already has one in that category.
   for (size_t f = 0; f < files.size(); ++f) {
     const HelperFacts& facts = *files[f].facts;
+    if (is_other_accelerator_path(facts.path)) continue;
     std::set<std::pair<uint32_t, Category>> present;
     for (const Finding& finding : *files[f].findings)
       present.emplace(finding.location.line, finding.category);
@@ -339,6 +356,10 @@ void link_helper_calls(const std::vector<HelperFile>& files) {
       if (target->file == f && static_cast<int>(target->definition) == call.caller) continue;
       // `self.helper()` inside the class that defines it: the class is ported as a whole.
       if (call.self_call) continue;
+      const HelperDefinition& called = files[target->file].facts->definitions[target->definition];
+      // An entry point called at module level (`main()` under `if __name__ == "__main__":`)
+      // is the program, not a helper.
+      if (call.caller < 0 && (called.name == "main" || called.name.ends_with("_main"))) continue;
       if (!present.emplace(call.location.line, tie->category).second) continue;
       const HelperFacts& owner = *files[target->file].facts;
       const HelperDefinition& helper = owner.definitions[target->definition];

@@ -46,6 +46,10 @@ struct HelperFacts {
   std::vector<std::pair<std::string, std::string>> exports;
 };
 
+/// True for a file in a folder for another accelerator (`backends/xpu/ops.py`, `npu/…`):
+/// code written for it is no CUDA tie, whatever words it shares with CUDA code.
+bool is_other_accelerator_path(std::string_view path);
+
 HelperFacts collect_helper_facts(const ModuleView& view, const std::string& module);
 
 /// One parsed file as the repository-wide pass sees it: its facts, and its findings so far

@@ -165,7 +165,9 @@ void check_process_group(RuleContext& context, std::vector<uint32_t>& lines) {
       what = "SyncBatchNorm synchronises batch statistics over NCCL";
     else if (q == "torch.distributed.barrier" && !is_null(call.keyword("device_ids")))
       what = "`barrier(device_ids=…)` waits on CUDA devices";
-    if (what.empty() || !first_on_line(lines, call.node)) continue;
+    // Reported beside an NCCL finding on the same line: a helper that sets up the process
+    // group passes this one on to its callers.
+    if (what.empty()) continue;
     context.report(kProcessGroup, call.node, q.empty() ? call.method : q,
                    what + "; on a TPU: init_process_group(\"xla\", init_method=\"xla://\"), DDP "
                    "without device ids, or SPMD sharding");

@@ -5,12 +5,12 @@ import torch.distributed as dist
 import torch.multiprocessing as mp
 from torch.nn.parallel import DistributedDataParallel as DDP
 
-dist.init_process_group(backend="nccl")  # expect: TPU200
-dist.init_process_group("nccl", init_method="env://")  # expect: TPU200
+dist.init_process_group(backend="nccl")  # expect: TPU200, TPU207
+dist.init_process_group("nccl", init_method="env://")  # expect: TPU200, TPU207
 BACKEND = "nccl"  # expect: TPU200
-dist.init_process_group(BACKEND)  # expect: TPU200
+dist.init_process_group(BACKEND)  # expect: TPU200, TPU207
 group = dist.new_group(ranks=[0, 1], backend="nccl")  # expect: TPU200
-model = DDP(model, device_ids=[local_rank], output_device=local_rank)  # expect: TPU201, TPU201
+model = DDP(model, device_ids=[local_rank], output_device=local_rank)  # expect: TPU201, TPU201, TPU207
 local_rank = int(os.environ["LOCAL_RANK"])  # expect: TPU202
 rank = int(os.environ.get("RANK", 0))  # reading RANK is no tie
 world = int(os.getenv("WORLD_SIZE", "1"))

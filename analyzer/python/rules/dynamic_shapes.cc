@@ -211,19 +211,6 @@ bool is_numpy_value(const ModuleView& view, TSNode value, const Context& context
   return qualified.starts_with("numpy.");
 }
 
-// Training and evaluation also run what the step calls: a model's forward, losses, metrics,
-// post-processing and decoding. Their names say so.
-bool in_step_callee(const ModuleView& view, const Context& context) {
-  for (int function = context.function; function >= 0; function = view.functions()[function].parent) {
-    std::string_view name = view.functions()[function].name;
-    for (std::string_view word : {"forward", "loss", "metric", "accuracy", "evaluate", "validat",
-                                  "postprocess", "post_process", "decode", "predict", "inference",
-                                  "criterion"})
-      if (name.find(word) != std::string_view::npos) return true;
-  }
-  return false;
-}
-
 }  // namespace
 
 const std::span<const RuleMeta> kDynamicShapeRules = kRules;
@@ -231,10 +218,15 @@ const std::span<const RuleMeta> kDynamicShapeRules = kRules;
 void check_dynamic_shapes(RuleContext& context) {
   const ModuleView& view = context.view;
   TensorGuess guess(view);
+  // Training and evaluation also run what the step calls (a model's forward, losses, metrics,
+  // all-reduce helpers, post-processing): in a file that uses torch, a sync inside any
+  // function counts, not only inside the step loop.
+  bool uses_torch = false;
+  for (const Import& import : view.imports()) uses_torch = uses_torch || has_prefix(import.module, "torch");
   for (const Call& call : view.calls()) {
     bool method = call.is_method_call();
     bool step = view.in_step(call.context);
-    bool runs = step || in_step_callee(view, call.context);
+    bool runs = step || (uses_torch && call.context.function >= 0);
     if (method && call.method == "item" && runs && call.positional.empty()) {
       context.report_method(kItem, call, ".item()",
                      "`.item()` in a step copies to the host and waits for the device "
