@@ -2,6 +2,7 @@
 #include "analyzer/python/cuda_mentions.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <string_view>
 
@@ -93,17 +94,23 @@ bool is_prose_string(const ModuleView& view, TSNode string) {
 
 CudaMentions::CudaMentions(const ModuleView& view, TSNode root) {
   std::string_view source = view.source();
+  // One pass over the bytes: a table of the needles' first bytes, then a prefix compare
+  // (one scan instead of one memmem per needle).
+  static const std::array<bool, 256> kFirst = [] {
+    std::array<bool, 256> first{};
+    for (std::string_view needle : kNeedles) first[static_cast<unsigned char>(needle[0])] = true;
+    return first;
+  }();
   std::vector<uint32_t> hits;
-  for (std::string_view needle : kNeedles) {
-    const char* begin = source.data();
-    const char* end = begin + source.size();
-    for (const char* at = begin; at < end;) {
-      const void* found = memmem(at, static_cast<size_t>(end - at), needle.data(), needle.size());
-      if (found == nullptr) break;
-      const char* hit = static_cast<const char*>(found);
-      hits.push_back(static_cast<uint32_t>(hit - begin));
-      at = hit + needle.size();
-    }
+  const size_t size = source.size();
+  for (size_t at = 0; at < size; ++at) {
+    if (!kFirst[static_cast<unsigned char>(source[at])]) continue;
+    std::string_view rest = source.substr(at);
+    for (std::string_view needle : kNeedles)
+      if (rest.starts_with(needle)) {
+        hits.push_back(static_cast<uint32_t>(at));
+        break;
+      }
   }
   if (hits.empty()) return;
   std::sort(hits.begin(), hits.end());

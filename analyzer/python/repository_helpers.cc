@@ -130,11 +130,14 @@ HelperFacts collect_helper_facts(const ModuleView& view, const std::string& modu
     bool self_call = false;
     int caller = caller_of(call.context.function);
     TSNode callee = unparenthesize(call.function);
-    if (is(callee, "subscript")) callee = field(callee, "value");  // kernel[grid](…)
-    std::string_view spelled = view.text(callee);
-    if (call.method == "apply" && !is_null(call.receiver)) spelled = view.text(call.receiver);
-    std::string qualified = view.qualify(callee);
-    if (call.method == "apply" && !is_null(call.receiver)) qualified = view.qualify(call.receiver);
+    bool launch = is(callee, "subscript");
+    if (launch) callee = field(callee, "value");  // kernel[grid](…)
+    bool apply = call.method == "apply" && !is_null(call.receiver);
+    std::string_view spelled = apply ? view.text(call.receiver) : view.text(callee);
+    // The walk qualified the callee already; only a launch or an `.apply` needs another name.
+    std::string qualified = launch ? view.qualify(callee)
+                            : apply ? view.qualify(call.receiver)
+                                    : call.qualified;
     if (!qualified.empty()) {
       if (!is_outside_module(qualified)) keys.push_back(std::move(qualified));
     } else if (defined.count(spelled) != 0 && spelled.find('.') == std::string_view::npos) {

@@ -111,9 +111,12 @@ void check_torch_compile(RuleContext& context) {
                      "and caches the step graph");
     }
   }
+  auto names_inductor = [](std::string_view module) {  // torch._TorchCompileInductorWrapper
+    return module.starts_with("torch.") && (module.find("Inductor") != std::string_view::npos ||
+                                            module.find("inductor") != std::string_view::npos);
+  };
   for (const Import& import : view.imports())
-    if (has_prefix(import.module, "torch._inductor") ||
-        import.module == "torch._dynamo.register_backend")
+    if (names_inductor(import.module) || import.module == "torch._dynamo.register_backend")
       context.report(kInductor, import.node, import.module,
                      "import of `" + import.module + "`: inductor generates GPU code; on a TPU "
                      "compile with backend=\"openxla\"");

@@ -11,6 +11,7 @@ import torch._inductor.config as inductor_config  # expect: TPU703
 inductor_config.coordinate_descent_tuning = True  # expect: TPU703
 torch._inductor.config.triton.cudagraphs = False  # expect: TPU703
 graph_type = torch.cuda.CUDAGraph  # expect: TPU702
+from torch import _TorchCompileInductorWrapper  # expect: TPU703
 
 
 def enable_inductor_tuning():
