@@ -47,7 +47,8 @@ constexpr RuleMeta kRules[] = {
     {.code = "TPU203", .name = "process-launcher", .category = Category::Distributed,
      .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
      .fix_title = "",
-     .summary = "processes launched with mp.spawn or torch.distributed.launch",
+     .summary = "the torch.distributed.launch / torch.distributed.run launcher module "
+                "(mp.spawn itself is no tie)",
      .rationale = "One process per CUDA device, spawned by hand, is the GPU pattern; PyTorch/XLA "
                   "starts one process per TPU device itself.",
      .tpu_way = "`torch_xla.launch(fn, args=…)` with PJRT_DEVICE=TPU (older: `xmp.spawn`); "
@@ -57,7 +58,8 @@ constexpr RuleMeta kRules[] = {
     {.code = "TPU204", .name = "torchrun-env", .category = Category::Distributed,
      .severity = Severity::Info, .language = Language::Python, .fix = std::nullopt,
      .fix_title = "",
-     .summary = "reads of torchrun's environment (RANK, WORLD_SIZE, MASTER_ADDR…)",
+     .summary = "torchrun's rendezvous environment (MASTER_ADDR, MASTER_PORT); RANK and "
+                "WORLD_SIZE reads are no tie",
      .rationale = "torchrun sets these; `torch_xla.launch` does not set all of them, so code "
                   "that requires them fails under the TPU launcher.",
      .tpu_way = "`xr.world_size()`, `xr.global_ordinal()`, `xr.local_ordinal()`.",
