@@ -10,10 +10,11 @@ namespace tpu::python {
 namespace {
 
 // Each word that starts a mention, as it is spelled in code: CUDA in its three usual cases
-// ("cud" also starts cudnn), NCCL, nvcc, nvidia-smi, a ".cu" source, BuildExtension and
-// inductor.
+// ("cud" also starts cudnn), NCCL, nvcc, nvidia-smi, a ".cu" source, BuildExtension,
+// inductor, and pin_memory as a config key.
 constexpr std::string_view kNeedles[] = {"cud", "CUD", "Cud", "nccl", "NCCL", "Nccl", "nvcc",
-                                         "nvidia-smi", ".cu", "BuildExtension", "inductor"};
+                                         "nvidia-smi", ".cu", "BuildExtension", "inductor",
+                                         "pin_memory"};
 
 bool is_string_part(std::string_view type) {
   return type == "string_content" || type == "string_start" || type == "string_end" ||
