@@ -29,6 +29,15 @@ namespace {
 // A function longer than this is a routine (main, a training loop), not a helper: calling it
 // is not a line a port touches because of what it wraps.
 constexpr uint32_t kMaxHelperLines = 40;
+// A kernel wrapper (a Triton launch, a call into the compiled extension with its checks and
+// output allocation) is longer and still a helper: every call of it runs the kernel.
+constexpr uint32_t kMaxKernelWrapperLines = 100;
+
+uint32_t helper_line_limit(Category category) {
+  return category == Category::ThirdPartyCudaLib || category == Category::CustomExtension
+             ? kMaxKernelWrapperLines
+             : kMaxHelperLines;
+}
 
 // Modules outside the repository: their calls never reach a repository definition.
 bool is_outside_module(std::string_view qualified) {
@@ -183,9 +192,11 @@ bool passes_on(const Finding& finding) {
   switch (finding.category) {
     case Category::DevicePlacement:
       return finding.rule == "TPU101";  // a helper that moves data with .cuda() (move_to_cuda)
+    case Category::ThirdPartyCudaLib:
+      // Importing a library (often guarded, for an optional path) is not wrapping it; calls are.
+      return finding.rule != "TPU500";
     case Category::CudaApi:  // also queries: an is_cuda_available()-style wrapper is a tie
     case Category::Amp:
-    case Category::ThirdPartyCudaLib:
     case Category::CustomExtension:
     case Category::TorchCompile:
       return finding.rule != "TPU700";  // plain torch.compile is a judgement call
@@ -303,7 +314,8 @@ void link_helper_calls(const std::vector<HelperFile>& files) {
             finding.location.begin_byte >= definition.end_byte)
           continue;
         if (definition.is_class ? !passes_on_from_class(definition, finding.category)
-                                : definition.end_line - definition.line + 1 > kMaxHelperLines)
+                                : definition.end_line - definition.line + 1 >
+                                      helper_line_limit(finding.category))
           continue;
         std::optional<Tie>& tie = ties[f][d];
         int rank = specificity(finding.category);
@@ -336,7 +348,9 @@ void link_helper_calls(const std::vector<HelperFile>& files) {
         std::optional<Tie>& caller_tie = ties[f][call.caller];
         if (!callee_tie || caller_tie) continue;
         const HelperDefinition& caller = facts.definitions[call.caller];
-        if (caller.is_class || caller.end_line - caller.line + 1 > kMaxHelperLines) continue;
+        if (caller.is_class ||
+            caller.end_line - caller.line + 1 > helper_line_limit(callee_tie->category))
+          continue;
         const HelperDefinition& callee = files[target->file].facts->definitions[target->definition];
         caller_tie = Tie{callee_tie->category, call.location.line, callee.name};
         changed = true;
