@@ -82,7 +82,12 @@ void link_extension_uses(std::vector<FileOutcome>& outcomes, const ScanOptions& 
   if (modules.empty()) return;
   auto by_call = ops_by_call(inventory);
   for (FileOutcome& outcome : outcomes) {
-    for (const python::ModuleReference& reference : outcome.analysis.references) {
+    std::vector<const python::ModuleReference*> references;
+    for (const python::ModuleReference& reference : outcome.analysis.references) references.push_back(&reference);
+    for (const python::ModuleReference& reference : outcome.analysis.attribute_references)
+      references.push_back(&reference);
+    for (const python::ModuleReference* pointer : references) {
+      const python::ModuleReference& reference = *pointer;
       for (const std::string& module : modules) {
         if (!refers_to(reference.qualified, module)) continue;
         Finding finding;
@@ -91,7 +96,7 @@ void link_extension_uses(std::vector<FileOutcome>& outcomes, const ScanOptions& 
         finding.severity = rule.severity;
         finding.location = reference.location;
         finding.symbol = reference.qualified;
-        finding.message = (reference.is_import ? "import of `" : "call of `") + reference.qualified +
+        finding.message = (reference.is_import ? "import of `" : "use of `") + reference.qualified +
                           "`, from the repository's CUDA extension `" + module +
                           "`; on a TPU it breaks or takes its fallback: call the ported "
                           "implementation (Pallas or PyTorch ops)";
@@ -104,6 +109,49 @@ void link_extension_uses(std::vector<FileOutcome>& outcomes, const ScanOptions& 
       }
     }
   }
+}
+
+// A `_C` that the repository defines in Python (detectron2's config: `_C = CN()` in
+// defaults.py, imported as `from .defaults import _C`) is no compiled module: the per-file rule
+// cannot know that, the list of the repository's modules can.
+void drop_python_defined_extensions(std::vector<FileOutcome>& outcomes) {
+  std::unordered_set<std::string> modules, plain_modules;  // every dotted suffix of each
+  for (const FileOutcome& outcome : outcomes) {
+    if (!outcome.analysed) continue;
+    const std::string& name = outcome.analysis.helpers.module;
+    bool package = outcome.analysis.helpers.path.ends_with("__init__.py");
+    for (size_t begin = 0;;) {
+      std::string suffix = name.substr(begin);
+      modules.insert(suffix);
+      if (!package) plain_modules.insert(suffix);
+      size_t dot = name.find('.', begin);
+      if (dot == std::string::npos) break;
+      begin = dot + 1;
+    }
+  }
+  const std::string rule(python::kExtensionModuleUse.code);
+  for (FileOutcome& outcome : outcomes) {
+    std::erase_if(outcome.findings, [&](const Finding& finding) {
+      if (finding.rule != rule) return false;
+      const std::string& symbol = finding.symbol;
+      size_t at = symbol.find("._C");
+      if (at == std::string::npos) return false;
+      size_t end = symbol.find('.', at + 1);
+      std::string compiled = symbol.substr(0, end);
+      return plain_modules.count(symbol.substr(0, at)) != 0 || modules.count(compiled) != 0;
+    });
+  }
+}
+
+// The repository's own helpers: calls of a function whose body is a CUDA tie, across files.
+// Over the parsed files' facts and findings, in discovery order (whatever --jobs was).
+void link_helpers(std::vector<FileOutcome>& outcomes, const ScanOptions& options) {
+  if (!options.filter.enabled(python::kHelperCall)) return;
+  std::vector<python::HelperFile> files;
+  for (FileOutcome& outcome : outcomes)
+    if (outcome.analysed)
+      files.push_back({&outcome.analysis.helpers, &outcome.findings, &outcome.analysis.suppressions});
+  python::link_helper_calls(files);
 }
 
 // The severity of an op's binding finding follows the op's verdict (CUDA-only: blocker; a
@@ -223,6 +271,8 @@ ScanResult scan(const std::filesystem::path& root, const ScanOptions& options) {
   result.cpp_stats.flags_source = cpp.flags_source;
 
   link_extension_uses(outcomes, options, modules, result.inventory);
+  drop_python_defined_extensions(outcomes);
+  link_helpers(outcomes, options);
   result.ops = aggregate_op_uses(outcomes);
   for (FileOutcome& outcome : outcomes) {
     if (outcome.analysed) ++result.files_scanned;

@@ -44,6 +44,68 @@ TEST_CASE("scan: imports and calls of the repository's CUDA extension are linked
                      [](const std::string& l) { return l.starts_with("mypkg/ops.py:2:"); }));
 }
 
+// The category a finding at `path:line` has, for the rule `rule`; empty when there is none.
+static std::string category_at(const ScanResult& result, const std::string& path, uint32_t line,
+                        const std::string& rule) {
+  for (const Finding& finding : result.findings)
+    if (finding.location.path == path && finding.location.line == line && finding.rule == rule)
+      return std::string(to_string(finding.category));
+  return {};
+}
+
+TEST_CASE("scan: calls of the repository's own helpers are ties, across files and transitively") {
+  testing::TempDir dir;
+  dir.write("pkg/__init__.py", "from .amp_utils import autocast_ctx\n");
+  dir.write("pkg/amp_utils.py",
+            "import torch\n"
+            "\n"
+            "def autocast_ctx():\n"
+            "    return torch.autocast(\"cuda\", dtype=torch.float16)\n"
+            "\n"
+            "def sync_all():\n"
+            "    torch.cuda.synchronize()\n"
+            "\n"
+            "def timed(fn):\n"
+            "    sync_all()\n"
+            "    return fn()\n"
+            "\n"
+            "def plain(x):\n"
+            "    return x + 1\n");
+  dir.write("train.py",
+            "from pkg import autocast_ctx\n"
+            "from pkg.amp_utils import timed, plain\n"
+            "\n"
+            "def step(model, x):\n"
+            "    with autocast_ctx():\n"
+            "        y = model(x)\n"
+            "    timed(lambda: y)\n"
+            "    return plain(y)\n");
+  ScanResult result = scan(dir.path(), {});
+  // Through the package's re-export, in the category of what the helper wraps.
+  CHECK(category_at(result, "train.py", 5, "TPU150") == "amp");
+  // Transitively: timed -> sync_all -> torch.cuda.synchronize.
+  CHECK(category_at(result, "train.py", 7, "TPU150") == "cuda-api");
+  CHECK(category_at(result, "pkg/amp_utils.py", 10, "TPU150") == "cuda-api");
+  // A helper without a tie is no tie.
+  CHECK(category_at(result, "train.py", 8, "TPU150").empty());
+  ScanOptions one;
+  one.jobs = 1;
+  CHECK(summary(scan(dir.path(), one)) == summary(result));
+}
+
+TEST_CASE("scan: code in a folder for another accelerator is no CUDA tie") {
+  testing::TempDir dir;
+  std::string code = "import torch\ntorch.cuda.synchronize()\nx = t.to(\"cuda\")\n";
+  dir.write("pkg/backends/xpu/ops.py", code);
+  dir.write("pkg/backends/cuda/ops.py", code);
+  auto lines = summary(scan(dir.path(), {}));
+  CHECK(std::none_of(lines.begin(), lines.end(),
+                     [](const std::string& l) { return l.starts_with("pkg/backends/xpu/"); }));
+  CHECK(std::count_if(lines.begin(), lines.end(), [](const std::string& l) {
+          return l.starts_with("pkg/backends/cuda/ops.py");
+        }) == 2);
+}
+
 TEST_CASE("scan: output is identical whatever the job count") {
   ScanOptions one, many;
   one.jobs = 1;

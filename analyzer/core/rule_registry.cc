@@ -6,6 +6,7 @@
 
 #include "analyzer/core/rule.h"
 #include "analyzer/cpp/rules/rule_families.h"
+#include "analyzer/python/repository_helpers.h"
 #include "analyzer/python/rules/rule_families.h"
 #include "analyzer/runtime/trace_rules.h"
 
@@ -17,6 +18,7 @@ std::vector<const RuleMeta*> build_rule_list() {
   for (const python::RuleFamily& family : python::python_rule_families())
     for (const RuleMeta& rule : family.rules) rules.push_back(&rule);
   rules.push_back(&python::kExtensionModuleUse);
+  rules.push_back(&python::kHelperCall);
   for (const cpp::CppRuleFamily& family : cpp::cpp_rule_families())
     for (const RuleMeta& rule : family.rules) rules.push_back(&rule);
   // Rules only a trace can raise (scan --trace); listed so that explain, --select and SARIF know them.

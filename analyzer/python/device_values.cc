@@ -120,6 +120,8 @@ std::optional<DeviceValue> DeviceTracker::evaluate(TSNode expression, const Cont
   if (type == "attribute") {
     TSNode object = unparenthesize(field(expression, "object"));
     std::string attribute(view_.text(field(expression, "attribute")));
+    // `device.type` of a CUDA device is "cuda".
+    if (attribute == "type") return evaluate(object, context, depth + 1);
     if (view_.text(object) == "self") {
       auto it = self_attributes_.find(attribute);
       if (it != self_attributes_.end()) return evaluate(it->second, context, depth + 1);

@@ -116,6 +116,8 @@ class ModuleView {
   std::string_view text(TSNode node) const { return python::text(node, file_.text()); }
   Location location(TSNode node) const;
   bool is_build_script() const { return build_script_; }
+  /// The file's dotted module name in the repository ("pkg.sub.mod").
+  const std::string& module_name() const { return module_name_; }
 
   /// Resolves `T.cuda.synchronize` to "torch.cuda.synchronize" through the file's imports;
   /// empty when the leftmost name is not an import.

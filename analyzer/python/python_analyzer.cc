@@ -2,6 +2,7 @@
 #include "analyzer/python/python_analyzer.h"
 
 #include <algorithm>
+#include <cctype>
 #include <tuple>
 
 #include "analyzer/python/rules/rule_families.h"
@@ -30,6 +31,42 @@ void collect_references(const ModuleView& view, std::vector<ModuleReference>& re
   for (const Call& call : view.calls())
     if (!call.qualified.empty() && !is_well_known_root(call.qualified))
       references.push_back(ModuleReference{call.qualified, false, view.location(call.node)});
+}
+
+// A module named the way compiled extensions are (amp_C, fused_layer_norm_cuda, _ext).
+bool named_like_extension(std::string_view module) {
+  std::string_view last = module.substr(module.rfind('.') + 1);
+  return last.ends_with("_C") || last.ends_with("_cuda") || last.ends_with("_ext") ||
+         last.starts_with("_C");
+}
+
+// `amp_C.multi_tensor_adam` read as a value (handed to a multi-tensor applier): a reference
+// to the compiled module that is not a call. Found by searching the file for the import's
+// local name followed by a dot; only for modules named like extensions, so it costs nothing
+// on files that import none.
+void collect_attribute_references(const ModuleView& view, TSNode root,
+                                  std::vector<ModuleReference>& references) {
+  std::string_view source = view.source();
+  for (const Import& import : view.imports()) {
+    if (is_well_known_root(import.module) || !named_like_extension(import.module)) continue;
+    TSNode local = is(import.node, "aliased_import") ? field(import.node, "alias") : import.node;
+    std::string needle = std::string(view.text(local)) + ".";
+    if (needle.find('.') != needle.size() - 1) continue;  // `import a.b`: not a local name
+    for (size_t at = source.find(needle); at != std::string_view::npos; at = source.find(needle, at + 1)) {
+      if (at > 0 && (std::isalnum(static_cast<unsigned char>(source[at - 1])) || source[at - 1] == '_' ||
+                     source[at - 1] == '.'))
+        continue;
+      TSNode name = ts_node_named_descendant_for_byte_range(root, static_cast<uint32_t>(at),
+                                                            static_cast<uint32_t>(at + 1));
+      TSNode attribute = ts_node_parent(name);
+      if (!is(name, "identifier") || !is(attribute, "attribute")) continue;
+      TSNode parent = ts_node_parent(attribute);
+      if (is(parent, "call") && ts_node_eq(field(parent, "function"), attribute)) continue;
+      references.push_back(ModuleReference{
+          import.module + "." + std::string(view.text(field(attribute, "attribute"))), false,
+          view.location(attribute)});
+    }
+  }
 }
 
 }  // namespace
@@ -66,7 +103,8 @@ PythonAnalysis analyze_python(const SourceFile& file, const std::string& target)
     return analysis;
   }
   TSNode root = ts_tree_root_node(tree.get());
-  ModuleView view(file, root, module_name_of(file.path()));
+  const std::string view_module_name = module_name_of(file.path());
+  ModuleView view(file, root, view_module_name);
   if (view.first_error_line() != 0)
     analysis.errors.push_back(InputError{
         file.path(), view.first_error_line(),
@@ -78,9 +116,15 @@ PythonAnalysis analyze_python(const SourceFile& file, const std::string& target)
             " levels; the deeper code was not analysed"});
 
   DeviceTracker devices(view);
+  CudaMentions mentions(view, root);
   std::vector<Finding> findings;
-  RuleContext context(view, devices, target, findings);
+  RuleContext context(view, devices, mentions, target, findings);
   for (const RuleFamily& family : python_rule_families()) family.check(context);
+  // Code for another accelerator keeps its op uses (op coverage) but has no CUDA tie.
+  if (is_other_accelerator_path(file.path()))
+    std::erase_if(findings, [](const Finding& finding) {
+      return finding.category != Category::UnsupportedOp;
+    });
 
   std::sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
     return std::tie(a.location.begin_byte, a.location.end_byte, a.rule) <
@@ -95,6 +139,8 @@ PythonAnalysis analyze_python(const SourceFile& file, const std::string& target)
   }
   analysis.declared_extensions = std::move(context.declared_extensions);
   collect_references(view, analysis.references);
+  collect_attribute_references(view, root, analysis.attribute_references);
+  analysis.helpers = collect_helper_facts(view, view_module_name);
   analysis.op_uses = std::move(context.op_uses);
   return analysis;
 }

@@ -7,6 +7,7 @@
 
 #include "analyzer/core/source_file.h"
 #include "analyzer/core/suppressions.h"
+#include "analyzer/python/repository_helpers.h"
 #include "analyzer/python/rule_context.h"
 
 namespace tpu::python {
@@ -17,7 +18,11 @@ struct PythonAnalysis {
   Suppressions suppressions;      ///< kept for findings made later by repository-wide rules
   std::vector<std::string> declared_extensions;
   std::vector<ModuleReference> references;
+  /// Attribute reads of modules named like compiled extensions (`amp_C.multi_tensor_adam`
+  /// passed as a value), for the repository-wide pass only: not calls, so not the inventory's.
+  std::vector<ModuleReference> attribute_references;
   std::vector<OpUse> op_uses;  ///< one per op, with its call sites in source order
+  HelperFacts helpers;  ///< what the file defines and calls, for the repository-wide helper pass
 };
 
 /// `target` is the op database's target for op statuses ("xla" by default).

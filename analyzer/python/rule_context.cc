@@ -32,4 +32,10 @@ Finding& RuleContext::with_site(Finding& finding, std::string key, uint32_t begi
   return finding;
 }
 
+std::vector<uint32_t> RuleContext::lines_since(size_t first) const {
+  std::vector<uint32_t> lines;
+  for (size_t i = first; i < out_.size(); ++i) lines.push_back(out_[i].location.line);
+  return lines;
+}
+
 }  // namespace tpu::python

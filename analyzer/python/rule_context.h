@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "analyzer/core/rule.h"
+#include "analyzer/python/cuda_mentions.h"
 #include "analyzer/python/device_values.h"
 #include "analyzer/python/module_view.h"
 
@@ -22,12 +23,13 @@ struct ModuleReference {
 
 class RuleContext {
  public:
-  RuleContext(const ModuleView& view, const DeviceTracker& devices, std::string target,
-              std::vector<Finding>& out)
-      : view(view), devices(devices), target(std::move(target)), out_(out) {}
+  RuleContext(const ModuleView& view, const DeviceTracker& devices, const CudaMentions& mentions,
+              std::string target, std::vector<Finding>& out)
+      : view(view), devices(devices), mentions(mentions), target(std::move(target)), out_(out) {}
 
   const ModuleView& view;
   const DeviceTracker& devices;
+  const CudaMentions& mentions;
   const std::string target;  ///< op-database target: "xla", "torchtpu", …
 
   /// Reports `rule` at `node`. The fix, when the rule has one, is described from the rule's
@@ -48,6 +50,12 @@ class RuleContext {
     return with_site(finding, std::move(key), ts_node_start_byte(range), ts_node_end_byte(range),
                      std::move(args));
   }
+
+  /// How many findings the file has so far; with lines_since, a family reports one finding
+  /// per line for what its calls have reported already.
+  size_t findings_so_far() const { return out_.size(); }
+  /// The lines of the findings reported since `first` (a findings_so_far() value).
+  std::vector<uint32_t> lines_since(size_t first) const;
 
   /// Extension modules this file declares (setup.py CUDAExtension names, load(name=…)).
   std::vector<std::string> declared_extensions;

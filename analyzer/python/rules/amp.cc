@@ -3,6 +3,9 @@
 #include "analyzer/python/rules/rule_families.h"
 #include "analyzer/python/rules/rule_helpers.h"
 
+#include <algorithm>
+#include <cctype>
+
 namespace tpu::python {
 namespace {
 
@@ -29,14 +32,148 @@ constexpr RuleMeta kRules[] = {
      .before = "scaler = torch.cuda.amp.GradScaler()\nscaler.scale(loss).backward()\n"
                "scaler.step(opt)\nscaler.update()",
      .after = "loss.backward()\nopt.step()"},
+    {.code = "TPU122", .name = "amp-api", .category = Category::Amp,
+     .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
+     .fix_title = "",
+     .summary = "CUDA mixed-precision machinery beyond the autocast call: imports of "
+                "`torch.cuda.amp` names, every use of a GradScaler, `custom_fwd`/`custom_bwd`, "
+                "autocast state queries",
+     .rationale = "float16 autocast and loss scaling are the GPU's recipe. With bfloat16 on a "
+                  "TPU each use of the scaler, each CUDA-typed decorator and each query of the "
+                  "CUDA autocast state has to go or change.",
+     .tpu_way = "Autocast on the XLA device in bfloat16 and drop the scaler: "
+                "`scaler.scale(loss).backward()` becomes `loss.backward()`, "
+                "`scaler.step(opt)` becomes `opt.step()`; `torch.amp.custom_fwd(device_type=\"xla\")`.",
+     .before = "scaler.scale(loss).backward()\nscaler.step(optimizer)\nscaler.update()",
+     .after = "loss.backward()\noptimizer.step()"},
 };
 
 const RuleMeta& kCudaAutocast = kRules[0];
 const RuleMeta& kGradScaler = kRules[1];
+const RuleMeta& kAmpApi = kRules[2];
+
+bool is_grad_scaler_class(std::string_view qualified) {
+  return qualified == "torch.cuda.amp.GradScaler" || qualified == "torch.amp.GradScaler" ||
+         qualified == "torch.GradScaler" || qualified == "torch.amp.grad_scaler.GradScaler" ||
+         qualified == "torch.cuda.amp.grad_scaler.GradScaler" ||
+         qualified.ends_with(".ShardedGradScaler");
+}
+
+// Autocast state: queries and setters of the (CUDA) autocast mode.
+bool is_autocast_state(std::string_view qualified) {
+  for (std::string_view name :
+       {"torch.is_autocast_enabled", "torch.get_autocast_gpu_dtype", "torch.get_autocast_dtype",
+        "torch.set_autocast_enabled", "torch.set_autocast_gpu_dtype", "torch.set_autocast_dtype",
+        "torch.is_autocast_cache_enabled", "torch.clear_autocast_cache",
+        "torch.amp.is_autocast_available", "torch.amp.autocast_mode.is_autocast_available"})
+    if (qualified == name) return true;
+  return false;
+}
+
+// A GradScaler's methods: each call on a scaler is a line to change when the scaler goes.
+bool is_scaler_method(std::string_view method) {
+  for (std::string_view name : {"scale", "unscale_", "step", "update", "get_scale", "is_enabled",
+                                "state_dict", "load_state_dict", "_check_inf_per_device",
+                                "_get_scale_async", "_unscale_grads_", "set_growth_factor",
+                                "get_growth_factor", "get_backoff_factor", "get_growth_interval",
+                                "_scale", "_found_inf_per_device"})
+    if (method == name) return true;
+  return false;
+}
+
+// `scaler`, `self.grad_scaler`, `loss_scaler`: the last name of a receiver, lowered.
+std::string last_name_lowered(std::string_view spelled) {
+  std::string name(spelled.substr(spelled.rfind('.') + 1));
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return name;
+}
 
 bool is_half(const ModuleView& view, TSNode dtype) {
   std::string qualified = view.qualify(dtype);
   return qualified == "torch.float16" || qualified == "torch.half";
+}
+
+// One finding per line: TPU120/121 may have reported it, or an earlier name on it.
+bool first_on_line(std::vector<uint32_t>& lines, TSNode node) {
+  uint32_t line = ts_node_start_point(node).row + 1;
+  if (std::find(lines.begin(), lines.end(), line) != lines.end()) return false;
+  lines.push_back(line);
+  return true;
+}
+
+void report_api(RuleContext& context, std::vector<uint32_t>& lines, TSNode node,
+                std::string symbol, std::string what) {
+  if (!first_on_line(lines, node)) return;
+  context.report(kAmpApi, node, std::move(symbol),
+                 std::move(what) + "; on a TPU autocast in bfloat16 on the XLA device and drop "
+                 "loss scaling");
+}
+
+// Everything AMP that is not the autocast or GradScaler constructor itself.
+void check_amp_uses(RuleContext& context, std::vector<uint32_t>& lines) {
+  const ModuleView& view = context.view;
+  for (const Import& import : view.imports()) {
+    const std::string& module = import.module;
+    if (has_prefix(module, "torch.cuda.amp") || is_grad_scaler_class(module) ||
+        module == "torch.amp.autocast" || module == "torch.autocast" ||
+        module == "torch.amp.custom_fwd" || module == "torch.amp.custom_bwd" ||
+        has_prefix(module, "torch.distributed.fsdp.sharded_grad_scaler"))
+      report_api(context, lines, import.node, module, "import of `" + module + "`, CUDA mixed precision");
+  }
+  for (const Decorator& decorator : view.decorators()) {
+    const std::string& q = decorator.qualified;
+    bool cuda_typed = has_prefix(q, "torch.cuda.amp.custom_fwd") ||
+                      has_prefix(q, "torch.cuda.amp.custom_bwd");
+    if ((q == "torch.amp.custom_fwd" || q == "torch.amp.custom_bwd") && is(decorator.node, "call")) {
+      // @torch.amp.custom_fwd(device_type="cuda")
+      for (const Call& call : view.calls())
+        if (ts_node_eq(call.node, decorator.node)) {
+          auto device = string_constant(view, call.argument(0, "device_type"), call.context);
+          cuda_typed = device && *device == "cuda";
+          break;
+        }
+    }
+    // The call form of torch.cuda.amp.custom_fwd(...) is reported with the calls (TPU120).
+    if (cuda_typed && !is(decorator.node, "call"))
+      report_api(context, lines, decorator.node, q, "`@" + q + "` runs the function under CUDA autocast");
+    else if (cuda_typed && has_prefix(q, "torch.amp"))
+      report_api(context, lines, decorator.node, q, "`@" + q + "` on the CUDA device");
+  }
+  // Scalers: names bound to a GradScaler here, and receivers named like one.
+  std::vector<std::string> scalers;
+  for (const Assignment& assignment : view.assignments()) {
+    TSNode right = unparenthesize(assignment.right);
+    if (is(right, "call") && is_grad_scaler_class(view.qualify(field(right, "function"))))
+      scalers.emplace_back(view.text(assignment.left));
+  }
+  for (const Call& call : view.calls()) {
+    const std::string& q = call.qualified;
+    if (is_autocast_state(q)) {
+      report_api(context, lines, call.node, q, "`" + q + "` queries or sets the CUDA autocast state");
+      continue;
+    }
+    if (has_prefix(q, "torch.cuda.amp") && !has_prefix(q, "torch.cuda.amp.autocast") &&
+        !has_prefix(q, "torch.cuda.amp.GradScaler") && !has_prefix(q, "torch.cuda.amp.custom_")) {
+      report_api(context, lines, call.node, q, "`" + q + "` is CUDA mixed precision");
+      continue;
+    }
+    if (!call.is_method_call() || !is_scaler_method(call.method)) continue;
+    std::string_view receiver = view.text(call.receiver);
+    bool known = std::find(scalers.begin(), scalers.end(), receiver) != scalers.end();
+    if (!known && last_name_lowered(receiver).find("scaler") == std::string::npos) continue;
+    if (!first_on_line(lines, call.node)) continue;
+    context.report_method(kAmpApi, call, std::string(receiver) + "." + call.method,
+                          "`" + std::string(receiver) + "." + call.method +
+                              "` uses a GradScaler, float16 loss scaling that bfloat16 on a TPU "
+                              "does not need: scaler.scale(loss).backward() -> loss.backward(), "
+                              "scaler.step(opt) -> opt.step(), scaler.update() -> nothing");
+  }
+  for (const Mention& mention : context.mentions.names()) {
+    if (mention.callee) continue;
+    std::string qualified = view.qualify(mention.node);
+    if (has_prefix(qualified, "torch.cuda.amp"))
+      report_api(context, lines, mention.node, qualified, "`" + qualified + "` is CUDA mixed precision");
+  }
 }
 
 }  // namespace
@@ -45,13 +182,17 @@ const std::span<const RuleMeta> kAmpRules = kRules;
 
 void check_amp(RuleContext& context) {
   const ModuleView& view = context.view;
+  const size_t first = context.findings_so_far();
   for (const Call& call : view.calls()) {
     const std::string& q = call.qualified;
     bool cuda_autocast = q == "torch.cuda.amp.autocast" || q == "torch.cuda.amp.custom_fwd" ||
                          q == "torch.cuda.amp.custom_bwd";
     if (q == "torch.autocast" || q == "torch.amp.autocast" || q == "torch.amp.autocast_mode.autocast") {
-      auto device = string_constant(view, call.argument(0, "device_type"), call.context);
-      cuda_autocast = device && *device == "cuda";
+      TSNode type = call.argument(0, "device_type");
+      auto device = string_constant(view, type, call.context);
+      // `device_type=dt` where dt = "cuda" if "cuda" in device else "cpu", or device.type.
+      cuda_autocast = device ? *device == "cuda"
+                             : context.devices.evaluate(type, call.context).has_value();
     }
     if (cuda_autocast) {
       std::string message = "`" + q + "` autocasts on the CUDA device only";
@@ -65,7 +206,7 @@ void check_amp(RuleContext& context) {
                         {kept_keywords(view, call, {"dtype", "device_type"})});
       continue;
     }
-    bool scaler = q == "torch.cuda.amp.GradScaler";
+    bool scaler = q == "torch.cuda.amp.GradScaler" || q.ends_with(".ShardedGradScaler");
     if (q == "torch.amp.GradScaler" || q == "torch.GradScaler") {
       auto device = string_constant(view, call.argument(0, "device"), call.context);
       scaler = !device || *device == "cuda";
@@ -89,6 +230,8 @@ void check_amp(RuleContext& context) {
                         {is_null(enabled) ? "True" : std::string(view.text(enabled)), kept});
     }
   }
+  std::vector<uint32_t> lines = context.lines_since(first);
+  check_amp_uses(context, lines);
 }
 
 }  // namespace tpu::python

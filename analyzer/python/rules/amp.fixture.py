@@ -1,5 +1,5 @@
 import torch
-from torch.cuda.amp import GradScaler, autocast
+from torch.cuda.amp import GradScaler, autocast  # expect: TPU122
 
 with torch.cuda.amp.autocast():  # expect: TPU120
     out = model(x)
@@ -14,9 +14,32 @@ scaler2 = GradScaler(enabled=True)  # expect: TPU121
 scaler3 = torch.amp.GradScaler("cuda")  # expect: TPU121
 
 
-@torch.cuda.amp.custom_fwd  # a decorator used without a call is not an autocast region
+@torch.cuda.amp.custom_fwd  # expect: TPU122
 def forward(ctx, x):
     return x
+
+
+@torch.amp.custom_bwd(device_type="cuda")  # expect: TPU122
+def backward(ctx, grad):
+    return grad
+
+
+def train_step(model, optimizer, loss, device):
+    from torch.cuda.amp import GradScaler as LocalScaler  # expect: TPU122
+    device_type = "cuda" if "cuda" in device else "cpu"  # expect: TPU102
+    with torch.autocast(device_type=device_type, dtype=torch.float16):  # expect: TPU120
+        out = model(x)
+    scaler.scale(loss).backward()  # expect: TPU122
+    scaler.unscale_(optimizer)  # expect: TPU122
+    scaler.step(optimizer)  # expect: TPU122
+    scaler.update()  # expect: TPU122
+    self.scaler.step(optimizer)  # expect: TPU122
+    gs = torch.distributed.fsdp.ShardedGradScaler()  # expect: TPU121
+    gs.update()  # expect: TPU122
+    if torch.is_autocast_enabled():  # expect: TPU122
+        dtype = torch.get_autocast_gpu_dtype()  # expect: TPU122
+    optimizer.step()  # an optimizer is no scaler
+    feature_scaler.fit_transform(data)  # not a GradScaler method
 
 
 # Negative cases
@@ -25,3 +48,10 @@ with torch.autocast("cpu", dtype=torch.bfloat16):
 with torch.autocast("xla", dtype=torch.bfloat16):
     out = model(x)
 cpu_scaler = torch.amp.GradScaler("cpu")
+cpu_type = "cpu"
+with torch.autocast(device_type=cpu_type, dtype=torch.bfloat16):
+    out = model(x)
+try:
+    from torch.cuda.amp import autocast as guarded_autocast  # expect: TPU122
+except ImportError:
+    pass

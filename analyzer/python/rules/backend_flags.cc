@@ -116,6 +116,14 @@ void check_backend_flags(RuleContext& context) {
     std::string qualified = view.qualify(assignment.left);
     if (!qualified.empty()) report(context, assignment.left, qualified, assignment.right);
   }
+  // `assert torch.backends.cudnn.enabled`, `if cudnn.benchmark:`: a flag read as a value.
+  for (const Mention& mention : context.mentions.names()) {
+    if (mention.callee || mention.assigned) continue;
+    std::string qualified = view.qualify(mention.node);
+    if (has_prefix(qualified, "torch.backends.cudnn") || has_prefix(qualified, "torch.backends.cuda"))
+      if (qualified != "torch.backends.cudnn" && qualified != "torch.backends.cuda")
+        report(context, mention.node, qualified, TSNode{});
+  }
   for (const Call& call : view.calls()) {
     if (call.qualified == "torch.set_float32_matmul_precision" || is_sdpa_selection(call.qualified) ||
         has_prefix(call.qualified, "torch.backends.cudnn") ||

@@ -11,9 +11,10 @@ with torch.backends.cuda.sdp_kernel(enable_flash=True):  # expect: TPU132
     pass
 torch.backends.cuda.enable_flash_sdp(True)  # expect: TPU132
 
-# Negative cases
-if torch.backends.cudnn.benchmark:
+if torch.backends.cudnn.benchmark:  # expect: TPU130 -- a flag read as a value counts too
     pass
+
+# Negative cases
 torch.backends.mkldnn.enabled = True
 benchmark = True
 torch.use_deterministic_algorithms(True)

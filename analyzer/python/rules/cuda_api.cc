@@ -5,6 +5,8 @@
 #include "analyzer/python/rules/rule_helpers.h"
 #include "analyzer/python/tpu_advice.h"
 
+#include <algorithm>
+
 namespace tpu::python {
 namespace {
 
@@ -42,7 +44,7 @@ const RuleMeta& kCudaEnvVar = kRules[1];
 
 // Sub-namespaces of torch.cuda that other families own.
 bool owned_elsewhere(std::string_view qualified) {
-  for (std::string_view prefix : {"torch.cuda.amp", "torch.cuda.nvtx", "torch.cuda.graph",
+  for (std::string_view prefix : {"torch.cuda.amp", "torch.cuda.graph",
                                   "torch.cuda.graphs", "torch.cuda.CUDAGraph",
                                   "torch.cuda.make_graphed_callables"})
     if (has_prefix(qualified, prefix)) return true;
@@ -72,9 +74,76 @@ bool keeps_its_arguments(std::string_view qualified) {
   return false;
 }
 
+// Legacy typed constructors (torch.cuda.FloatTensor): device-placement's.
+bool is_tensor_type(std::string_view qualified) {
+  return qualified.ends_with("Tensor") && qualified.find('.', 11) == std::string_view::npos;
+}
+
+// Where the CUDA toolkit is: the build's (custom-extension), not the runtime's.
+bool is_toolkit_path(std::string_view name) { return name == "CUDA_HOME" || name == "CUDA_PATH"; }
+
 bool is_cuda_env_var(std::string_view name) {
+  if (is_toolkit_path(name)) return false;
   return name.starts_with("CUDA_") || name.starts_with("PYTORCH_CUDA_") ||
          name.starts_with("CUBLAS_") || name.starts_with("CUDNN_") || name == "NVIDIA_VISIBLE_DEVICES";
+}
+
+// What names CUDA's runtime outside a call: `torch.cuda.*` read as a value (`if
+// torch.cuda.is_available:`, `torch.cuda.amp` aside), `torch.version.cuda`,
+// `ProfilerActivity.CUDA`, and `nvidia-smi` run as a command.
+void sweep_mentions(RuleContext& context) {
+  const ModuleView& view = context.view;
+  for (const Mention& mention : context.mentions.names()) {
+    if (mention.callee) continue;
+    std::string qualified = view.qualify(mention.node);
+    bool runtime = has_prefix(qualified, "torch.cuda") && qualified != "torch.cuda" &&
+                   !owned_elsewhere(qualified) && !is_tensor_type(qualified);
+    if (runtime || qualified == "torch.version.cuda" ||
+        qualified.ends_with("ProfilerActivity.CUDA"))
+      context.report(kTorchCudaCall, mention.node, qualified,
+                     "`" + qualified + "` reads the CUDA runtime's state; on a TPU ask "
+                     "torch_xla (torch_xla.device_count(), xm.get_memory_info) or drop it")
+          .fix.reset();
+  }
+  for (const Mention& mention : context.mentions.strings()) {
+    auto value = string_value(mention.node, view.source());
+    if (value && value->starts_with("nvidia-smi") && !is_prose_string(view, mention.node))
+      context.report(kTorchCudaCall, mention.node, "nvidia-smi",
+                     "runs nvidia-smi, NVIDIA's driver tool, which a TPU host does not have; "
+                     "query the TPU runtime instead (xm.get_memory_info)")
+          .fix.reset();
+  }
+}
+
+bool makes_stream_or_event(std::string_view qualified) {
+  for (std::string_view name : {"torch.cuda.Stream", "torch.cuda.Event", "torch.cuda.current_stream",
+                                "torch.cuda.default_stream", "torch.cuda.ExternalStream",
+                                "torch.cuda.streams.Stream", "torch.cuda.streams.Event"})
+    if (qualified == name) return true;
+  return false;
+}
+
+// A CUDA stream or event created here carries its category: every method called on it
+// (`start.record()`, `stream.synchronize()`, `s.wait_stream(…)`) is CUDA runtime work.
+void report_object_uses(RuleContext& context) {
+  const ModuleView& view = context.view;
+  std::vector<std::string_view> objects;
+  for (const Assignment& assignment : view.assignments()) {
+    TSNode right = unparenthesize(assignment.right);
+    if (is(right, "call") && makes_stream_or_event(view.qualify(field(right, "function"))))
+      objects.push_back(view.text(assignment.left));
+  }
+  if (objects.empty()) return;
+  for (const Call& call : view.calls()) {
+    if (!call.is_method_call()) continue;
+    std::string_view receiver = view.text(call.receiver);
+    if (std::find(objects.begin(), objects.end(), receiver) == objects.end()) continue;
+    context.report_method(kTorchCudaCall, call, std::string(receiver) + "." + call.method,
+                          "`" + std::string(receiver) + "` is a CUDA stream or event: `." +
+                              call.method + "()` has no TPU counterpart (XLA orders work in its "
+                              "graph); remove it")
+        .fix.reset();
+  }
 }
 
 }  // namespace
@@ -85,7 +154,7 @@ void check_cuda_api(RuleContext& context) {
   const ModuleView& view = context.view;
   for (const Call& call : view.calls()) {
     if (!has_prefix(call.qualified, "torch.cuda") || call.qualified == "torch.cuda") continue;
-    if (owned_elsewhere(call.qualified)) continue;
+    if (owned_elsewhere(call.qualified) || is_tensor_type(call.qualified)) continue;
     std::string advice = tpu_advice(call.qualified);
     bool no_counterpart = has_no_counterpart(call.qualified);
     if (advice.empty())
@@ -110,6 +179,8 @@ void check_cuda_api(RuleContext& context) {
       args.insert(args.begin(), marker);
     context.with_site(finding, call.qualified, call.node, std::move(args));
   }
+  sweep_mentions(context);
+  report_object_uses(context);
   for_each_env_access(view, [&](TSNode node, std::string_view name, const Context&) {
     if (!is_cuda_env_var(name)) return;
     std::string advice = tpu_advice(name);

@@ -18,10 +18,21 @@ os.environ["CUDA_VISIBLE_DEVICES"] = "0"  # expect: TPU111
 blocking = os.environ.get("CUDA_LAUNCH_BLOCKING")  # expect: TPU111
 alloc = os.getenv("PYTORCH_CUDA_ALLOC_CONF", "")  # expect: TPU111
 
+start.synchronize()  # expect: TPU110 -- a CUDA event created here
+stream.synchronize()  # expect: TPU110
+with torch.cuda.stream(stream):  # expect: TPU110
+    pass
+ok = torch.cuda.is_available  # expect: TPU110 -- read, not called
+version = torch.version.cuda  # expect: TPU110
+activities = [torch.profiler.ProfilerActivity.CUDA]  # expect: TPU110
+smi = subprocess.check_output(["nvidia-smi", "-L"])  # expect: TPU110
+FloatTensor = torch.cuda.FloatTensor  # expect: TPU104 -- a legacy type is device placement
+
+
 # Negative cases
-start.synchronize()
-stream.synchronize()
 os.environ["OMP_NUM_THREADS"] = "4"
 available = torch.cuda  # an attribute, not a call
 text = "torch.cuda.synchronize()"
+print("nvidia-smi shows the GPUs")
+home = os.environ.get("CUDA_HOME")  # expect: TPU401 -- the toolkit path belongs to the build
 # torch.cuda.synchronize()

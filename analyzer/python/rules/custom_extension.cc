@@ -2,6 +2,7 @@
 // custom-extension: C++/CUDA extensions built by setup.py (CUDAExtension, BuildExtension)
 // or JIT-compiled (cpp_extension.load / load_inline with CUDA sources), every CUDA-specific
 // build argument, and — across files — the Python code that imports the compiled modules.
+#include <algorithm>
 #include <array>
 
 #include "analyzer/python/rules/rule_families.h"
@@ -60,7 +61,10 @@ bool is_cuda_build_string(std::string_view value) {
        {"-gencode", "--generate-code", "-arch=", "--gpu-architecture", "--use_fast_math",
         "--expt-relaxed-constexpr", "--expt-extended-lambda", "-Xptxas", "--ptxas-options",
         "-Xcompiler", "-maxrregcount", "-lineinfo", "-U__CUDA_NO_", "-D__CUDA_NO_",
-        "--threads", "-DCUDA_HAS_FP16", "-DWITH_CUDA", "arch=compute_", "code=sm_"})
+        "--threads", "-DCUDA_HAS_FP16", "-DWITH_CUDA", "arch=compute_", "code=sm_", "--ftz",
+        "--prec-div", "--prec-sqrt", "--fmad", "-rdc", "--relocatable-device-code",
+        "--extended-lambda", "--diag-suppress", "-Xfatbin", "--compiler-options", "-ccbin",
+        "--resource-usage", "-U__CUDA", "-D__CUDA"})
     if (value.starts_with(flag) || (flag.starts_with("arch=") && value.find(flag) != std::string_view::npos))
       return true;
   if (value.find("/cuda/") != std::string_view::npos || value.ends_with("/cuda") ||
@@ -130,6 +134,190 @@ TSNode alias_of(const ModuleView& view, const Call& call, const std::vector<cons
   return TSNode{};
 }
 
+// A component that names a compiled extension module by the usual convention: `_C`,
+// `_C_flashattention`. torch's own `_C` modules are not the repository's.
+bool is_compiled_module(std::string_view qualified) {
+  std::string_view root = qualified.substr(0, qualified.find('.'));
+  if (root == "torch" || root == "torchvision" || root == "torchaudio") return false;
+  for (size_t begin = 0; begin <= qualified.size();) {
+    size_t end = qualified.find('.', begin);
+    if (end == std::string_view::npos) end = qualified.size();
+    std::string_view part = qualified.substr(begin, end - begin);
+    if (part == "_C" || part.starts_with("_C_")) return true;
+    begin = end + 1;
+  }
+  return false;
+}
+
+// torch.ops namespaces that PyTorch itself registers; any other is an extension's.
+bool is_builtin_op_namespace(std::string_view ns) {
+  for (std::string_view name : {"aten", "prims", "prim", "quantized", "_quantized", "profiler",
+                                "c10d", "_c10d_functional", "_c10d_functional_autograd",
+                                "c10d_functional", "quantized_decomposed", "higher_order",
+                                "_dtensor", "mkldnn", "onednn", "inductor", "xla", "torchvision",
+                                "torchaudio", "_inductor_test", "mylib", "debugprims", "_test"})
+    if (ns == name) return true;
+  return false;
+}
+
+// `ext = ext_loader.load_ext("_ext", [...])`, `_C = load_library("_C")`: a repository loader
+// of its compiled module, recognised by the module name it is given.
+bool is_extension_loader_call(const ModuleView& view, TSNode value) {
+  value = unparenthesize(value);
+  if (!is(value, "call")) return false;
+  std::string_view callee = view.text(field(value, "function"));
+  std::string_view last = callee.substr(callee.rfind('.') + 1);
+  if (last.find("load") == std::string_view::npos || last == "load_state_dict" || last == "load")
+    return false;
+  TSNode arguments = field(value, "arguments");
+  if (ts_node_named_child_count(arguments) == 0) return false;
+  auto name = string_value(ts_node_named_child(arguments, 0), view.source());
+  return name && name->starts_with("_") &&
+         (name->ends_with("_ext") || name->ends_with("_C") || name->ends_with("_cuda") ||
+          name->starts_with("_C"));
+}
+
+bool is_nvcc_string(std::string_view value) {
+  return value == "nvcc" || value.starts_with("nvcc ") || value.ends_with("/nvcc") ||
+         value.find("/nvcc ") != std::string_view::npos || value.find("bin/nvcc") != std::string_view::npos;
+}
+
+bool is_cuda_switch(std::string_view name) {
+  for (std::string_view prefix : {"FORCE_CUDA", "USE_CUDA", "CUDA_HOME", "CUDA_PATH"})
+    if (name == prefix) return true;
+  return name.ends_with("WITH_CUDA");  // WITH_CUDA, MMCV_WITH_CUDA
+}
+
+// In a build script, an environment-variable-style name about CUDA or nvcc (NVCC_FLAGS,
+// MMCV_CUDA_ARGS) configures the CUDA build.
+bool is_build_variable(std::string_view value) {
+  if (value.empty()) return false;
+  for (char c : value)
+    if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) return false;
+  return value.find("CUDA") != std::string_view::npos || value.find("NVCC") != std::string_view::npos;
+}
+
+// Each string of a list (or tuple) `node`, for flag lists given to nvcc.
+template <class Visit>
+void for_each_listed_string(TSNode node, Visit&& visit) {
+  node = unparenthesize(node);
+  if (!is(node, "list") && !is(node, "tuple")) return;
+  for_each_named_child(node, [&](TSNode element) {
+    if (is(element, "string")) visit(element);
+  });
+}
+
+// What names a CUDA build or the compiled module in any file: `.cu` sources (listed or
+// globbed), nvcc (its flag dict entry and each flag in it, `nvcc -V` lookups), CUDA_HOME and the
+// WITH_CUDA/FORCE_CUDA switches, BuildExtension, `_C`-style compiled modules and the calls into
+// them, `torch.ops.<ns>.<op>` of the repository's own ops, and loaders of the compiled module.
+void check_extension_mentions(RuleContext& context, std::vector<uint32_t>& seen) {
+  const ModuleView& view = context.view;
+  const RuleMeta& build = kRules[0];
+  const RuleMeta& argument = kRules[1];
+  auto first_on_line = [&](TSNode node) {
+    uint32_t line = ts_node_start_point(node).row + 1;
+    if (std::find(seen.begin(), seen.end(), line) != seen.end()) return false;
+    seen.push_back(line);
+    return true;
+  };
+  auto report_argument = [&](TSNode node, std::string symbol, std::string what) {
+    if (first_on_line(node))
+      context.report(argument, node, std::move(symbol),
+                     std::move(what) + "; it goes away with the CUDA extension");
+  };
+  for (const Import& import : view.imports()) {
+    const std::string& module = import.module;
+    if (module == "torch.utils.cpp_extension.CUDAExtension" ||
+        module == "torch.utils.cpp_extension.BuildExtension") {
+      if (first_on_line(import.node))
+        context.report(build, import.node, module,
+                       "import of `" + module + "`, the CUDA extension build; port the kernels "
+                       "to Pallas or PyTorch ops for a TPU");
+    } else if (module == "torch.utils.cpp_extension.CUDA_HOME") {
+      report_argument(import.node, "CUDA_HOME", "the build looks up the CUDA toolkit (CUDA_HOME)");
+    } else if (is_compiled_module(module) && first_on_line(import.node)) {
+      context.report(kExtensionModuleUse, import.node, module,
+                     "import of `" + module + "`, the repository's compiled extension; on a TPU "
+                     "it breaks or takes its fallback: call the ported implementation");
+    }
+  }
+  std::vector<std::string> loaded;  // names bound to a loaded extension module
+  for (const Assignment& assignment : view.assignments()) {
+    if (!is(assignment.left, "identifier") || !is_extension_loader_call(view, assignment.right))
+      continue;
+    loaded.emplace_back(view.text(assignment.left));
+    if (first_on_line(assignment.node))
+      context.report(kExtensionModuleUse, assignment.right, std::string(view.text(assignment.left)),
+                     "`" + std::string(view.text(assignment.right)) + "` loads the repository's "
+                     "compiled extension; on a TPU it breaks or takes its fallback");
+  }
+  for (const Call& call : view.calls()) {
+    const std::string& q = call.qualified;
+    std::string symbol;
+    if (is_compiled_module(q)) {
+      symbol = q;
+    } else if (q == "torch.ops.load_library") {
+      symbol = q;
+    } else if (q.starts_with("torch.ops.")) {
+      std::string_view rest = std::string_view(q).substr(10);
+      size_t dot = rest.find('.');
+      if (dot != std::string_view::npos && !is_builtin_op_namespace(rest.substr(0, dot)))
+        symbol = q;
+    } else if (call.is_method_call() && is(call.receiver, "identifier") &&
+               std::find(loaded.begin(), loaded.end(), view.text(call.receiver)) != loaded.end()) {
+      symbol = std::string(view.text(call.function));
+    } else if (q == "torch.utils.cpp_extension.BuildExtension.with_options") {
+      if (first_on_line(call.node))
+        context.report(build, call.node, q, "`BuildExtension` drives the nvcc build");
+      continue;
+    }
+    if (symbol.empty() || !first_on_line(call.node)) continue;
+    context.report(kExtensionModuleUse, call.node, symbol,
+                   "call of `" + symbol + "`, the repository's compiled (CUDA) extension; on a "
+                   "TPU call the ported implementation (Pallas or PyTorch ops)");
+  }
+  for (const Mention& mention : context.mentions.strings()) {
+    TSNode node = mention.node;
+    auto value = string_value(node, view.source());
+    if (!value || is_prose_string(view, node)) continue;
+    if (is_cuda_source(*value) || value->ends_with("*.cu")) {
+      report_argument(node, *value, "CUDA source " + std::string(view.text(node)));
+    } else if (is_nvcc_string(*value)) {
+      report_argument(node, *value, "nvcc " + std::string(view.text(node)));
+      TSNode pair = ts_node_parent(node);
+      if (*value == "nvcc" && is(pair, "pair") && ts_node_eq(field(pair, "key"), node))
+        for_each_listed_string(field(pair, "value"), [&](TSNode flag) {
+          report_argument(flag, std::string(view.text(flag)),
+                          "nvcc flag " + std::string(view.text(flag)));
+        });
+    } else if (is_cuda_switch(*value) || *value == "TORCH_CUDA_ARCH_LIST" ||
+               (view.is_build_script() && is_build_variable(*value))) {
+      report_argument(node, *value, "CUDA build switch " + std::string(view.text(node)));
+    }
+  }
+  for (const Mention& mention : context.mentions.names()) {
+    TSNode node = mention.node;
+    std::string qualified = view.qualify(node);
+    std::string_view spelled = view.text(node);
+    std::string_view last = spelled.substr(spelled.rfind('.') + 1);
+    if ((qualified == "torch.utils.cpp_extension.BuildExtension" || qualified == kCudaExtension) &&
+        !mention.callee) {
+      if (first_on_line(node))
+        context.report(build, node, qualified,
+                       "`" + std::string(spelled) + "` drives the nvcc build of the CUDA extension");
+    } else if (view.is_build_script() && mention.callee && has_prefix(qualified, "torch.cuda")) {
+      report_argument(node, qualified, "`" + qualified + "` decides whether the CUDA extension is built");
+    } else if (is_cuda_switch(last)) {
+      report_argument(node, std::string(last), "`" + std::string(spelled) + "`, a CUDA build switch");
+    } else if (last == "extra_cuda_cflags" && is(ts_node_parent(node), "keyword_argument")) {
+      for_each_listed_string(field(ts_node_parent(node), "value"), [&](TSNode flag) {
+        report_argument(flag, std::string(view.text(flag)), "nvcc flag " + std::string(view.text(flag)));
+      });
+    }
+  }
+}
+
 }  // namespace
 
 void check_custom_extension(RuleContext& context) {
@@ -138,10 +326,16 @@ void check_custom_extension(RuleContext& context) {
   const RuleMeta& argument = kRules[1];
   const RuleMeta& jit = kRules[2];
   const std::vector<const Assignment*> aliases = cuda_extension_aliases(view);
+  const size_t first = context.findings_so_far();
   for (const Call& call : view.calls()) {
     const std::string& q = call.qualified;
     TSNode alias = alias_of(view, call, aliases);
     bool cuda_extension = q == kCudaExtension || !is_null(alias);
+    if (q == "torch.utils.cpp_extension.CppExtension")  // with .cu sources it is one
+      for_each_string(call.node, [&](TSNode string) {
+        if (auto value = string_value(string, view.source()); value && is_cuda_source(*value))
+          cuda_extension = true;
+      });
     // BuildExtension alone also builds C++-only extensions; CUDAExtension is the CUDA tie.
     if (cuda_extension) {
       if (is_null(alias))
@@ -171,6 +365,8 @@ void check_custom_extension(RuleContext& context) {
         context.declared_extensions.push_back(*name);
     }
   }
+  std::vector<uint32_t> seen = context.lines_since(first);  // one finding per line
+  check_extension_mentions(context, seen);
   if (!view.is_build_script()) return;
   // In a build script every CUDA-specific argument is counted: nvcc flags, arch lists,
   // CUDA libraries, include and library dirs, and the "nvcc" key itself.
@@ -188,16 +384,15 @@ void check_custom_extension(RuleContext& context) {
     }
     if ((is_key && *value == "nvcc") || is_cuda_build_string(*value) ||
         (in_libraries && is_cuda_library(*value)) || *value == "TORCH_CUDA_ARCH_LIST" ||
-        *value == "CUDA_HOME")
+        *value == "CUDA_HOME") {
+      uint32_t line = ts_node_start_point(literal.node).row + 1;
+      if (std::find(seen.begin(), seen.end(), line) != seen.end()) continue;
+      seen.push_back(line);
       context.report(argument, literal.node, *value,
                      "CUDA build argument " + std::string(view.text(literal.node)) +
                          "; it goes away with the CUDA extension");
+    }
   }
-  for (const Import& import : view.imports())
-    if (import.module == "torch.utils.cpp_extension.CUDA_HOME")
-      context.report(argument, import.node, "CUDA_HOME",
-                     "the build looks up the CUDA toolkit (CUDA_HOME); it goes away with the "
-                     "CUDA extension");
 }
 
 }  // namespace tpu::python

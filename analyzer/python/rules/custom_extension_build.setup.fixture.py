@@ -17,13 +17,13 @@ setup(
     ext_modules=[
         CUDAExtension(  # expect: TPU400
             "fused_ops_cuda",
-            ["csrc/fused.cpp", "csrc/fused_kernel.cu"],
+            ["csrc/fused.cpp", "csrc/fused_kernel.cu"],  # expect: TPU401
             include_dirs=[os.path.join(CUDA_HOME, "include"), "/usr/local/cuda/include"],  # expect: TPU401
             libraries=["cublas", "m"],  # expect: TPU401
             extra_compile_args={"cxx": ["-O3"], "nvcc": nvcc_flags},  # expect: TPU401
         )
     ],
-    cmdclass={"build_ext": BuildExtension},
+    cmdclass={"build_ext": BuildExtension},  # expect: TPU400
 )
 
 
@@ -31,7 +31,7 @@ def get_extensions(with_cuda):
     # detectron2's pattern: the extension class chosen at run time, called through a local name.
     extension = CppExtension
     if with_cuda:
-        extension = CUDAExtension
+        extension = CUDAExtension  # expect: TPU400
     return [extension("pkg._C", ["csrc/vision.cpp"])]  # expect: TPU400
 
 

@@ -96,6 +96,18 @@ const std::span<const RuleMeta> kDataloadingRules = kRules;
 
 void check_dataloading(RuleContext& context) {
   const ModuleView& view = context.view;
+  // {"pin_memory": True}: loader options kept in a dict or config entry.
+  for (const Mention& mention : context.mentions.strings()) {
+    TSNode pair = ts_node_parent(mention.node);
+    if (!is(pair, "pair") || !ts_node_eq(field(pair, "key"), mention.node) ||
+        string_value(mention.node, view.source()) != "pin_memory" ||
+        !is_true(view, field(pair, "value"), mention.context))
+      continue;
+    context.report(kPinMemory, pair, "pin_memory",
+                   "a \"pin_memory\": True loader option pins host memory for CUDA copies; on a "
+                   "TPU drop it and wrap the loader in MpDeviceLoader(loader, torch_xla.device())")
+        .fix.reset();
+  }
   for (const Call& call : view.calls()) {
     TSNode pin = call.keyword("pin_memory");
     if (!is_null(pin) && is_true(view, pin, call.context)) {

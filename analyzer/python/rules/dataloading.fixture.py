@@ -29,3 +29,7 @@ def evaluate(model, loader, device):
 
 for xb in DataLoader(dataset):  # only a name is wrapped
     xb.to(device)
+
+
+loader_options = {"batch_size": 32, "pin_memory": True}  # expect: TPU800
+quiet_options = {"batch_size": 32, "pin_memory": False}

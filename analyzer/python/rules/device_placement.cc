@@ -34,23 +34,22 @@ constexpr RuleMeta kRules[] = {
                 "process started by `torch_xla.launch` owns its device.",
      .before = "x = torch.zeros(8, device=\"cuda\")\ndev = torch.device(f\"cuda:{rank}\")",
      .after = "x = torch.zeros(8, device=torch_xla.device())\ndev = torch_xla.device()"},
-    {.code = "TPU103", .name = "cuda-device-variable", .category = Category::DevicePlacement,
+    {.code = "TPU104", .name = "cuda-device-check", .category = Category::DevicePlacement,
      .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
      .fix_title = "",
-     .summary = "a variable holding a CUDA device reaches `.to()`, `torch.device()` or `device=`",
-     .rationale = "The device comes from a constant, a default argument, an argparse default or "
-                  "a config entry set to \"cuda\". The use site is where data lands on the wrong "
-                  "device; the fix belongs where the value is set (reported there too).",
-     .tpu_way = "Set the device once from `torch_xla.device()` (PyTorch/XLA) or "
-                "`torch.device(\"tpu\")` (TorchTPU) and pass it around.",
-     .before = "parser.add_argument(\"--device\", default=\"cuda\")\n...\nmodel.to(args.device)",
-     .after = "parser.add_argument(\"--device\", default=\"xla\")\n...\n"
-              "model.to(torch_xla.device() if args.device == \"xla\" else args.device)"},
+     .summary = "a check that asks whether data is on a CUDA device (`x.is_cuda`, "
+                "`device.type == \"cuda\"`, `isinstance(x, torch.cuda.FloatTensor)`)",
+     .rationale = "On a TPU the answer is always no: the branch written for the GPU is skipped "
+                  "silently, and the other one (often the CPU path) runs instead.",
+     .tpu_way = "Ask for the device you run on: `x.device.type == \"xla\"` (TorchTPU: "
+                "\"tpu\"), or drop the check when the code runs only on the accelerator.",
+     .before = "if x.is_cuda:\n    y = fused(x)\nelse:\n    y = reference(x)",
+     .after = "if x.device.type == \"xla\":\n    y = reference(x)"},
 };
 
 const RuleMeta& kTensorCudaCall = kRules[0];
 const RuleMeta& kCudaDeviceString = kRules[1];
-const RuleMeta& kCudaDeviceVariable = kRules[2];
+const RuleMeta& kCudaDeviceCheck = kRules[2];
 
 bool names_a_device(std::string_view name) {
   // Case-insensitive, without a lowered copy: this runs on every assigned name.
@@ -61,17 +60,6 @@ bool names_a_device(std::string_view name) {
   constexpr std::string_view kDevice = "device";
   return std::search(name.begin(), name.end(), kDevice.begin(), kDevice.end(), lower_equal) !=
          name.end();
-}
-
-// Variables (not literals or calls) are what TPU103 follows; literals are TPU102's.
-// `cfg.get("device")` reads a variable too.
-bool is_variable(TSNode node, std::string_view source) {
-  node = unparenthesize(node);
-  if (is(node, "call")) {
-    TSNode function = field(node, "function");
-    return is(function, "attribute") && text(field(function, "attribute"), source) == "get";
-  }
-  return is(node, "identifier") || is(node, "attribute") || is(node, "subscript");
 }
 
 // The device index a CUDA literal names: "3" for "cuda:3", `rank` for f"cuda:{rank}";
@@ -97,15 +85,7 @@ void literal_site(RuleContext& context, Finding& finding, TSNode literal) {
   else context.with_site(finding, "device.literal.indexed", literal, {index});
 }
 
-std::string describe(const DeviceValue& value) {
-  std::string text = "holds the CUDA device " + value.spelled + " (set at line " +
-                     std::to_string(value.origin_line) + ")";
-  if (value.conditional)
-    text += "; its fallback branch runs on the CPU on a TPU host, silently";
-  return text;
-}
-
-void check_literal_or_variable(RuleContext& context, TSNode argument, const Context& where,
+void check_literal_or_variable(RuleContext& context, TSNode argument, const Context& /*where*/,
                                std::string_view position) {
   argument = unparenthesize(argument);
   if (is_null(argument)) return;
@@ -117,12 +97,8 @@ void check_literal_or_variable(RuleContext& context, TSNode argument, const Cont
     literal_site(context, finding, argument);
     return;
   }
-  if (!is_variable(argument, context.view.source())) return;
-  if (auto value = context.devices.evaluate(argument, where)) {
-    std::string name(context.view.text(argument));
-    context.report(kCudaDeviceVariable, argument, name,
-                   "`" + name + "` " + describe(*value) + "; it reaches " + std::string(position));
-  }
+  // A variable that carries a CUDA device is not reported where it is used: the place that
+  // chose CUDA (a literal, a default, a config entry) is, by the sweep over string literals.
 }
 
 // Reports the CUDA literal of `name = <value>`: a plain literal when the name says it is a
@@ -148,12 +124,92 @@ void report_device_choice(RuleContext& context, std::string_view name, TSNode va
   }
 }
 
+// Legacy typed constructors that allocate on the CUDA device: torch.cuda.FloatTensor, …
+bool is_cuda_tensor_type(std::string_view qualified) {
+  return has_prefix(qualified, "torch.cuda") && qualified.ends_with("Tensor") &&
+         qualified.find('.', 11) == std::string_view::npos;
+}
+
+// A string argument that an AMP call owns (`torch.autocast("cuda")`, `GradScaler("cuda")`):
+// the amp family reports that line.
+bool is_amp_argument(const ModuleView& view, TSNode string) {
+  TSNode parent = ts_node_parent(string);
+  if (is(parent, "keyword_argument")) parent = ts_node_parent(parent);
+  if (!is(parent, "argument_list")) return false;
+  std::string callee = view.qualify(field(ts_node_parent(parent), "function"));
+  return callee.find("autocast") != std::string::npos ||
+         callee.find("GradScaler") != std::string::npos ||
+         callee.find("custom_fwd") != std::string::npos ||
+         callee.find("custom_bwd") != std::string::npos;
+}
+
+// "cuda" as a key names an entry, not a device: `meta["cuda"]`, `{"cuda": …}`,
+// `hasattr(torch, "cuda")`, `versions.get("cuda")`.
+bool is_key_position(const ModuleView& view, TSNode string) {
+  TSNode parent = ts_node_parent(string);
+  if (is(parent, "subscript")) return ts_node_eq(field(parent, "subscript"), string);
+  if (is(parent, "pair")) return ts_node_eq(field(parent, "key"), string);
+  if (!is(parent, "argument_list")) return false;
+  std::string_view callee = view.text(field(ts_node_parent(parent), "function"));
+  if (callee == "hasattr" || callee == "getattr" || callee == "setattr") return true;
+  return ts_node_eq(ts_node_named_child(parent, 0), string) &&
+         (callee.ends_with(".get") || callee.ends_with(".pop") || callee.ends_with("setdefault"));
+}
+
+// Every other place the file names a CUDA device: a literal wherever it stands (a default, a
+// dict entry, a return value, `choices=`), a comparison with one, `x.is_cuda`, and the legacy
+// typed constructors. One finding per line: the calls above may have reported it already.
+void sweep_mentions(RuleContext& context, std::vector<uint32_t>& lines) {
+  const ModuleView& view = context.view;
+  auto reported = [&](TSNode node) {
+    uint32_t line = ts_node_start_point(node).row + 1;
+    if (std::find(lines.begin(), lines.end(), line) != lines.end()) return true;
+    lines.push_back(line);
+    return false;
+  };
+  for (const Mention& mention : context.mentions.strings()) {
+    TSNode node = mention.node;
+    if (!context.devices.is_cuda_literal(node) || is_prose_string(view, node) ||
+        is_amp_argument(view, node) || is_key_position(view, node) || reported(node))
+      continue;
+    std::string spelled(view.text(node));
+    TSNode parent = ts_node_parent(node);
+    if (is(parent, "comparison_operator"))
+      context.report(kCudaDeviceCheck, parent, spelled,
+                     "`" + std::string(view.text(parent)) + "` asks whether the device is CUDA; on "
+                     "a TPU it is always false: compare with the TPU device type (\"xla\"; "
+                     "TorchTPU: \"tpu\") or drop the check");
+    else
+      context.report(kCudaDeviceString, node, spelled,
+                     "CUDA device string " + spelled + "; use torch_xla.device() (TorchTPU: "
+                     "torch.device(\"tpu\"))").fix.reset();
+  }
+  for (const Mention& mention : context.mentions.names()) {
+    TSNode node = mention.node;
+    if (is(node, "attribute") && view.text(field(node, "attribute")) == "is_cuda") {
+      if (reported(node)) continue;
+      context.report(kCudaDeviceCheck, node, std::string(view.text(node)),
+                     "`" + std::string(view.text(node)) + "` is always False on a TPU: the CUDA "
+                     "branch is skipped silently; test for the TPU device (x.device.type == "
+                     "\"xla\") or drop the check");
+      continue;
+    }
+    std::string qualified = view.qualify(node);
+    if (is_cuda_tensor_type(qualified) && !reported(node))
+      context.report(kCudaDeviceCheck, node, qualified,
+                     "`" + qualified + "` is a CUDA tensor type: it allocates on, or tests for, "
+                     "a CUDA device; use torch." + qualified.substr(11) +
+                         " / a dtype with device=torch_xla.device()");
+  }
+}
+
 }  // namespace
 
 const std::span<const RuleMeta> kDevicePlacementRules = kRules;
 
 void check_device_placement(RuleContext& context) {
   const ModuleView& view = context.view;
+  const size_t first = context.findings_so_far();
   for (const Call& call : view.calls()) {
     if (call.method == "cuda" && call.is_method_call()) {
       Finding& finding = context.report_method(
@@ -223,6 +279,8 @@ void check_device_placement(RuleContext& context) {
         report_device_choice(context, name, unparenthesize(field(parameter, "value")), true);
     });
   }
+  std::vector<uint32_t> lines = context.lines_since(first);
+  sweep_mentions(context, lines);
 }
 
 }  // namespace tpu::python

@@ -4,6 +4,9 @@
 #include "analyzer/python/rules/rule_families.h"
 #include "analyzer/python/rules/rule_helpers.h"
 
+#include <algorithm>
+#include <cctype>
+
 namespace tpu::python {
 namespace {
 
@@ -44,7 +47,8 @@ constexpr RuleMeta kRules[] = {
     {.code = "TPU203", .name = "process-launcher", .category = Category::Distributed,
      .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
      .fix_title = "",
-     .summary = "processes launched with mp.spawn or torch.distributed.launch",
+     .summary = "the torch.distributed.launch / torch.distributed.run launcher module "
+                "(mp.spawn itself is no tie)",
      .rationale = "One process per CUDA device, spawned by hand, is the GPU pattern; PyTorch/XLA "
                   "starts one process per TPU device itself.",
      .tpu_way = "`torch_xla.launch(fn, args=…)` with PJRT_DEVICE=TPU (older: `xmp.spawn`); "
@@ -54,7 +58,8 @@ constexpr RuleMeta kRules[] = {
     {.code = "TPU204", .name = "torchrun-env", .category = Category::Distributed,
      .severity = Severity::Info, .language = Language::Python, .fix = std::nullopt,
      .fix_title = "",
-     .summary = "reads of torchrun's environment (RANK, WORLD_SIZE, MASTER_ADDR…)",
+     .summary = "torchrun's rendezvous environment (MASTER_ADDR, MASTER_PORT); RANK and "
+                "WORLD_SIZE reads are no tie",
      .rationale = "torchrun sets these; `torch_xla.launch` does not set all of them, so code "
                   "that requires them fails under the TPU launcher.",
      .tpu_way = "`xr.world_size()`, `xr.global_ordinal()`, `xr.local_ordinal()`.",
@@ -78,6 +83,22 @@ constexpr RuleMeta kRules[] = {
                 "SPMD sharding (`torch_xla.distributed.spmd`).",
      .before = "model = nn.DataParallel(model)",
      .after = "# one process per device: torch_xla.launch(train)"},
+    {.code = "TPU207", .name = "cuda-process-group", .category = Category::Distributed,
+     .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
+     .fix_title = "",
+     .summary = "process-group setup written for CUDA devices: `init_process_group`, "
+                "`DistributedDataParallel` wraps, `SyncBatchNorm.convert_sync_batchnorm`, "
+                "`barrier(device_ids=…)`",
+     .rationale = "Each of these assumes one CUDA device per process under torchrun: the "
+                  "backend, the device the module sits on, cuDNN's synchronised batch norm, "
+                  "the devices a barrier waits on. A port decides about each.",
+     .tpu_way = "`dist.init_process_group(\"xla\", init_method=\"xla://\")`, DDP without "
+                "device ids on the XLA device (or SPMD sharding), plain BatchNorm (XLA "
+                "all-reduces the statistics you ask it to), `xm.rendezvous` for barriers.",
+     .before = "dist.init_process_group(backend)\nmodel = DDP(model)\n"
+               "model = nn.SyncBatchNorm.convert_sync_batchnorm(model)",
+     .after = "dist.init_process_group(\"xla\", init_method=\"xla://\")\n"
+              "model = DDP(model, gradient_as_bucket_view=True)"},
 };
 
 const RuleMeta& kNccl = kRules[0];
@@ -87,6 +108,7 @@ const RuleMeta& kLauncher = kRules[3];
 const RuleMeta& kTorchrunEnv = kRules[4];
 const RuleMeta& kNcclEnv = kRules[5];
 const RuleMeta& kDataParallel = kRules[6];
+const RuleMeta& kProcessGroup = kRules[7];
 
 bool is_ddp(std::string_view qualified) {
   return qualified == "torch.nn.parallel.DistributedDataParallel" ||
@@ -111,12 +133,74 @@ bool init_method_can_follow(const Call& call, std::string_view qualified, TSNode
          ts_node_end_byte(call.positional.back()) == ts_node_end_byte(backend);
 }
 
+// One finding per line: `init_process_group(backend="nccl")` is reported once, for NCCL.
+bool first_on_line(std::vector<uint32_t>& lines, TSNode node) {
+  uint32_t line = ts_node_start_point(node).row + 1;
+  if (std::find(lines.begin(), lines.end(), line) != lines.end()) return false;
+  lines.push_back(line);
+  return true;
+}
+
+bool is_nccl_word(std::string_view value) {
+  if (value.size() != 4) return false;
+  for (size_t i = 0; i < 4; ++i)
+    if (std::tolower(static_cast<unsigned char>(value[i])) != "nccl"[i]) return false;
+  return true;
+}
+
+// A process group already on the TPU's backend is ported.
+bool is_tpu_backend(const ModuleView& view, const Call& call) {
+  auto backend = string_constant(view, call.argument(0, "backend"), call.context);
+  return backend && (*backend == "xla" || *backend == "tpu_dist");
+}
+
+void check_process_group(RuleContext& context, std::vector<uint32_t>& lines) {
+  const ModuleView& view = context.view;
+  for (const Call& call : view.calls()) {
+    const std::string& q = call.qualified;
+    std::string what;
+    if (q == "torch.distributed.init_process_group" && !is_tpu_backend(view, call))
+      what = "`init_process_group` sets up torchrun-style CUDA process groups";
+    else if (is_ddp(q))
+      what = "DistributedDataParallel wraps a module on a CUDA device";
+    else if (call.method == "convert_sync_batchnorm" || q.ends_with("SyncBatchNorm"))
+      what = "SyncBatchNorm synchronises batch statistics over NCCL";
+    else if (q == "torch.distributed.barrier" && !is_null(call.keyword("device_ids")))
+      what = "`barrier(device_ids=…)` waits on CUDA devices";
+    // Reported beside an NCCL finding on the same line: a helper that sets up the process
+    // group passes this one on to its callers.
+    if (what.empty()) continue;
+    context.report(kProcessGroup, call.node, q.empty() ? call.method : q,
+                   what + "; on a TPU: init_process_group(\"xla\", init_method=\"xla://\"), DDP "
+                   "without device ids, or SPMD sharding");
+  }
+  // "nccl" wherever it is written as a value: a default, a config entry, a comparison.
+  for (const Mention& mention : context.mentions.strings()) {
+    auto value = string_value(mention.node, view.source());
+    if (!value || !is_nccl_word(*value) || is_prose_string(view, mention.node) ||
+        !first_on_line(lines, mention.node))
+      continue;
+    context.report(kNccl, mention.node, "nccl",
+                   "the NCCL backend, named here, does not exist on a TPU: use the xla backend "
+                   "(init_method=\"xla://\"; TorchTPU: \"tpu_dist\")")
+        .fix.reset();
+  }
+  for (const Mention& mention : context.mentions.names()) {
+    std::string qualified = view.qualify(mention.node);
+    if (!qualified.ends_with("Backend.NCCL") || !first_on_line(lines, mention.node)) continue;
+    context.report(kNccl, mention.node, qualified,
+                   "`" + qualified + "` names the NCCL backend, which does not exist on a TPU")
+        .fix.reset();
+  }
+}
+
 }  // namespace
 
 const std::span<const RuleMeta> kDistributedRules = kRules;
 
 void check_distributed(RuleContext& context) {
   const ModuleView& view = context.view;
+  const size_t first = context.findings_so_far();
   for (const Call& call : view.calls()) {
     const std::string& q = call.qualified;
     if (q == "torch.distributed.init_process_group" || q == "torch.distributed.new_group" ||
@@ -157,10 +241,6 @@ void check_distributed(RuleContext& context) {
       context.report(kDataParallel, call.node, q,
                      "DataParallel scatters over CUDA devices in one process; on a TPU use one "
                      "process per device (torch_xla.launch) with DDP, or SPMD sharding");
-    } else if (q == "torch.multiprocessing.spawn" || q == "torch.multiprocessing.start_processes") {
-      context.report(kLauncher, call.node, q,
-                     "`" + q + "` starts one process per CUDA device by hand; on a TPU use "
-                     "torch_xla.launch(fn, args=...) with PJRT_DEVICE=TPU");
     } else if ((call.method == "add_argument") && !call.positional.empty()) {
       auto flag = string_value(call.positional[0], view.source());
       if (flag && (*flag == "--local_rank" || *flag == "--local-rank"))
@@ -181,8 +261,8 @@ void check_distributed(RuleContext& context) {
       context.report(kLocalRank, node, "LOCAL_RANK",
                      "LOCAL_RANK selects a CUDA device per torchrun process; on a TPU use "
                      "torch_xla.device() and xr.local_ordinal()");
-    } else if (name == "RANK" || name == "WORLD_SIZE" || name == "LOCAL_WORLD_SIZE" ||
-               name == "MASTER_ADDR" || name == "MASTER_PORT" || name == "GROUP_RANK") {
+    } else if (name == "MASTER_ADDR" || name == "MASTER_PORT") {
+      // RANK and WORLD_SIZE mean the same under the TPU launcher: reading them is no tie.
       context.report(kTorchrunEnv, node, std::string(name),
                      std::string(name) + " is set by torchrun; under torch_xla.launch use "
                      "xr.world_size() / xr.global_ordinal() / xr.local_ordinal()");
@@ -191,6 +271,8 @@ void check_distributed(RuleContext& context) {
                      std::string(name) + " tunes NVIDIA's NCCL and is ignored on a TPU; remove it");
     }
   });
+  std::vector<uint32_t> lines = context.lines_since(first);
+  check_process_group(context, lines);
 }
 
 }  // namespace tpu::python

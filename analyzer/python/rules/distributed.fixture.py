@@ -5,23 +5,40 @@ import torch.distributed as dist
 import torch.multiprocessing as mp
 from torch.nn.parallel import DistributedDataParallel as DDP
 
-dist.init_process_group(backend="nccl")  # expect: TPU200
-dist.init_process_group("nccl", init_method="env://")  # expect: TPU200
-BACKEND = "nccl"
-dist.init_process_group(BACKEND)  # expect: TPU200
+dist.init_process_group(backend="nccl")  # expect: TPU200, TPU207
+dist.init_process_group("nccl", init_method="env://")  # expect: TPU200, TPU207
+BACKEND = "nccl"  # expect: TPU200
+dist.init_process_group(BACKEND)  # expect: TPU200, TPU207
 group = dist.new_group(ranks=[0, 1], backend="nccl")  # expect: TPU200
-model = DDP(model, device_ids=[local_rank], output_device=local_rank)  # expect: TPU201, TPU201
+model = DDP(model, device_ids=[local_rank], output_device=local_rank)  # expect: TPU201, TPU201, TPU207
 local_rank = int(os.environ["LOCAL_RANK"])  # expect: TPU202
-rank = int(os.environ.get("RANK", 0))  # expect: TPU204
-world = int(os.getenv("WORLD_SIZE", "1"))  # expect: TPU204
+rank = int(os.environ.get("RANK", 0))  # reading RANK is no tie
+world = int(os.getenv("WORLD_SIZE", "1"))
+os.environ["MASTER_ADDR"] = "localhost"  # expect: TPU204
 os.environ["NCCL_DEBUG"] = "INFO"  # expect: TPU205
 parser.add_argument("--local_rank", type=int, default=0)  # expect: TPU202
-mp.spawn(worker, args=(world,), nprocs=world)  # expect: TPU203
+mp.spawn(worker, args=(world,), nprocs=world)  # mp.spawn is no tie
 dp = torch.nn.DataParallel(model)  # expect: TPU206
 
+dist.init_process_group("gloo")  # expect: TPU207
+wrapped = DDP(model, gradient_as_bucket_view=True)  # expect: TPU207
+synced = torch.nn.SyncBatchNorm.convert_sync_batchnorm(model)  # expect: TPU207
+dist.barrier(device_ids=[local_rank])  # expect: TPU207
+if dist.get_backend() == "NCCL":  # expect: TPU200
+    pass
+backend = dist.Backend.NCCL  # expect: TPU200
+config = {"dist_backend": "nccl"}  # expect: TPU200
+
+
+def setup(args):
+    parser.add_argument("--backend", default="nccl", help="nccl or gloo")  # expect: TPU200
+
+
 # Negative cases
-dist.init_process_group("gloo")
 dist.init_process_group(backend="xla", init_method="xla://")
-model = DDP(model, gradient_as_bucket_view=True)
+dist.barrier()
+dist.destroy_process_group()
+sampler = torch.utils.data.distributed.DistributedSampler(dataset)
+logger.info("using nccl")
 os.environ["MY_FLAG"] = "1"
 dist.all_reduce(tensor)

@@ -218,15 +218,21 @@ const std::span<const RuleMeta> kDynamicShapeRules = kRules;
 void check_dynamic_shapes(RuleContext& context) {
   const ModuleView& view = context.view;
   TensorGuess guess(view);
+  // Training and evaluation also run what the step calls (a model's forward, losses, metrics,
+  // all-reduce helpers, post-processing): in a file that uses torch, a sync inside any
+  // function counts, not only inside the step loop.
+  bool uses_torch = false;
+  for (const Import& import : view.imports()) uses_torch = uses_torch || has_prefix(import.module, "torch");
   for (const Call& call : view.calls()) {
     bool method = call.is_method_call();
     bool step = view.in_step(call.context);
-    if (method && call.method == "item" && step) {
+    bool runs = step || (uses_torch && call.context.function >= 0);
+    if (method && call.method == "item" && runs && call.positional.empty()) {
       context.report_method(kItem, call, ".item()",
                      "`.item()` in a step copies to the host and waits for the device "
                      "(aten::_local_scalar_dense); read values after torch_xla.sync() or in "
                      "xm.add_step_closure");
-    } else if (method && call.method == "tolist" && step) {
+    } else if (method && call.method == "tolist" && runs && call.positional.empty()) {
       context.report_method(kTolist, call, ".tolist()",
                      "`.tolist()` in a step copies to the host and waits for the device; move it "
                      "out of the step or into xm.add_step_closure");

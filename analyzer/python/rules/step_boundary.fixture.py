@@ -17,9 +17,9 @@ def train(model, loader, params):
 def train_amp(model, loader, scaler, optimizer):
     step = 0
     while step < 10:
-        scaler.scale(model(step)).backward()
-        scaler.step(optimizer)  # expect: TPU606 -- the GradScaler steps the optimizer
-        scaler.update()
+        scaler.scale(model(step)).backward()  # expect: TPU122
+        scaler.step(optimizer)  # expect: TPU122, TPU606 -- the GradScaler steps the optimizer
+        scaler.update()  # expect: TPU122
         step += 1
 
 

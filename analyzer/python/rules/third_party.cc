@@ -2,7 +2,9 @@
 // third-party-cuda-lib: libraries that exist only for NVIDIA GPUs (apex, flash-attn,
 // xformers, bitsandbytes, cupy, pynvml, DeepSpeed, DALI…), Triton kernels with each
 // `tl.*` operation inside them and their launches, and NVTX ranges.
+#include <algorithm>
 #include <array>
+#include <cctype>
 
 #include "analyzer/python/rules/rule_families.h"
 #include "analyzer/python/rules/rule_helpers.h"
@@ -109,6 +111,73 @@ const CudaLibrary* library_of(std::string_view qualified) {
   return nullptr;
 }
 
+// True when the file is part of the library itself (bitsandbytes/cextension.py in the
+// bitsandbytes repository): a library's own modules do not depend on it; its examples and
+// tests, outside its package folder, do.
+bool inside_package(const ModuleView& view, std::string_view library) {
+  std::string_view root = library.substr(0, library.find('.'));
+  std::string_view module = view.module_name();
+  for (size_t begin = 0; begin < module.size();) {
+    size_t end = module.find('.', begin);
+    if (end == std::string_view::npos) end = module.size();
+    if (module.substr(begin, end - begin) == root) return true;
+    begin = end + 1;
+  }
+  return false;
+}
+
+// `kernel[grid]`, `kernel[(n,)]`, `kernel[lambda META: …]`: what a launch is indexed with.
+bool is_launch_grid(std::string_view index) {
+  return index.starts_with("grid") || index.starts_with("(") || index.starts_with("lambda") ||
+         index.find("cdiv") != std::string_view::npos || index.ends_with("grid");
+}
+
+// `layers[i](x)`: a subscript of a list, dict or tuple built here, or of torch, is no launch.
+bool is_container(const ModuleView& view, TSNode value, const Context& context) {
+  if (view.qualify(value).starts_with("torch")) return true;
+  if (!is(value, "identifier")) return false;
+  TSNode assigned = unparenthesize(view.assigned_value(view.text(value), context, ts_node_start_byte(value)));
+  for (std::string_view type : {"list", "dictionary", "tuple", "list_comprehension",
+                                "dictionary_comprehension", "set"})
+    if (is(assigned, type)) return true;
+  if (is(assigned, "call")) {
+    std::string_view callee = view.text(field(assigned, "function"));
+    return callee.ends_with("ModuleList") || callee.ends_with("ModuleDict") || callee == "dict" ||
+           callee == "list";
+  }
+  return false;
+}
+
+// Every line of a Triton kernel that uses `tl.` (a `tl.constexpr` parameter, `x.to(tl.float32)`)
+// is part of the kernel to port, not only the lines that call a tl function.
+void report_kernel_lines(RuleContext& context, std::vector<uint32_t>& lines) {
+  const ModuleView& view = context.view;
+  std::string_view source = view.source();
+  for (const FunctionInfo& function : view.functions()) {
+    if (!function.triton_kernel) continue;
+    uint32_t end = ts_node_end_byte(function.node);
+    for (size_t at = source.find("tl.", ts_node_start_byte(function.node)); at < end;
+         at = source.find("tl.", at + 3)) {
+      if (at > 0 && (std::isalnum(static_cast<unsigned char>(source[at - 1])) || source[at - 1] == '_' ||
+                     source[at - 1] == '.'))
+        continue;
+      TSNode node = ts_node_named_descendant_for_byte_range(ts_node_parent(function.node),
+                                                            static_cast<uint32_t>(at),
+                                                            static_cast<uint32_t>(at + 2));
+      if (!is(node, "identifier")) continue;
+      TSNode attribute = ts_node_parent(node);
+      if (!is(attribute, "attribute") || !has_prefix(view.qualify(attribute), "triton.language"))
+        continue;
+      uint32_t line = ts_node_start_point(node).row + 1;
+      if (std::find(lines.begin(), lines.end(), line) != lines.end()) continue;
+      lines.push_back(line);
+      std::string op(view.text(attribute));
+      context.report(kTritonOp, attribute, op,
+                     "`" + op + "` inside a Triton kernel; part of the kernel to port to Pallas");
+    }
+  }
+}
+
 }  // namespace
 
 const std::span<const RuleMeta> kThirdPartyRules = kRules;
@@ -124,7 +193,7 @@ void check_third_party(RuleContext& context) {
       continue;
     }
     const CudaLibrary* library = library_of(import.module);
-    if (library == nullptr) continue;
+    if (library == nullptr || inside_package(view, library->module)) continue;
     bool nvtx = library->module == "nvtx";
     Finding& finding = context.report(
         nvtx ? kNvtx : kLibraryImport, import.node, import.module,
@@ -143,6 +212,16 @@ void check_third_party(RuleContext& context) {
                        ") cannot run on a TPU; port it to Pallas or plain PyTorch ops");
   }
 
+  bool uses_triton = false;
+  for (const Import& import : view.imports()) uses_triton = uses_triton || has_prefix(import.module, "triton");
+  std::vector<TSNode> decorator_nodes;
+  for (const Decorator& decorator : view.decorators()) decorator_nodes.push_back(decorator.node);
+  auto is_decorator = [&](TSNode node) {
+    for (TSNode decorator : decorator_nodes)
+      if (ts_node_eq(decorator, node)) return true;
+    return false;
+  };
+  const size_t first = context.findings_so_far();
   for (const Call& call : view.calls()) {
     const std::string& q = call.qualified;
     if (has_prefix(q, "triton.language") && view.in_triton_kernel(call.context)) {
@@ -151,34 +230,51 @@ void check_third_party(RuleContext& context) {
                      "`" + op + "` inside a Triton kernel; part of the kernel to port to Pallas");
       continue;
     }
-    if (has_prefix(q, "torch.cuda.nvtx") || (has_prefix(q, "nvtx"))) {
+    if (has_prefix(q, "nvtx")) {
       context.report(kNvtx, call.node, q,
                      "`" + q + "` annotates Nsight timelines; use torch_xla.debug.profiler "
                      "(xp.Trace) on a TPU");
       continue;
     }
-    // kernel[grid](…): the callee is a subscript of a Triton kernel defined here.
+    // kernel[grid](…): the callee is a subscript of a Triton kernel defined here, or, in a
+    // file that uses Triton, of a kernel imported from another module.
     TSNode callee = unparenthesize(call.function);
     if (is(callee, "subscript")) {
-      std::string_view name = view.text(field(callee, "value"));
-      for (const FunctionInfo& function : view.functions()) {
-        if (function.triton_kernel && function.name == name) {
-          context.report(kTritonLaunch, call.node, std::string(name),
-                         "launch of Triton kernel `" + std::string(name) +
-                             "`; call its Pallas port or a PyTorch fallback on a TPU");
-          break;
-        }
-      }
+      TSNode value = field(callee, "value");
+      std::string_view name = view.text(value);
+      // torch.library.wrap_triton(kernel)[grid](…)
+      bool kernel = is(value, "call") && view.qualify(field(value, "function")).ends_with("wrap_triton");
+      for (const FunctionInfo& function : view.functions())
+        if (function.triton_kernel && function.name == name) kernel = true;
+      if (!kernel && uses_triton && !name.starts_with("self.") &&
+          (is(value, "identifier") || is(value, "attribute")) &&
+          is_launch_grid(view.text(field(callee, "subscript"))))
+        kernel = !is_container(view, value, call.context);
+      if (kernel)
+        context.report(kTritonLaunch, call.node, std::string(name),
+                       "launch of Triton kernel `" + std::string(name) +
+                           "`; call its Pallas port or a PyTorch fallback on a TPU");
       continue;
     }
-    if (q.empty() || has_prefix(q, "triton")) continue;
+    if (has_prefix(q, "triton") && !is_decorator(call.node)) {
+      // triton.cdiv, triton.next_power_of_2, triton.Config, triton.runtime…: the wrapper's
+      // side of a kernel.
+      context.report(kLibraryCall, call.node, q,
+                     "`" + q + "` belongs to a Triton kernel's launch; it goes with the kernel's "
+                     "Pallas port");
+      continue;
+    }
+    if (q.empty()) continue;
     const CudaLibrary* library = library_of(q);
-    if (library == nullptr || library->module == "nvtx") continue;
+    if (library == nullptr || library->module == "nvtx" || inside_package(view, library->module))
+      continue;
     // Pure-Python helpers of these packages (version checks) are not kernels; a call is.
     context.report(kLibraryCall, call.node, q,
                    "`" + q + "` runs CUDA code that cannot run on a TPU; " +
                        std::string(library->advice));
   }
+  std::vector<uint32_t> lines = context.lines_since(first);
+  report_kernel_lines(context, lines);
 }
 
 }  // namespace tpu::python

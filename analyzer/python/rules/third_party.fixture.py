@@ -5,6 +5,7 @@ import torch.nn.functional as F
 import triton  # expect: TPU500
 import triton.language as tl  # expect: TPU500
 from apex.normalization import FusedLayerNorm  # expect: TPU500
+from kernels.fused import fused_kernel
 
 try:
     from flash_attn import flash_attn_func  # expect: TPU500 -- guarded: a warning
@@ -14,12 +15,12 @@ except ImportError:
 norm = FusedLayerNorm(512)  # expect: TPU501
 opt = bnb.optim.Adam8bit(params, lr=1e-3)  # expect: TPU501
 out = flash_attn_func(q, k, v, causal=True)  # expect: TPU501
-torch.cuda.nvtx.range_push("forward")  # expect: TPU505
-torch.cuda.nvtx.range_pop()  # expect: TPU505
+torch.cuda.nvtx.range_push("forward")  # expect: TPU110
+torch.cuda.nvtx.range_pop()  # expect: TPU110
 
 
 @triton.jit  # expect: TPU502
-def add_kernel(x_ptr, y_ptr, out_ptr, n, BLOCK: tl.constexpr):
+def add_kernel(x_ptr, y_ptr, out_ptr, n, BLOCK: tl.constexpr):  # expect: TPU503
     pid = tl.program_id(axis=0)  # expect: TPU503
     offsets = pid * BLOCK + tl.arange(0, BLOCK)  # expect: TPU503
     mask = offsets < n
@@ -30,9 +31,18 @@ def add_kernel(x_ptr, y_ptr, out_ptr, n, BLOCK: tl.constexpr):
 
 def add(x, y, out):
     n = x.numel()
-    grid = (triton.cdiv(n, 1024),)
+    grid = (triton.cdiv(n, 1024),)  # expect: TPU501
     add_kernel[grid](x, y, out, n, BLOCK=1024)  # expect: TPU504
+    fused_kernel[grid](x, y, out, n)  # expect: TPU504 -- a kernel imported from another module
     return out
+
+
+@triton.jit  # expect: TPU502
+def scale_kernel(x_ptr, n, SCALE: tl.constexpr):  # expect: TPU503
+    offsets = tl.arange(0, 16)  # expect: TPU503
+    x = tl.load(x_ptr + offsets).to(tl.float32)  # expect: TPU503
+    y = x * SCALE
+    tl.store(x_ptr + offsets, y)  # expect: TPU503
 
 
 # Negative cases

@@ -4,6 +4,8 @@
 #include "analyzer/python/rules/rule_families.h"
 #include "analyzer/python/rules/rule_helpers.h"
 
+#include <algorithm>
+
 namespace tpu::python {
 namespace {
 
@@ -36,11 +38,27 @@ constexpr RuleMeta kRules[] = {
                 "reuses its compiled graph.",
      .before = "g = torch.cuda.CUDAGraph()\nwith torch.cuda.graph(g):\n    out = model(x)",
      .after = "out = model(x)"},
+    {.code = "TPU703", .name = "inductor-api", .category = Category::TorchCompile,
+     .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
+     .fix_title = "",
+     .summary = "imports and calls of `torch._inductor`, or a compile backend registered here",
+     .rationale = "Inductor generates Triton (GPU) or C++ (CPU) code; its configuration, "
+                  "internals and custom backends do nothing for the XLA compiler on a TPU.",
+     .tpu_way = "Compile with `backend=\"openxla\"` (TorchTPU: `backend=\"tpu\"`) and drop "
+                "the inductor settings.",
+     .before = "import torch._inductor.config as config\nconfig.coordinate_descent_tuning = True",
+     .after = "model = torch.compile(model, backend=\"openxla\")"},
 };
 
 const RuleMeta& kCompileBackend = kRules[0];
 const RuleMeta& kCompileMode = kRules[1];
 const RuleMeta& kGraphCapture = kRules[2];
+const RuleMeta& kInductor = kRules[3];
+
+bool is_graph_api(std::string_view q) {
+  return has_prefix(q, "torch.cuda.graph") || has_prefix(q, "torch.cuda.graphs") ||
+         has_prefix(q, "torch.cuda.CUDAGraph") || has_prefix(q, "torch.cuda.make_graphed_callables");
+}
 
 }  // namespace
 
@@ -48,6 +66,7 @@ const std::span<const RuleMeta> kTorchCompileRules = kRules;
 
 void check_torch_compile(RuleContext& context) {
   const ModuleView& view = context.view;
+  const size_t first = context.findings_so_far();
   for (const Call& call : view.calls()) {
     const std::string& q = call.qualified;
     if (q == "torch.compile") {
@@ -82,13 +101,72 @@ void check_torch_compile(RuleContext& context) {
             "TPU, where XLA runs the whole step as one graph");
         context.with_site(finding, "torch.compile.mode", ts_node_parent(mode));
       }
-    } else if (has_prefix(q, "torch.cuda.graph") || has_prefix(q, "torch.cuda.graphs") ||
-               has_prefix(q, "torch.cuda.CUDAGraph") ||
-               has_prefix(q, "torch.cuda.make_graphed_callables")) {
+    } else if (has_prefix(q, "torch._inductor") || has_prefix(q, "torch._dynamo.register_backend")) {
+      context.report(kInductor, call.node, q,
+                     "`" + q + "` configures or extends inductor, which generates GPU code; on a "
+                     "TPU compile with backend=\"openxla\"");
+    } else if (is_graph_api(q)) {
       context.report(kGraphCapture, call.node, q,
                      "`" + q + "` captures a CUDA graph; remove it on a TPU, where XLA compiles "
                      "and caches the step graph");
     }
+  }
+  auto names_inductor = [](std::string_view module) {  // torch._TorchCompileInductorWrapper
+    return module.starts_with("torch.") && (module.find("Inductor") != std::string_view::npos ||
+                                            module.find("inductor") != std::string_view::npos);
+  };
+  for (const Import& import : view.imports())
+    if (names_inductor(import.module) || import.module == "torch._dynamo.register_backend")
+      context.report(kInductor, import.node, import.module,
+                     "import of `" + import.module + "`: inductor generates GPU code; on a TPU "
+                     "compile with backend=\"openxla\"");
+  for (const Decorator& decorator : view.decorators())
+    if (decorator.qualified == "torch._dynamo.register_backend" && !is(decorator.node, "call"))
+      context.report(kInductor, decorator.node, decorator.qualified,
+                     "a compile backend registered here: on a TPU compile with "
+                     "backend=\"openxla\"");
+  // `torch.cuda.CUDAGraph` or `torch._inductor.config.x` read or written as a value.
+  for (const Mention& mention : context.mentions.names()) {
+    if (mention.callee) continue;
+    std::string q = view.qualify(mention.node);
+    if (is_graph_api(q))
+      context.report(kGraphCapture, mention.node, q,
+                     "`" + q + "` is CUDA-graph machinery; remove it on a TPU");
+  }
+  std::vector<std::string_view> graphs;  // names bound to a CUDA graph made here
+  for (const Assignment& assignment : view.assignments()) {
+    std::string q = view.qualify(assignment.left);
+    if (has_prefix(q, "torch._inductor"))
+      context.report(kInductor, assignment.left, q,
+                     "`" + q + "` configures inductor; it does nothing for XLA on a TPU");
+    else if (q == "torch.compile")
+      context.report(kInductor, assignment.left, q,
+                     "replacing `torch.compile` installs a GPU compile pipeline; on a TPU keep "
+                     "torch.compile with backend=\"openxla\"");
+    TSNode right = unparenthesize(assignment.right);
+    if (is(right, "call") && has_prefix(view.qualify(field(right, "function")), "torch.cuda.CUDAGraph"))
+      graphs.push_back(view.text(assignment.left));
+  }
+  // `g.replay()`, `g.capture_begin()`: every use of a CUDA graph object.
+  for (const Call& call : view.calls()) {
+    if (graphs.empty()) break;
+    if (!call.is_method_call() ||
+        std::find(graphs.begin(), graphs.end(), view.text(call.receiver)) == graphs.end())
+      continue;
+    context.report_method(kGraphCapture, call, std::string(view.text(call.function)),
+                          "`" + std::string(view.text(call.function)) + "` uses a CUDA graph; "
+                          "remove it on a TPU, where XLA compiles and caches the step graph");
+  }
+  // "inductor" chosen as a value: a default backend, a config entry.
+  std::vector<uint32_t> lines = context.lines_since(first);
+  for (const Mention& mention : context.mentions.strings()) {
+    auto value = string_value(mention.node, view.source());
+    if (!value || *value != "inductor" || is_prose_string(view, mention.node)) continue;
+    uint32_t line = ts_node_start_point(mention.node).row + 1;
+    if (std::find(lines.begin(), lines.end(), line) != lines.end()) continue;
+    lines.push_back(line);
+    context.report(kInductor, mention.node, "inductor",
+                   "\"inductor\" chooses the GPU compiler; on a TPU use backend=\"openxla\"");
   }
 }
 

@@ -7,7 +7,18 @@ g = torch.cuda.CUDAGraph()  # expect: TPU702
 with torch.cuda.graph(g):  # expect: TPU702
     out = model(static_input)
 callables = torch.cuda.make_graphed_callables(model, (x,))  # expect: TPU702
+import torch._inductor.config as inductor_config  # expect: TPU703
+inductor_config.coordinate_descent_tuning = True  # expect: TPU703
+torch._inductor.config.triton.cudagraphs = False  # expect: TPU703
+graph_type = torch.cuda.CUDAGraph  # expect: TPU702
+from torch import _TorchCompileInductorWrapper  # expect: TPU703
+
+
+def enable_inductor_tuning():
+    from torch._inductor import config  # expect: TPU703
+    config.max_autotune = True  # expect: TPU703
 
 # Negative cases
 xla_compiled = torch.compile(model, backend="openxla")
 tpu_compiled = torch.compile(model, backend="tpu", mode="default")
+disabled = torch.compiler.disable(fn)

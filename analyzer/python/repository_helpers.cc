@@ -1,0 +1,401 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "analyzer/python/repository_helpers.h"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <set>
+#include <unordered_map>
+
+namespace tpu::python {
+
+constexpr RuleMeta kHelperCallMeta = {
+    .code = "TPU150", .name = "repository-helper-call", .category = Category::CudaApi,
+    .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
+    .fix_title = "",
+    .summary = "a call of the repository's own helper whose body is a CUDA tie (the finding's "
+               "category is that of what the helper wraps)",
+    .rationale = "A helper that wraps autocast, a GradScaler, torch.cuda, DDP, a Triton kernel or "
+                 "the compiled extension carries its tie to every caller: each call site runs "
+                 "the CUDA path, across files and through other helpers.",
+    .tpu_way = "Port the helper once (the finding names it and the line inside it); the call "
+               "sites then follow, or pass the TPU variant where the helper is chosen.",
+    .before = "def autocast_ctx():\n    return torch.autocast(\"cuda\")\n...\nwith autocast_ctx():",
+    .after = "def autocast_ctx():\n    return torch.autocast(\"xla\", dtype=torch.bfloat16)"};
+const RuleMeta kHelperCall = kHelperCallMeta;
+
+namespace {
+
+// A function longer than this is a routine (main, a training loop), not a helper: calling it
+// is not a line a port touches because of what it wraps.
+constexpr uint32_t kMaxHelperLines = 40;
+// A kernel wrapper (a Triton launch, a call into the compiled extension with its checks and
+// output allocation) is longer and still a helper: every call of it runs the kernel.
+constexpr uint32_t kMaxKernelWrapperLines = 100;
+
+uint32_t helper_line_limit(Category category) {
+  return category == Category::ThirdPartyCudaLib || category == Category::CustomExtension
+             ? kMaxKernelWrapperLines
+             : kMaxHelperLines;
+}
+
+// Modules outside the repository: their calls never reach a repository definition.
+bool is_outside_module(std::string_view qualified) {
+  std::string_view root = qualified.substr(0, qualified.find('.'));
+  for (std::string_view known :
+       {"torch", "numpy", "os", "sys", "typing", "math", "re", "json", "logging", "collections",
+        "functools", "itertools", "dataclasses", "pathlib", "argparse", "time", "warnings", "copy",
+        "inspect", "abc", "enum", "random", "subprocess", "shutil", "contextlib", "triton",
+        "transformers", "jax", "tensorflow", "pytest", "unittest", "apex", "deepspeed"})
+    if (root == known) return true;
+  return false;
+}
+
+// The module-level class that holds `function_node` (a method), or null.
+TSNode enclosing_class(TSNode function_node) {
+  TSNode up = ts_node_parent(function_node);
+  if (is(up, "decorated_definition")) up = ts_node_parent(up);
+  if (!is(up, "block")) return TSNode{};
+  TSNode owner = ts_node_parent(up);
+  if (!is(owner, "class_definition")) return TSNode{};
+  TSNode outer = ts_node_parent(owner);
+  if (is(outer, "decorated_definition")) outer = ts_node_parent(outer);
+  return is(outer, "module") ? owner : TSNode{};
+}
+
+}  // namespace
+
+HelperFacts collect_helper_facts(const ModuleView& view, const std::string& module) {
+  HelperFacts facts;
+  facts.module = module;
+  facts.path = std::string(view.file().path());
+  const std::string prefix = module.empty() ? std::string() : module + ".";
+  const auto& functions = view.functions();
+  std::vector<int> definition_of(functions.size(), -1);  // top-level function -> definition
+  std::map<uint32_t, int> class_at;                        // class start byte -> definition
+  for (size_t i = 0; i < functions.size(); ++i) {
+    const FunctionInfo& function = functions[i];
+    if (function.parent != -1) continue;
+    HelperDefinition definition;
+    definition.begin_byte = ts_node_start_byte(function.node);
+    definition.end_byte = ts_node_end_byte(function.node);
+    definition.line = ts_node_start_point(function.node).row + 1;
+    definition.end_line = ts_node_end_point(function.node).row + 1;
+    if (function.class_name.empty()) {
+      // A module-level function (its parent is the module, perhaps through a decorator).
+      TSNode up = ts_node_parent(function.node);
+      if (is(up, "decorated_definition")) up = ts_node_parent(up);
+      if (!is(up, "module")) continue;
+      definition.name = function.name;
+    } else {
+      TSNode owner = enclosing_class(function.node);
+      if (is_null(owner)) continue;
+      uint32_t start = ts_node_start_byte(owner);
+      auto it = class_at.find(start);
+      if (it == class_at.end()) {
+        HelperDefinition type;
+        type.name = std::string(view.text(field(owner, "name")));
+        type.key = prefix + type.name;
+        type.begin_byte = start;
+        type.end_byte = ts_node_end_byte(owner);
+        type.line = ts_node_start_point(owner).row + 1;
+        type.end_line = ts_node_end_point(owner).row + 1;
+        type.is_class = true;
+        facts.definitions.push_back(std::move(type));
+        it = class_at.emplace(start, static_cast<int>(facts.definitions.size()) - 1).first;
+      }
+      definition.owner = it->second;
+      definition.name = facts.definitions[it->second].name + "." + function.name;
+    }
+    definition.key = prefix + definition.name;
+    definition_of[i] = static_cast<int>(facts.definitions.size());
+    facts.definitions.push_back(std::move(definition));
+  }
+  if (facts.definitions.empty() && view.imports().empty()) return facts;
+
+  std::set<std::string_view> defined;  // module-level names and "Class.method" names
+  for (const HelperDefinition& definition : facts.definitions) defined.insert(definition.name);
+  auto caller_of = [&](int function) {
+    while (function >= 0 && functions[function].parent != -1) function = functions[function].parent;
+    return function < 0 ? -1 : definition_of[function];
+  };
+  // `sigmoid_focal_loss = SigmoidFocalLossFunction.apply`, `fused = _fused_impl`: module-level
+  // names for a definition of this file are that definition.
+  std::vector<std::string> aliases;
+  for (const Assignment& assignment : view.assignments()) {
+    if (assignment.context.function != -1 || !is(assignment.left, "identifier")) continue;
+    TSNode right = unparenthesize(assignment.right);
+    std::string_view target = view.text(right);
+    if (is(right, "attribute") && target.ends_with(".apply")) target.remove_suffix(6);
+    if (!is(right, "identifier") && !is(right, "attribute")) continue;
+    if (defined.count(target) == 0 || target.find('.') != std::string_view::npos) continue;
+    std::string local(view.text(assignment.left));
+    facts.exports.emplace_back(local, prefix + std::string(target));
+    aliases.push_back(std::move(local));
+  }
+  for (const std::string& alias : aliases) defined.insert(alias);
+  for (const Call& call : view.calls()) {
+    std::vector<std::string> keys;
+    bool self_call = false;
+    int caller = caller_of(call.context.function);
+    TSNode callee = unparenthesize(call.function);
+    bool launch = is(callee, "subscript");
+    if (launch) callee = field(callee, "value");  // kernel[grid](…)
+    bool apply = call.method == "apply" && !is_null(call.receiver);
+    std::string_view spelled = apply ? view.text(call.receiver) : view.text(callee);
+    // The walk qualified the callee already; only a launch or an `.apply` needs another name.
+    std::string qualified = launch ? view.qualify(callee)
+                            : apply ? view.qualify(call.receiver)
+                                    : call.qualified;
+    if (!qualified.empty()) {
+      if (!is_outside_module(qualified)) keys.push_back(std::move(qualified));
+    } else if (defined.count(spelled) != 0 && spelled.find('.') == std::string_view::npos) {
+      keys.push_back(prefix + std::string(spelled));
+    } else if (spelled.starts_with("self.") && caller >= 0 &&
+               facts.definitions[caller].owner >= 0) {
+      std::string name = facts.definitions[facts.definitions[caller].owner].name + "." +
+                         std::string(spelled.substr(5));
+      if (defined.count(name) != 0) keys.push_back(prefix + name);
+      self_call = !keys.empty();
+    }
+    if (keys.empty()) continue;
+    facts.calls.push_back(HelperCall{std::move(keys), view.location(call.node), caller, self_call});
+  }
+  for (const Import& import : view.imports()) {
+    if (import.context.function != -1) continue;
+    TSNode local = is(import.node, "aliased_import") ? field(import.node, "alias") : import.node;
+    std::string_view name = view.text(local);
+    if (name.find('.') != std::string_view::npos || import.module == name) continue;
+    facts.exports.emplace_back(std::string(name), import.module);
+  }
+  return facts;
+}
+
+namespace {
+
+struct Tie {
+  Category category;
+  uint32_t line = 0;        ///< the line inside the helper
+  std::string what;         ///< what it wraps: a finding's symbol, or another helper's name
+};
+
+struct Target {
+  size_t file = 0;
+  size_t definition = 0;
+};
+
+// What a helper passes on to its callers: what it wraps — CUDA mixed precision, the CUDA
+// runtime, a process group or DDP wrap, a Triton kernel or CUDA library, the compiled
+// extension, CUDA graphs. A device string, a flag, a data-loading option or a dynamic shape
+// inside it is fixed in the helper; its callers need not change.
+bool passes_on(const Finding& finding) {
+  switch (finding.category) {
+    case Category::DevicePlacement:
+      return finding.rule == "TPU101";  // a helper that moves data with .cuda() (move_to_cuda)
+    case Category::ThirdPartyCudaLib:
+      // Importing a library (often guarded, for an optional path) is not wrapping it; calls are.
+      return finding.rule != "TPU500";
+    case Category::CudaApi:  // also queries: an is_cuda_available()-style wrapper is a tie
+    case Category::Amp:
+    case Category::CustomExtension:
+    case Category::TorchCompile:
+      return finding.rule != "TPU700";  // plain torch.compile is a judgement call
+    case Category::Distributed:
+      // DDP wraps and process-group setup; not a "nccl" comparison or a LOCAL_RANK read.
+      return finding.rule == "TPU207" || finding.rule == "TPU201" || finding.rule == "TPU206";
+    default:
+      return false;
+  }
+}
+
+// When a helper wraps several ties, the most specific names its category: the compiled
+// extension over a CUDA library over AMP over a process group over CUDA graphs over a
+// torch.cuda query (an availability check is often only the guard around the real tie).
+int specificity(Category category) {
+  switch (category) {
+    case Category::CustomExtension: return 6;
+    case Category::ThirdPartyCudaLib: return 5;
+    case Category::Amp: return 4;
+    case Category::Distributed: return 3;
+    case Category::TorchCompile: return 2;
+    case Category::DevicePlacement: return 1;
+    default: return 0;
+  }
+}
+
+// A class this long is a model or a framework, not a wrapper: its ties stay inside it.
+constexpr uint32_t kMaxHelperClassLines = 120;
+
+// A class is a tie at its constructor or `.apply` when what it wraps is a kernel: a Triton
+// kernel, the compiled extension, a CUDA-only library, an inductor/graph API.
+bool passes_on_from_class(const HelperDefinition& definition, Category category) {
+  if (category == Category::ThirdPartyCudaLib || category == Category::CustomExtension ||
+      category == Category::TorchCompile)
+    return true;
+  // A small class around CUDA streams or queries (a data prefetcher) carries them too.
+  return category == Category::CudaApi &&
+         definition.end_line - definition.line + 1 <= kMaxHelperClassLines;
+}
+
+class Resolver {
+ public:
+  explicit Resolver(const std::vector<HelperFile>& files) {
+    for (size_t f = 0; f < files.size(); ++f) {
+      const HelperFacts& facts = *files[f].facts;
+      for (const auto& [local, qualified] : facts.exports)
+        exports_[facts.module + "." + local] = qualified;
+      for (size_t d = 0; d < facts.definitions.size(); ++d) {
+        const std::string& key = facts.definitions[d].key;
+        by_key_.emplace(key, Target{f, d});
+        // "src.pkg.mod.f" is also reached as "pkg.mod.f" and "mod.f" (installed packages,
+        // scripts run from a sub-folder): suffixes of two names or more, when unique.
+        for (size_t dot = key.find('.'); dot != std::string::npos; dot = key.find('.', dot + 1)) {
+          std::string suffix = key.substr(dot + 1);
+          if (suffix.find('.') == std::string::npos) break;
+          auto [it, inserted] = by_suffix_.emplace(suffix, Target{f, d});
+          if (!inserted && (it->second.file != f || it->second.definition != d)) ambiguous_.insert(suffix);
+        }
+      }
+    }
+  }
+
+  std::optional<Target> resolve(const std::string& key, int depth = 0) const {
+    if (depth > 4) return std::nullopt;
+    if (auto it = by_key_.find(key); it != by_key_.end()) return it->second;
+    if (auto it = exports_.find(key); it != exports_.end() && it->second != key)
+      return resolve(it->second, depth + 1);
+    // `from pkg import helper` where pkg/__init__.py re-exports it; also `pkg.helper.method`.
+    for (size_t dot = key.rfind('.'); dot != std::string::npos && dot > 0;
+         dot = key.rfind('.', dot - 1)) {
+      if (auto it = exports_.find(key.substr(0, dot)); it != exports_.end() && it->second != key)
+        return resolve(it->second + key.substr(dot), depth + 1);
+      if (dot == 0) break;
+    }
+    if (auto it = by_suffix_.find(key); it != by_suffix_.end() && ambiguous_.count(key) == 0)
+      return it->second;
+    return std::nullopt;
+  }
+
+ private:
+  std::unordered_map<std::string, Target> by_key_;
+  std::unordered_map<std::string, Target> by_suffix_;
+  std::set<std::string> ambiguous_;
+  std::unordered_map<std::string, std::string> exports_;
+};
+
+}  // namespace
+
+bool is_other_accelerator_path(std::string_view path) {
+  for (size_t begin = 0; begin < path.size();) {
+    size_t end = path.find('/', begin);
+    if (end == std::string_view::npos) break;  // the file name itself is not a folder
+    std::string_view folder = path.substr(begin, end - begin);
+    for (std::string_view accelerator : {"xpu", "npu", "mlu", "musa", "mps", "hip", "rocm",
+                                         "dipu", "hpu", "ascend", "habana", "neuron", "tpu", "xla"})
+      if (folder == accelerator) return true;
+    begin = end + 1;
+  }
+  return false;
+}
+
+void link_helper_calls(const std::vector<HelperFile>& files) {
+  Resolver resolver(files);
+  // Direct ties: the first finding (by line) inside each definition.
+  std::vector<std::vector<std::optional<Tie>>> ties(files.size());
+  for (size_t f = 0; f < files.size(); ++f) {
+    const HelperFacts& facts = *files[f].facts;
+    ties[f].resize(facts.definitions.size());
+    if (facts.definitions.empty()) continue;
+    for (const Finding& finding : *files[f].findings) {
+      if (!passes_on(finding)) continue;
+      for (size_t d = 0; d < facts.definitions.size(); ++d) {
+        const HelperDefinition& definition = facts.definitions[d];
+        if (finding.location.begin_byte < definition.begin_byte ||
+            finding.location.begin_byte >= definition.end_byte)
+          continue;
+        if (definition.is_class ? !passes_on_from_class(definition, finding.category)
+                                : definition.end_line - definition.line + 1 >
+                                      helper_line_limit(finding.category))
+          continue;
+        std::optional<Tie>& tie = ties[f][d];
+        int rank = specificity(finding.category);
+        if (!tie || rank > specificity(tie->category) ||
+            (rank == specificity(tie->category) && finding.location.line < tie->line))
+          tie = Tie{finding.category, finding.location.line, finding.symbol};
+      }
+    }
+  }
+  // Resolve each call once.
+  std::vector<std::vector<std::optional<Target>>> targets(files.size());
+  for (size_t f = 0; f < files.size(); ++f)
+    for (const HelperCall& call : files[f].facts->calls) {
+      std::optional<Target> target;
+      for (const std::string& key : call.keys)
+        if ((target = resolver.resolve(key))) break;
+      targets[f].push_back(target);
+    }
+  // Transitively: a helper that calls a tied helper is tied, in that helper's category. Files
+  // and calls are visited in a fixed order, so the category chosen does not depend on --jobs.
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (size_t f = 0; f < files.size(); ++f) {
+      const HelperFacts& facts = *files[f].facts;
+      for (size_t c = 0; c < facts.calls.size(); ++c) {
+        const HelperCall& call = facts.calls[c];
+        const std::optional<Target>& target = targets[f][c];
+        if (call.caller < 0 || !target) continue;
+        const std::optional<Tie>& callee_tie = ties[target->file][target->definition];
+        std::optional<Tie>& caller_tie = ties[f][call.caller];
+        if (!callee_tie || caller_tie) continue;
+        const HelperDefinition& caller = facts.definitions[call.caller];
+        if (caller.is_class ||
+            caller.end_line - caller.line + 1 > helper_line_limit(callee_tie->category))
+          continue;
+        const HelperDefinition& callee = files[target->file].facts->definitions[target->definition];
+        caller_tie = Tie{callee_tie->category, call.location.line, callee.name};
+        changed = true;
+      }
+    }
+  }
+  // One finding per call of a tied helper, unless its line already has one in that category.
+  for (size_t f = 0; f < files.size(); ++f) {
+    const HelperFacts& facts = *files[f].facts;
+    if (is_other_accelerator_path(facts.path)) continue;
+    std::set<std::pair<uint32_t, Category>> present;
+    for (const Finding& finding : *files[f].findings)
+      present.emplace(finding.location.line, finding.category);
+    for (size_t c = 0; c < facts.calls.size(); ++c) {
+      const std::optional<Target>& target = targets[f][c];
+      if (!target) continue;
+      const std::optional<Tie>& tie = ties[target->file][target->definition];
+      if (!tie) continue;
+      const HelperCall& call = facts.calls[c];
+      if (target->file == f && static_cast<int>(target->definition) == call.caller) continue;
+      // `self.helper()` inside the class that defines it: the class is ported as a whole.
+      if (call.self_call) continue;
+      const HelperDefinition& called = files[target->file].facts->definitions[target->definition];
+      // An entry point called at module level (`main()` under `if __name__ == "__main__":`)
+      // is the program, not a helper.
+      if (call.caller < 0 && (called.name == "main" || called.name.ends_with("_main"))) continue;
+      if (!present.emplace(call.location.line, tie->category).second) continue;
+      const HelperFacts& owner = *files[target->file].facts;
+      const HelperDefinition& helper = owner.definitions[target->definition];
+      Finding finding;
+      finding.rule = std::string(kHelperCall.code);
+      finding.category = tie->category;
+      finding.severity = kHelperCall.severity;
+      finding.location = call.location;
+      finding.symbol = helper.name;
+      finding.message = "calls the repository's helper `" + helper.name + "` (" + owner.path +
+                        ":" + std::to_string(helper.line) + "), which wraps `" + tie->what +
+                        "` at line " + std::to_string(tie->line) + ": a " +
+                        std::string(to_string(tie->category)) +
+                        " tie at every call; port the helper once";
+      if (files[f].suppressions == nullptr ||
+          !files[f].suppressions->suppresses(finding, kHelperCall.name))
+        files[f].findings->push_back(std::move(finding));
+    }
+  }
+}
+
+}  // namespace tpu::python
