@@ -83,7 +83,10 @@ build() {
   local name=$1 folder
   folder=$(folder_of "$name")
   [[ -f $folder/.ready ]] && return 0  # the common case: nothing to do, no lock taken
-  mkdir -p "$venv_root"
+  if ! mkdir -p "$venv_root" 2>/dev/null || [[ ! -w $venv_root ]]; then
+    echo "venvs: cannot write $venv_root (set TPU_MIGRATE_VENV_DIR); the tests that need $name skip" >&2
+    return 0
+  fi
   exec {lock}>"$folder.lock"
   flock "$lock"
   if [[ -f $folder/.ready ]]; then exec {lock}>&-; return 0; fi  # another run built it meanwhile
