@@ -64,6 +64,7 @@ constexpr Entry kEntries[] = {
     {"CUDA_1D_KERNEL_LOOP", "TPU308", K::Macro}, {"CUDA_1D_KERNEL_LOOP_T", "TPU308", K::Macro},
     {"CUDA_2D_KERNEL_LOOP", "TPU308", K::Macro}, {"CUDA_KERNEL_LOOP_64", "TPU308", K::Macro},
     {"__constant__", "TPU309", K::Keyword}, {"__managed__", "TPU309", K::Keyword},
+    {"dim3", "TPU314", K::Type},
     // ---- device intrinsics ---------------------------------------------------------------------
     {"__ldg", "TPU310", K::Function}, {"__ldcg", "TPU310", K::Function}, {"__ldca", "TPU310", K::Function},
     {"__ldcs", "TPU310", K::Function}, {"__ldlu", "TPU310", K::Function}, {"__ldcv", "TPU310", K::Function},
@@ -179,7 +180,7 @@ constexpr Entry kEntries[] = {
     {"CUDA", "TPU327", K::Constant, Strength::Strong, {}, "DeviceType"},
     {"CUDA", "TPU327", K::Constant, Strength::Strong, {}, "DispatchKey"},
     // ---- runtime types and constants -----------------------------------------------------------
-    {"dim3", "TPU328", K::Type}, {"cudaStream_t", "TPU328", K::Type}, {"cudaEvent_t", "TPU328", K::Type},
+    {"cudaStream_t", "TPU328", K::Type}, {"cudaEvent_t", "TPU328", K::Type},
     {"cudaError_t", "TPU328", K::Type}, {"cudaError", "TPU328", K::Type},
     {"cudaDeviceProp", "TPU328", K::Type}, {"cudaMemcpyKind", "TPU328", K::Type},
     {"cudaSuccess", "TPU328", K::Constant}, {"cudaMemcpyHostToDevice", "TPU328", K::Constant},

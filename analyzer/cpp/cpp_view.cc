@@ -18,11 +18,14 @@ bool proves_device_code(const Reference& reference) {
 
 class ReferenceFinder {
  public:
-  explicit ReferenceFinder(CppFileView& view) : v_(view), lexed_(view.lexed) {}
+  ReferenceFinder(CppFileView& view, const AttributeMacros& macros) : v_(view), lexed_(view.lexed), macros_(macros) {}
 
   void run() {
-    for (const Directive& d : lexed_.directives)
-      if (d.kind == DirectiveKind::Define && !d.name.empty()) own_macros_.emplace_back(d.name);
+    for (const Directive& d : lexed_.directives) {
+      if (d.kind != DirectiveKind::Define || d.name.empty()) continue;
+      own_macros_.emplace_back(d.name);
+      if (d.branch != Branch::Dead && d.function_like && is_kernel_loop_define(lexed_, d)) kernel_loop_define(d);
+    }
     const auto& tokens = lexed_.tokens;
     for (size_t i = 0; i < tokens.size(); ++i) {
       const Token& token = tokens[i];
@@ -68,6 +71,9 @@ class ReferenceFinder {
                              (before == "=" && i >= 3 && sp(i - 3) == "namespace");
     bool is_call = sp(last + 1) == "(" || template_call(last + 1);
     auto match = match_name(parts.data(), parts.size(), is_call, member, namespace_context);
+    if (!match && parts.size() == 1 && is_call && !member)
+      if (auto tie = macros_.ties.find(std::string(parts[0])); tie != macros_.ties.end())
+        match = ApiMatch{tie->second, RefKind::Macro, Strength::Strong, {}, true};  // the repository's own macro
     if (!match || match->rule == "TPU302") return;  // launch APIs are launches (structure)
     // A use of the file's own macro (`CUBLAS_CHECK(…)`) is not a reference by its name's
     // shape: its body's references are counted where the body is written. Names the table
@@ -90,6 +96,18 @@ class ReferenceFinder {
       reference.block = v_.structure.block_at(reference.begin);
       reference.device_context = v_.structure.in_device_code(reference.begin);
     }
+    v_.references.push_back(std::move(reference));
+  }
+
+  // The #define of a grid-stride loop macro is a reference itself, at the macro's name.
+  void kernel_loop_define(const Directive& define) {
+    Reference reference;
+    reference.match = ApiMatch{"TPU308", RefKind::Macro, Strength::Strong, {}, true};
+    reference.begin = define.name_begin;
+    reference.end = define.name_end;
+    reference.symbol = std::string(define.name);
+    reference.macro = std::string(define.name);
+    reference.device_context = true;
     v_.references.push_back(std::move(reference));
   }
 
@@ -121,6 +139,7 @@ class ReferenceFinder {
 
   CppFileView& v_;
   const LexedFile& lexed_;
+  const AttributeMacros& macros_;
   std::vector<std::string_view> own_macros_;
 };
 
@@ -148,11 +167,16 @@ CppFileView build_view(const SourceFile& file, AstFacts ast, std::string no_tree
   view.deep = deep;
   view.cuda_source = is_cuda_source(file.path(), file.text());
   view.lexed = lex(file.text());
+  AttributeMacros own;  // without the repository's macros, the file's own still count
+  if (macros == nullptr) {
+    own.collect(view.lexed);
+    macros = &own;
+  }
   view.structure = find_structure(view.lexed, macros);
   view.ast = std::move(ast);
   view.no_tree = std::move(no_tree);
   if (view.ast.available) merge_ast(view.structure, view.ast, view.lexed);
-  ReferenceFinder(view).run();
+  ReferenceFinder(view, *macros).run();
   for (const Directive& directive : view.lexed.directives) {
     if (directive.kind != DirectiveKind::Include || directive.branch == Branch::Dead || directive.name.empty())
       continue;

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // cuda-kernel: the GPU code itself. Kernel and device-function definitions, launches (with
 // `<<<…>>>`, through macros, AT_DISPATCH lambdas, cudaLaunchKernel and ATen's gpu_kernel),
-// and inside device code each use of the thread hierarchy, shared memory, barriers, warp
-// intrinsics, atomics, kernel-loop macros and other device intrinsics.
+// `dim3` launch configurations, and inside device code each use of the thread hierarchy,
+// shared memory, barriers, warp intrinsics, atomics, kernel-loop macros (their #define, found
+// by its grid-stride shape, and each use) and other device intrinsics.
 #include "analyzer/cpp/rules/rule_families.h"
 
 namespace tpu::cpp {
@@ -128,6 +129,14 @@ constexpr RuleMeta kRules[] = {
      .tpu_way = "Apply the lambda's computation to whole tensors with torch ops.",
      .before = "gpu_kernel(iter, [] GPU_LAMBDA (float a, float b) -> float { return a * b; });",
      .after = "out = a * b"},
+    {.code = "TPU314", .name = "launch-configuration", .category = Category::CudaKernel,
+     .severity = Severity::Info, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
+     .summary = "a `dim3` launch configuration (grid or block shape of a kernel launch)",
+     .rationale = "A grid of thread blocks is how a CUDA kernel divides its work; a TPU kernel "
+                  "is tiled by a Pallas grid over blocks of data instead, or not at all.",
+     .tpu_way = "Drop it with the launch; a Pallas kernel's grid and BlockSpecs take its place.",
+     .before = "dim3 grid(DIVUP(n, 256)), block(256);",
+     .after = "grid = (pl.cdiv(n, 256),)  # Pallas, with BlockSpecs of 256 elements"},
 };
 
 const RuleMeta& rule(std::string_view code) {
@@ -205,6 +214,7 @@ std::string reference_message(const Reference& r) {
   if (code == "TPU309") return name + " declares CUDA constant/managed memory; pass the values as tensors or constants";
   if (code == "TPU310") return name + " is a CUDA device intrinsic; use the ordinary tensor op (and bf16 rather than half)";
   if (code == "TPU311") return "inline PTX assembly; re-express what it computes with tensor ops or Pallas";
+  if (code == "TPU314") return name + " shapes a CUDA launch grid or block; it goes away with the launch (a Pallas grid takes its place)";
   return name + " programs NVIDIA tensor cores; use torch.matmul/einsum (or jnp.dot in Pallas) for the MXU";
 }
 
@@ -212,7 +222,7 @@ void references(CppRuleContext& context) {
   const CppFileView& view = context.view;
   for (const Reference& r : view.references) {
     std::string_view code = r.match.rule;
-    if (code < "TPU303" || code > "TPU312") continue;
+    if ((code < "TPU303" || code > "TPU312") && code != "TPU314") continue;
     std::string message = reference_message(r);
     if (!r.macro.empty()) message += " (in macro " + backticked(r.macro) + ")";
     else if (r.match.strength == Strength::DeviceOnly)  // its device context rests on the structure

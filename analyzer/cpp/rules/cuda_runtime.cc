@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // cuda-runtime-cpp: the host side of CUDA in C++: CUDA and ATen/c10 CUDA headers, device
 // memory, streams and events, device selection and guards, error checks, the removed THC
-// API, tensor device checks, and the runtime's types and constants. In deep mode the tree
+// API, the runtime's types and constants, and `#if defined(WITH_CUDA)`-style build guards.
+// Tensor device checks (`x.is_cuda()`, `at::kCUDA`) live here too but count as
+// device-placement. In deep mode the tree
 // adds the references only types reveal (a method of c10::cuda::CUDAStream called on a
 // variable).
 #include "analyzer/cpp/rules/rule_families.h"
+
+#include <cctype>
 
 namespace tpu::cpp {
 namespace {
@@ -60,7 +64,9 @@ constexpr RuleMeta kRules[] = {
      .rationale = "Every CUDA runtime/driver call needs an NVIDIA GPU and driver at run time.",
      .tpu_way = "Remove it with the CUDA code it serves, or replace it with the torch/XLA facility.",
      .before = "cudaFuncSetCacheConfig(kernel, cudaFuncCachePreferL1);", .after = "# removed"},
-    {.code = "TPU327", .name = "cuda-tensor-check", .category = Category::CudaRuntimeCpp,
+    // device-placement, as CUDA-TIES.md counts it on the C++ side: the tensor is expected on
+    // (or placed on) a CUDA device, the C++ counterpart of `x.is_cuda` / `.cuda()` in Python.
+    {.code = "TPU327", .name = "cuda-tensor-check", .category = Category::DevicePlacement,
      .severity = Severity::Info, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
      .summary = "a tensor device test or CUDA device constant in C++ (`x.is_cuda()`, `kCUDA`, `CHECK_CUDA`)",
      .rationale = "On a TPU, tensors reaching the extension are XLA tensors (or CPU tensors after a "
@@ -69,17 +75,83 @@ constexpr RuleMeta kRules[] = {
      .before = "TORCH_CHECK(x.is_cuda(), \"x must be a CUDA tensor\");", .after = "# checks for the ported op"},
     {.code = "TPU328", .name = "cuda-runtime-type", .category = Category::CudaRuntimeCpp,
      .severity = Severity::Info, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
-     .summary = "a CUDA runtime type or constant (`cudaStream_t`, `dim3`, `cudaMemcpyDeviceToHost`, `__half`)",
+     .summary = "a CUDA runtime type or constant (`cudaStream_t`, `cudaMemcpyDeviceToHost`, `__half`)",
      .rationale = "Counted one by one (as HIPIFY counts references) to size the port; they go "
                   "away with the code that uses them.",
      .tpu_way = "Remove with the CUDA code; use torch dtypes (torch.bfloat16) for half types.",
-     .before = "dim3 grid(blocks);", .after = "# removed"},
+     .before = "cudaStream_t stream = at::cuda::getCurrentCUDAStream();", .after = "# removed"},
+    {.code = "TPU329", .name = "cuda-build-guard", .category = Category::CudaRuntimeCpp,
+     .severity = Severity::Info, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
+     .summary = "a preprocessor guard on a CUDA build (`#ifdef WITH_CUDA`, `#if defined(__CUDACC__)`, `CUDA_VERSION`)",
+     .rationale = "The guard decides which code a CUDA build compiles; a TPU build takes the "
+                  "other branch (or none), so each guard is a place the port has to decide about.",
+     .tpu_way = "Decide what the non-CUDA branch does on a TPU: a ported op, or a clear error.",
+     .before = "#ifdef WITH_CUDA\n  return nms_cuda(boxes, scores, iou);\n#endif",
+     .after = "#ifdef WITH_CUDA\n  return nms_cuda(boxes, scores, iou);\n#endif\n  return nms_composite(boxes, scores, iou);"},
 };
 
 const RuleMeta& rule(std::string_view code) {
   for (const RuleMeta& r : kRules)
     if (r.code == code) return r;
   return kRules[0];
+}
+
+bool is_header_guard_name(std::string_view name) {
+  for (std::string_view suffix : {"_H", "_H_", "_HPP", "_HPP_", "_CUH", "_CUH_", "_H__", "_INCLUDED"})
+    if (name.ends_with(suffix)) return true;
+  return false;
+}
+
+// A macro that tells a CUDA build apart: one of its `_`-separated words says CUDA or nvcc
+// (WITH_CUDA, MMCV_WITH_CUDA, USE_CUDA, __CUDACC__, __CUDA_ARCH__, CUDA_VERSION, __NVCC__).
+bool names_cuda_build(std::string_view name) {
+  if (is_header_guard_name(name)) return false;
+  size_t start = 0;
+  while (start <= name.size()) {
+    size_t end = name.find('_', start);
+    if (end == std::string_view::npos) end = name.size();
+    std::string_view word = name.substr(start, end - start);
+    if (word == "CUDA" || word == "CUDACC" || word == "NVCC" || word == "CUDART") return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+// `#ifdef WITH_CUDA`, `#if defined(MMCV_WITH_CUDA)`, `#elif CUDA_VERSION >= 11000`: one finding
+// per conditional line, at the first CUDA name. Include guards (`#ifndef FOO_CUDA_H` followed
+// by its #define) are not build switches.
+void build_guards(CppRuleContext& context) {
+  const LexedFile& lexed = context.view.lexed;
+  const auto& directives = lexed.directives;
+  for (size_t d = 0; d < directives.size(); ++d) {
+    const Directive& directive = directives[d];
+    if (directive.branch == Branch::Dead) continue;
+    if (directive.kind != DirectiveKind::If && directive.kind != DirectiveKind::Ifdef &&
+        directive.kind != DirectiveKind::Ifndef && directive.kind != DirectiveKind::Elif)
+      continue;
+    if (directive.kind == DirectiveKind::Ifndef && d + 1 < directives.size() &&
+        directives[d + 1].kind == DirectiveKind::Define && directives[d + 1].name == directive.name)
+      continue;
+    std::string_view condition = lexed.text.substr(directive.begin, directive.end - directive.begin);
+    for (size_t at = 0; at < condition.size();) {
+      unsigned char c = condition[at];
+      bool start = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+      if (condition.substr(at).starts_with("//") || condition.substr(at).starts_with("/*")) break;
+      if (!start) {
+        ++at;
+        continue;
+      }
+      size_t begin = at;
+      while (at < condition.size() && (std::isalnum(static_cast<unsigned char>(condition[at])) || condition[at] == '_')) ++at;
+      std::string_view word = condition.substr(begin, at - begin);
+      if (!names_cuda_build(word)) continue;
+      uint32_t offset = directive.begin + static_cast<uint32_t>(begin);
+      context.report(rule("TPU329"), offset, offset + static_cast<uint32_t>(word.size()), std::string(word),
+                     "`" + std::string(word) + "` guards code a CUDA build compiles; decide what a TPU "
+                     "build runs in its place (a ported op, or a clear error)");
+      break;
+    }
+  }
 }
 
 std::string message_for(const Reference& r) {
@@ -111,6 +183,7 @@ const std::span<const RuleMeta> kCudaRuntimeRules = kRules;
 
 void check_cuda_runtime(CppRuleContext& context) {
   const CppFileView& view = context.view;
+  build_guards(context);
   for (const IncludeReference& include : view.includes) {
     if (include.match.rule == "TPU320")
       context.report(rule("TPU320"), include.begin, include.end, include.header,
