@@ -143,6 +143,48 @@ class ReferenceFinder {
   std::vector<std::string_view> own_macros_;
 };
 
+bool is_header_guard_name(std::string_view name) {
+  for (std::string_view suffix : {"_H", "_H_", "_HPP", "_HPP_", "_CUH", "_CUH_", "_H__", "_INCLUDED"})
+    if (name.ends_with(suffix)) return true;
+  return false;
+}
+
+// The identifiers of each live conditional line, but not of an include guard
+// (`#ifndef FOO_CUDA_H` followed by its #define, or a name spelled like one).
+std::vector<ConditionName> condition_names(const LexedFile& lexed) {
+  std::vector<ConditionName> out;
+  const auto& directives = lexed.directives;
+  for (size_t t = 0; t < lexed.tokens.size(); ++t) {
+    const Token& token = lexed.tokens[t];
+    if (token.directive < 0 || token.kind != TokenKind::Identifier) continue;
+    const Directive& d = directives[token.directive];
+    if (d.branch == Branch::Dead) continue;
+    if (d.kind != DirectiveKind::If && d.kind != DirectiveKind::Ifdef && d.kind != DirectiveKind::Ifndef &&
+        d.kind != DirectiveKind::Elif)
+      continue;
+    size_t index = static_cast<size_t>(token.directive);
+    if (d.kind == DirectiveKind::Ifndef && index + 1 < directives.size() &&
+        directives[index + 1].kind == DirectiveKind::Define && directives[index + 1].name == d.name)
+      continue;
+    std::string_view name = lexed.spelling(token);
+    if (name == "defined" || is_header_guard_name(name)) continue;
+    out.push_back({token.begin, token.end, name, token.directive});
+  }
+  // #ifdef/#ifndef names are read with the directive, not as tokens.
+  for (size_t index = 0; index < directives.size(); ++index) {
+    const Directive& d = directives[index];
+    if ((d.kind != DirectiveKind::Ifdef && d.kind != DirectiveKind::Ifndef) || d.branch == Branch::Dead ||
+        d.name.empty() || is_header_guard_name(d.name))
+      continue;
+    if (d.kind == DirectiveKind::Ifndef && index + 1 < directives.size() &&
+        directives[index + 1].kind == DirectiveKind::Define && directives[index + 1].name == d.name)
+      continue;
+    out.push_back({d.name_begin, d.name_end, d.name, static_cast<int>(index)});
+  }
+  std::sort(out.begin(), out.end(), [](const ConditionName& a, const ConditionName& b) { return a.begin < b.begin; });
+  return out;
+}
+
 }  // namespace
 
 bool is_cuda_source(std::string_view path, std::string_view text) {
@@ -177,6 +219,7 @@ CppFileView build_view(const SourceFile& file, AstFacts ast, std::string no_tree
   view.no_tree = std::move(no_tree);
   if (view.ast.available) merge_ast(view.structure, view.ast, view.lexed);
   ReferenceFinder(view, *macros).run();
+  view.conditions = condition_names(view.lexed);
   for (const Directive& directive : view.lexed.directives) {
     if (directive.kind != DirectiveKind::Include || directive.branch == Branch::Dead || directive.name.empty())
       continue;

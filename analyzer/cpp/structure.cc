@@ -202,8 +202,9 @@ class Walker {
       c.opener = Opener::Control;
       return c;
     }
-    if (name == "PYBIND11_MODULE" || name == "TORCH_LIBRARY" || name == "TORCH_LIBRARY_FRAGMENT" ||
-        name == "TORCH_LIBRARY_IMPL") {
+    // Also torch's stable-ABI spellings (STABLE_TORCH_LIBRARY_IMPL…), which take the same arguments.
+    if (name == "PYBIND11_MODULE" || name.ends_with("TORCH_LIBRARY") || name.ends_with("TORCH_LIBRARY_FRAGMENT") ||
+        name.ends_with("TORCH_LIBRARY_IMPL")) {
       c.opener = Opener::BindingModule;
       c.name = p;
       c.paren = paren;

@@ -40,6 +40,12 @@ __global__ void count_kernel(int n) {  // expect: TPU300
   }
 }
 
+// The attribute on its own line: the definition's finding stands where `__global__` is.
+__global__ void __launch_bounds__(256)  // expect: TPU300
+    bounded_kernel(float* x) {
+  x[threadIdx.x] = 0.f;  // expect: TPU303
+}
+
 // Host code: names that only mean CUDA inside device code are not references here.
 int atomicAdd(int* counter, int value) { return *counter += value; }
 void host_only(int* counter) {
@@ -65,6 +71,8 @@ void launch_all(torch::Tensor x, cudaStream_t stream) {  // expect: TPU328
   LAUNCH_ON(count_kernel, n);
   dim3 grid((n + 255) / 256), block(256);  // expect: TPU314
   count_kernel<< <grid, block, 0, stream>> >(n);  // expect: TPU302
+  count_kernel  // expect: TPU302
+      <<<grid, block, 0, stream>>>(n);  // expect: TPU302
   int shifted = n << 2;
   (void)shifted;
   void* args[] = {&n};

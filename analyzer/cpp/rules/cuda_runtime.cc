@@ -8,8 +8,6 @@
 // variable).
 #include "analyzer/cpp/rules/rule_families.h"
 
-#include <cctype>
-
 namespace tpu::cpp {
 namespace {
 
@@ -96,16 +94,9 @@ const RuleMeta& rule(std::string_view code) {
   return kRules[0];
 }
 
-bool is_header_guard_name(std::string_view name) {
-  for (std::string_view suffix : {"_H", "_H_", "_HPP", "_HPP_", "_CUH", "_CUH_", "_H__", "_INCLUDED"})
-    if (name.ends_with(suffix)) return true;
-  return false;
-}
-
 // A macro that tells a CUDA build apart: one of its `_`-separated words says CUDA or nvcc
 // (WITH_CUDA, MMCV_WITH_CUDA, USE_CUDA, __CUDACC__, __CUDA_ARCH__, CUDA_VERSION, __NVCC__).
 bool names_cuda_build(std::string_view name) {
-  if (is_header_guard_name(name)) return false;
   size_t start = 0;
   while (start <= name.size()) {
     size_t end = name.find('_', start);
@@ -118,39 +109,16 @@ bool names_cuda_build(std::string_view name) {
 }
 
 // `#ifdef WITH_CUDA`, `#if defined(MMCV_WITH_CUDA)`, `#elif CUDA_VERSION >= 11000`: one finding
-// per conditional line, at the first CUDA name. Include guards (`#ifndef FOO_CUDA_H` followed
-// by its #define) are not build switches.
+// per conditional line, at its first CUDA name.
 void build_guards(CppRuleContext& context) {
-  const LexedFile& lexed = context.view.lexed;
-  const auto& directives = lexed.directives;
-  for (size_t d = 0; d < directives.size(); ++d) {
-    const Directive& directive = directives[d];
-    if (directive.branch == Branch::Dead) continue;
-    if (directive.kind != DirectiveKind::If && directive.kind != DirectiveKind::Ifdef &&
-        directive.kind != DirectiveKind::Ifndef && directive.kind != DirectiveKind::Elif)
-      continue;
-    if (directive.kind == DirectiveKind::Ifndef && d + 1 < directives.size() &&
-        directives[d + 1].kind == DirectiveKind::Define && directives[d + 1].name == directive.name)
-      continue;
-    std::string_view condition = lexed.text.substr(directive.begin, directive.end - directive.begin);
-    for (size_t at = 0; at < condition.size();) {
-      unsigned char c = condition[at];
-      bool start = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-      if (condition.substr(at).starts_with("//") || condition.substr(at).starts_with("/*")) break;
-      if (!start) {
-        ++at;
-        continue;
-      }
-      size_t begin = at;
-      while (at < condition.size() && (std::isalnum(static_cast<unsigned char>(condition[at])) || condition[at] == '_')) ++at;
-      std::string_view word = condition.substr(begin, at - begin);
-      if (!names_cuda_build(word)) continue;
-      uint32_t offset = directive.begin + static_cast<uint32_t>(begin);
-      context.report(rule("TPU329"), offset, offset + static_cast<uint32_t>(word.size()), std::string(word),
-                     "`" + std::string(word) + "` guards code a CUDA build compiles; decide what a TPU "
-                     "build runs in its place (a ported op, or a clear error)");
-      break;
-    }
+  int reported = -1;
+  for (const ConditionName& condition : context.view.conditions) {
+    if (condition.directive == reported || !names_cuda_build(condition.name)) continue;
+    reported = condition.directive;
+    std::string word(condition.name);
+    context.report(rule("TPU329"), condition.begin, condition.end, word,
+                   "`" + word + "` guards code a CUDA build compiles; decide what a TPU build runs in "
+                   "its place (a ported op, or a clear error)");
   }
 }
 

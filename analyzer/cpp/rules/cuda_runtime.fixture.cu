@@ -40,6 +40,8 @@ at::Tensor copy_to_device(const at::Tensor& host, float* scratch) {
   AT_CUDA_CHECK(cudaMalloc(&device, bytes));  // expect: TPU321, TPU324
   cudaMemcpy(device, host.data_ptr<float>(), bytes, cudaMemcpyHostToDevice);  // expect: TPU321, TPU328
   cudaStream_t stream = at::cuda::getCurrentCUDAStream();  // expect: TPU322, TPU328
+  cudaStream_t wrapped = ext_getCurrentCUDAStream();  // expect: TPU322, TPU328
+  (void)wrapped;
   cudaEvent_t done;  // expect: TPU328
   cudaEventCreate(&done);  // expect: TPU322
   cudaEventRecord(done, stream);  // expect: TPU322
@@ -49,6 +51,7 @@ at::Tensor copy_to_device(const at::Tensor& host, float* scratch) {
   cudaDeviceSetSharedMemConfig(cudaSharedMemBankSizeEightByte);  // expect: TPU326, TPU328
   C10_CUDA_CHECK(cudaGetLastError());  // expect: TPU324, TPU324
   THCudaCheck(cudaFree(device));  // expect: TPU321, TPU325
+  STD_CUDA_KERNEL_LAUNCH_CHECK();  // expect: TPU324
   auto options = host.options().device(at::kCUDA);  // expect: TPU327
   bool on_gpu = host.device().type() == torch::kCUDA;  // expect: TPU327
   (void)on_gpu;

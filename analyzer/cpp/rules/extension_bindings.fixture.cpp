@@ -35,3 +35,8 @@ TORCH_LIBRARY_IMPL(myops, CPU, m) {
 TORCH_LIBRARY_IMPL(myops, CUDA, m) {  // expect: TPU364
   m.impl(TORCH_SELECTIVE_NAME("myops::scale"), &scale_cuda);  // expect: TPU363
 }
+
+// torch's stable-ABI spelling of the same blocks.
+STABLE_TORCH_LIBRARY_IMPL(myops, CUDA, m) {  // expect: TPU364
+  m.impl("twice", TORCH_BOX(&scale_cuda));  // expect: TPU363
+}
