@@ -39,7 +39,7 @@ constexpr RuleMeta kRules[] = {
      .after = "TORCH_LIBRARY_IMPL(myops, CompositeImplicitAutograd, m) { m.impl(\"roi_align\", roi_align_composite); }"},
     {.code = "TPU363", .name = "torch-library-kernel", .category = Category::CustomExtension,
      .severity = Severity::Info, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
-     .summary = "a kernel registered for an op and a dispatch key (TORCH_LIBRARY_IMPL `m.impl`)",
+     .summary = "a kernel registered for an op under a CUDA dispatch key (or every key) (TORCH_LIBRARY_IMPL `m.impl`)",
      .rationale = "Which keys have kernels decides how the op runs on a TPU: CPU kernels run "
                   "through the fallback, CUDA kernels do not run at all.",
      .tpu_way = "Add a CompositeImplicitAutograd (or XLA) kernel for the op.",
@@ -123,6 +123,8 @@ void check_extension_bindings(CppRuleContext& context) {
                          "`" + (target.empty() ? "" : " implemented by " + target + key) +
                          "; on a TPU it needs an XLA or composite kernel, or runs through the CPU fallback" + note);
     } else {
+      // A kernel for CPU, Meta or a composite key is no CUDA tie (the inventory still lists it).
+      if (!binding.dispatch_key.empty() && !is_cuda_dispatch_key(binding.dispatch_key)) continue;
       std::string key = binding.dispatch_key.empty() ? std::string("all backends") : binding.dispatch_key;
       context.report(kRules[3], binding.call_begin, binding.end, qualified,
                      "registers " + (target.empty() ? std::string("a kernel") : target) + " for `" + qualified +

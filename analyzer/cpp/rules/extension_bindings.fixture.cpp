@@ -29,7 +29,7 @@ TORCH_LIBRARY(myops, m) {  // expect: TPU364
 }
 
 TORCH_LIBRARY_IMPL(myops, CPU, m) {
-  m.impl("scale", TORCH_FN(scale_cpu));  // expect: TPU363
+  m.impl("scale", TORCH_FN(scale_cpu));  // a CPU kernel: no CUDA tie
 }
 
 TORCH_LIBRARY_IMPL(myops, CUDA, m) {  // expect: TPU364
