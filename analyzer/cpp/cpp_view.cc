@@ -72,7 +72,7 @@ class ReferenceFinder {
     bool is_call = sp(last + 1) == "(" || template_call(last + 1);
     auto match = match_name(parts.data(), parts.size(), is_call, member, namespace_context);
     if (!match && parts.size() == 1 && is_call && !member)
-      if (auto tie = macros_.ties.find(std::string(parts[0])); tie != macros_.ties.end())
+      if (auto tie = macros_.ties.find(parts[0]); tie != macros_.ties.end())
         match = ApiMatch{tie->second, RefKind::Macro, Strength::Strong, {}, true};  // the repository's own macro
     if (!match || match->rule == "TPU302") return;  // launch APIs are launches (structure)
     // A use of the file's own macro (`CUBLAS_CHECK(…)`) is not a reference by its name's

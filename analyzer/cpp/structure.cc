@@ -592,7 +592,7 @@ std::string_view AttributeMacros::tie_in_body(const LexedFile& lexed, const Dire
     std::string_view word = lexed.spelling(lexed.tokens[t]);
     if (word == "is_cuda" || word == "kCUDA" || word == "CHECK_CUDA" || word == "CHECK_IS_CUDA") return "TPU327";
     if (lexed.tokens[t].kind != TokenKind::Identifier || word == define.name) continue;
-    if (auto it = ties.find(std::string(word)); it != ties.end()) return it->second;
+    if (auto it = ties.find(word); it != ties.end()) return it->second;
   }
   return {};
 }

@@ -7,6 +7,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <string_view>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -106,7 +108,11 @@ struct AttributeMacros {
   /// Function-like macros whose every use is a tie, with the rule a use reports: "TPU308"
   /// for a grid-stride kernel loop (a `for` over blockIdx/threadIdx, whatever its name),
   /// "TPU327" for a tensor device check (`x.is_cuda()`, `kCUDA`, or such a macro).
-  std::unordered_map<std::string, std::string_view> ties;
+  struct NameHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view name) const { return std::hash<std::string_view>{}(name); }
+  };
+  std::unordered_map<std::string, std::string_view, NameHash, std::equal_to<>> ties;
   /// Adds the file's #defines whose bodies name CUDA attributes or make ties (or use macros
   /// already known).
   void collect(const LexedFile& lexed);
