@@ -87,3 +87,37 @@ TEST_CASE("cpp lexer: conditional branches") {
   CHECK(branch_of("third") == Branch::Alternate);
   CHECK(branch_of("guarded") == Branch::Active);
 }
+
+TEST_CASE("cpp lexer: other accelerators' branches are dead, shared and CUDA ones are not") {
+  std::string text =
+      "#ifdef USE_ROCM\n rocm1\n#else\n cuda1\n#endif\n"
+      "#ifndef __HIP_PLATFORM_AMD__\n cuda2\n#else\n hip2\n#endif\n"
+      "#if defined(MMCV_WITH_CUDA)\n cuda3\n#elif defined(MMCV_WITH_MLU)\n mlu3\n#elif defined(MMCV_WITH_MPS)\n"
+      " mps3\n#else\n cpu3\n#endif\n"
+      "#if !defined(USE_ROCM)\n cuda4\n#else\n rocm4\n#endif\n"
+      "#if defined(WITH_CUDA) || defined(WITH_HIP)\n shared5\n#endif\n"
+      "#if defined(__HIP_PLATFORM_AMD__) || defined(USE_ROCM)  // AMD\n hip6\n#endif\n"
+      "#if HIP_VERSION >= 50000\n versioned7\n#endif\n"
+      "#ifdef SHIPPING_BUILD\n shipping8\n#endif\n";
+  LexedFile lexed = lex(text);
+  auto branch_of = [&](std::string_view word) {
+    for (const Token& token : lexed.tokens)
+      if (lexed.spelling(token) == word) return token.branch;
+    FAIL("no token " << word);
+    return Branch::Dead;
+  };
+  CHECK(branch_of("rocm1") == Branch::Dead);
+  CHECK(branch_of("cuda1") == Branch::Active);  // the structure follows the CUDA branch
+  CHECK(branch_of("cuda2") == Branch::Active);
+  CHECK(branch_of("hip2") == Branch::Dead);
+  CHECK(branch_of("cuda3") == Branch::Active);
+  CHECK(branch_of("mlu3") == Branch::Dead);
+  CHECK(branch_of("mps3") == Branch::Dead);
+  CHECK(branch_of("cpu3") == Branch::Alternate);
+  CHECK(branch_of("cuda4") == Branch::Active);
+  CHECK(branch_of("rocm4") == Branch::Dead);
+  CHECK(branch_of("shared5") == Branch::Active);
+  CHECK(branch_of("hip6") == Branch::Dead);
+  CHECK(branch_of("versioned7") == Branch::Active);
+  CHECK(branch_of("shipping8") == Branch::Active);
+}

@@ -64,6 +64,7 @@ constexpr Entry kEntries[] = {
     {"CUDA_1D_KERNEL_LOOP", "TPU308", K::Macro}, {"CUDA_1D_KERNEL_LOOP_T", "TPU308", K::Macro},
     {"CUDA_2D_KERNEL_LOOP", "TPU308", K::Macro}, {"CUDA_KERNEL_LOOP_64", "TPU308", K::Macro},
     {"__constant__", "TPU309", K::Keyword}, {"__managed__", "TPU309", K::Keyword},
+    {"dim3", "TPU314", K::Type},
     // ---- device intrinsics ---------------------------------------------------------------------
     {"__ldg", "TPU310", K::Function}, {"__ldcg", "TPU310", K::Function}, {"__ldca", "TPU310", K::Function},
     {"__ldcs", "TPU310", K::Function}, {"__ldlu", "TPU310", K::Function}, {"__ldcv", "TPU310", K::Function},
@@ -161,6 +162,9 @@ constexpr Entry kEntries[] = {
     {"cudaDriverGetVersion", "TPU323", K::Function}, {"cudaRuntimeGetVersion", "TPU323", K::Function},
     {"getCurrentDeviceProperties", "TPU323", K::Function}, {"getDeviceProperties", "TPU323", K::Function},
     {"CUDAGuard", "TPU323", K::Type}, {"OptionalCUDAGuard", "TPU323", K::Type},
+    // ATen's CUDA context hands out the libraries' handles; at::cuda::* counts as the runtime
+    // (the handle's own type, cublasHandle_t, is the library's).
+    {"getCurrentCUDABlasHandle", "TPU326", K::Function}, {"getCurrentCUDABlasLtHandle", "TPU326", K::Function},
     {"current_device", "TPU323", K::Function, Strength::Strong, {}, "cuda"},
     {"device_count", "TPU323", K::Function, Strength::Strong, {}, "cuda"},
     {"set_device", "TPU323", K::Function, Strength::Strong, {}, "cuda"},
@@ -169,6 +173,7 @@ constexpr Entry kEntries[] = {
     {"C10_CUDA_CHECK_WARN", "TPU324", K::Macro}, {"C10_CUDA_KERNEL_LAUNCH_CHECK", "TPU324", K::Macro},
     {"C10_CUDA_ERROR_HANDLED", "TPU324", K::Macro}, {"AT_CUDA_DRIVER_CHECK", "TPU324", K::Macro},
     {"CUDA_KERNEL_ASSERT", "TPU324", K::Macro}, {"CUDA_CHECK", "TPU324", K::Macro},
+    {"STD_CUDA_KERNEL_LAUNCH_CHECK", "TPU324", K::Macro}, {"STD_CUDA_CHECK", "TPU324", K::Macro},
     {"CUDA_CALL", "TPU324", K::Macro}, {"checkCudaErrors", "TPU324", K::Function},
     {"cudaGetLastError", "TPU324", K::Function}, {"cudaPeekAtLastError", "TPU324", K::Function},
     {"cudaGetErrorString", "TPU324", K::Function}, {"cudaGetErrorName", "TPU324", K::Function},
@@ -179,7 +184,7 @@ constexpr Entry kEntries[] = {
     {"CUDA", "TPU327", K::Constant, Strength::Strong, {}, "DeviceType"},
     {"CUDA", "TPU327", K::Constant, Strength::Strong, {}, "DispatchKey"},
     // ---- runtime types and constants -----------------------------------------------------------
-    {"dim3", "TPU328", K::Type}, {"cudaStream_t", "TPU328", K::Type}, {"cudaEvent_t", "TPU328", K::Type},
+    {"cudaStream_t", "TPU328", K::Type}, {"cudaEvent_t", "TPU328", K::Type},
     {"cudaError_t", "TPU328", K::Type}, {"cudaError", "TPU328", K::Type},
     {"cudaDeviceProp", "TPU328", K::Type}, {"cudaMemcpyKind", "TPU328", K::Type},
     {"cudaSuccess", "TPU328", K::Constant}, {"cudaMemcpyHostToDevice", "TPU328", K::Constant},
@@ -188,9 +193,7 @@ constexpr Entry kEntries[] = {
     {"cudaStreamNonBlocking", "TPU328", K::Constant}, {"cudaStreamDefault", "TPU328", K::Constant},
     {"cudaEventDisableTiming", "TPU328", K::Constant}, {"cudaGraph_t", "TPU328", K::Type},
     {"cudaGraphExec_t", "TPU328", K::Type}, {"cudaFuncAttributes", "TPU328", K::Type},
-    {"cudaDataType", "TPU328", K::Type}, {"cudaDataType_t", "TPU328", K::Type},
-    {"CUDA_R_16F", "TPU328", K::Constant}, {"CUDA_R_32F", "TPU328", K::Constant},
-    {"CUDA_R_64F", "TPU328", K::Constant}, {"CUDA_R_16BF", "TPU328", K::Constant},
+
     {"CUDA_VERSION", "TPU328", K::Macro}, {"CUDART_VERSION", "TPU328", K::Macro},
     {"CUDA_SUCCESS", "TPU328", K::Constant}, {"__half", "TPU328", K::Type}, {"__half2", "TPU328", K::Type},
     {"__nv_bfloat16", "TPU328", K::Type}, {"__nv_bfloat162", "TPU328", K::Type},
@@ -199,8 +202,19 @@ constexpr Entry kEntries[] = {
     {"cuDoubleComplex", "TPU328", K::Type},
 
     // ---- cuda-libs-cpp ---------------------------------------------------------------------------
-    {"getCurrentCUDABlasHandle", "TPU341", K::Function, Strength::Strong, "cuBLAS"},
-    {"getCurrentCUDABlasLtHandle", "TPU341", K::Function, Strength::Strong, "cuBLAS"},
+    // The math libraries' data types (library_types.h): arguments of cuBLAS/cuBLASLt calls.
+    {"cudaDataType", "TPU349", K::Type, Strength::Strong, "cuBLAS"},
+    {"cudaDataType_t", "TPU349", K::Type, Strength::Strong, "cuBLAS"},
+    {"CUDA_R_16F", "TPU349", K::Constant, Strength::Strong, "cuBLAS"},
+    {"CUDA_R_32F", "TPU349", K::Constant, Strength::Strong, "cuBLAS"},
+    {"CUDA_R_64F", "TPU349", K::Constant, Strength::Strong, "cuBLAS"},
+    {"CUDA_R_16BF", "TPU349", K::Constant, Strength::Strong, "cuBLAS"},
+    {"CUDA_R_8F_E4M3", "TPU349", K::Constant, Strength::Strong, "cuBLAS"},
+    {"CUDA_R_8F_E5M2", "TPU349", K::Constant, Strength::Strong, "cuBLAS"},
+    {"CUDA_R_8I", "TPU349", K::Constant, Strength::Strong, "cuBLAS"},
+    {"CUDA_R_32I", "TPU349", K::Constant, Strength::Strong, "cuBLAS"},
+    {"CUDA_C_32F", "TPU349", K::Constant, Strength::Strong, "cuBLAS"},
+    {"CUDA_C_64F", "TPU349", K::Constant, Strength::Strong, "cuBLAS"},
     {"blas", "TPU341", K::Namespace, Strength::Strong, "cuBLAS", "cuda"},
     {"getCudnnHandle", "TPU342", K::Function, Strength::Strong, "cuDNN"},
     {"cudnn_frontend", "TPU342", K::Namespace, Strength::Strong, "cuDNN"},
@@ -315,6 +329,12 @@ std::optional<ApiMatch> match_name(const std::string_view* components, size_t co
     return ApiMatch{symbol ? "TPU328" : "TPU326", symbol ? RefKind::Type : RefKind::Function,
                     Strength::Strong, {}, false};
   }
+  // A repository's wrapper named after PyTorch's CUDA classes (`xf_getCurrentCUDAStream()`,
+  // `MyCUDAGuard`): what it wraps is the stream or the device guard.
+  if (last.find("CUDAStream") != std::string_view::npos || last.find("CUDAEvent") != std::string_view::npos)
+    return ApiMatch{"TPU322", is_call ? RefKind::Function : RefKind::Type, Strength::Strong, {}, false};
+  if (last.find("CUDAGuard") != std::string_view::npos)
+    return ApiMatch{"TPU323", is_call ? RefKind::Function : RefKind::Type, Strength::Strong, {}, false};
   // Anything else under a torch CUDA namespace (`at::cuda::…`, `c10::cuda::…`).
   for (size_t i = 1; i + 1 < count; ++i)
     if (components[i] == "cuda" && (components[i - 1] == "at" || components[i - 1] == "c10" ||

@@ -84,9 +84,9 @@ void find_bindings(const CodeTokens& ct, const std::vector<int>& brace_of_block,
   for (const auto& [block_index, name_k, paren] : openers) {
     BindingModule module;
     std::string_view macro = ct.s(name_k);
-    module.framework = macro == "PYBIND11_MODULE"          ? BindingFramework::Pybind11
-                       : macro == "TORCH_LIBRARY_IMPL"     ? BindingFramework::TorchLibraryImpl
-                       : macro == "TORCH_LIBRARY_FRAGMENT" ? BindingFramework::TorchLibraryFragment
+    module.framework = macro == "PYBIND11_MODULE"                  ? BindingFramework::Pybind11
+                       : macro.ends_with("TORCH_LIBRARY_IMPL")     ? BindingFramework::TorchLibraryImpl
+                       : macro.ends_with("TORCH_LIBRARY_FRAGMENT") ? BindingFramework::TorchLibraryFragment
                                                            : BindingFramework::TorchLibrary;
     module.begin = ct.tok(name_k).begin;
     module.end = ct.tok(name_k).end;

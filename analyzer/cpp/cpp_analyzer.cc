@@ -2,6 +2,7 @@
 #include "analyzer/cpp/cpp_analyzer.h"
 
 #include <algorithm>
+#include <cctype>
 #include <tuple>
 
 #include "analyzer/core/suppressions.h"
@@ -16,9 +17,11 @@ void sort_unique(std::vector<std::string>& names) {
   names.erase(std::unique(names.begin(), names.end()), names.end());
 }
 
+// The C++ findings that make a function CUDA code (every family but the bindings; tensor
+// device checks count although the spec files them under device-placement).
 bool is_cuda_category(Category category) {
   return category == Category::CudaKernel || category == Category::CudaRuntimeCpp ||
-         category == Category::CudaLibsCpp;
+         category == Category::CudaLibsCpp || category == Category::DevicePlacement;
 }
 
 // Facts for the inventory: one FunctionFact per named function, plus one per lambda an op
@@ -91,11 +94,32 @@ CppFileFacts extract_facts(const CppFileView& view, const std::vector<Finding>& 
     fact.target = binding.target;
     fact.dispatch_key = binding.dispatch_key;
     fact.lambda_function = binding.lambda_block >= 0 ? fact_of[binding.lambda_block] : -1;
-    fact.line = file.line_of(binding.begin);
-    fact.column = file.column_of(binding.begin);
+    // Where the binding's finding stands (the `def` of `m.def(`), so that the op's verdict
+    // finds its finding.
+    fact.line = file.line_of(binding.call_begin);
+    fact.column = file.column_of(binding.call_begin);
     facts.bindings.push_back(std::move(fact));
   }
   return facts;
+}
+
+// A file of another accelerator's backend (mmcv's `pytorch/mlu/nms_mlu.cpp`,
+// `common/musa/…`, `*_npu.cpp`, a `hip/` folder): its code mirrors CUDA's names but is not
+// a CUDA tie. One of the path's words (split at `/`, `_`, `-`, `.`) names the platform.
+bool other_accelerator_path(std::string_view path) {
+  static constexpr std::string_view kWords[] = {"musa", "mlu", "npu", "mps", "hip", "rocm",
+                                                "xpu", "dipu", "ascend", "cambricon"};
+  size_t start = 0;
+  while (start < path.size()) {
+    size_t end = path.find_first_of("/\\_-.", start);
+    if (end == std::string_view::npos) end = path.size();
+    std::string word(path.substr(start, end - start));
+    for (char& c : word) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (std::string_view platform : kWords)
+      if (word == platform) return true;
+    start = end + 1;
+  }
+  return false;
 }
 
 }  // namespace
@@ -113,6 +137,8 @@ CppAnalysis analyze_cpp(const SourceFile& file, AstFacts ast, std::string no_tre
            std::tie(b.location.begin_byte, b.location.end_byte, b.rule);
   });
   analysis.facts = extract_facts(view, findings);
+
+  if (other_accelerator_path(file.path())) findings.clear();  // the facts stay: the inventory lists its kernels
 
   Suppressions suppressions;
   for (const Comment& comment : view.lexed.comments)

@@ -41,12 +41,24 @@ void parallel_for(size_t count, unsigned jobs, Job&& job) {
   for (unsigned j = 0; j < jobs; ++j) threads.emplace_back(worker);
 }
 
-// Cheap test before lexing a file for attribute macros: most files define none.
+// Cheap test before lexing a file for attribute and tie macros: most files define none. Only
+// the #define lines are searched (a kernel file uses blockIdx everywhere, but seldom defines
+// a loop macro with it).
 bool may_define_attribute_macros(std::string_view text) {
-  if (text.find("#define") == std::string_view::npos && text.find("# define") == std::string_view::npos)
-    return false;
-  for (std::string_view marker : {"__device__", "__global__", "__host__", "C10_HOST", "C10_DEVICE", "GPU_LAMBDA"})
-    if (text.find(marker) != std::string_view::npos) return true;
+  static constexpr std::string_view kMarkers[] = {"__device__", "__global__", "__host__", "C10_HOST", "C10_DEVICE",
+                                                  "GPU_LAMBDA", "blockIdx", "threadIdx", "is_cuda", "kCUDA",
+                                                  "CHECK_CUDA"};
+  for (size_t at = text.find("define"); at != std::string_view::npos; at = text.find("define", at + 6)) {
+    size_t hash = text.find_last_not_of(" \t", at == 0 ? 0 : at - 1);
+    if (at == 0 || hash == std::string_view::npos || text[hash] != '#') continue;
+    size_t end = at;  // the logical line, continuations included
+    while ((end = text.find('\n', end)) != std::string_view::npos && end > 0 &&
+           (text[end - 1] == '\\' || (text[end - 1] == '\r' && end > 1 && text[end - 2] == '\\')))
+      ++end;
+    std::string_view line = text.substr(at, end == std::string_view::npos ? std::string_view::npos : end - at);
+    for (std::string_view marker : kMarkers)
+      if (line.find(marker) != std::string_view::npos) return true;
+  }
   return false;
 }
 
@@ -128,8 +140,10 @@ CppScanOutcome scan_cpp(const std::vector<DiscoveredFile>& files, const std::fil
     if (may_define_attribute_macros(sources[i]->text())) macro_parts[i].collect(lex(sources[i]->text()));
   });
   AttributeMacros macros;
-  for (const AttributeMacros& part : macro_parts)
+  for (const AttributeMacros& part : macro_parts) {
     for (const auto& [name, bits] : part.flags) macros.flags[name] |= bits;
+    for (const auto& [name, rule] : part.ties) macros.ties.emplace(name, rule);
+  }
 
   std::filesystem::path database = find_compile_commands(root, options.compile_commands_dir);
   bool deep = options.mode == CppMode::Deep || (options.mode == CppMode::Auto && !database.empty());

@@ -18,11 +18,14 @@ bool proves_device_code(const Reference& reference) {
 
 class ReferenceFinder {
  public:
-  explicit ReferenceFinder(CppFileView& view) : v_(view), lexed_(view.lexed) {}
+  ReferenceFinder(CppFileView& view, const AttributeMacros& macros) : v_(view), lexed_(view.lexed), macros_(macros) {}
 
   void run() {
-    for (const Directive& d : lexed_.directives)
-      if (d.kind == DirectiveKind::Define && !d.name.empty()) own_macros_.emplace_back(d.name);
+    for (const Directive& d : lexed_.directives) {
+      if (d.kind != DirectiveKind::Define || d.name.empty()) continue;
+      own_macros_.emplace_back(d.name);
+      if (d.branch != Branch::Dead && d.function_like && is_kernel_loop_define(lexed_, d)) kernel_loop_define(d);
+    }
     const auto& tokens = lexed_.tokens;
     for (size_t i = 0; i < tokens.size(); ++i) {
       const Token& token = tokens[i];
@@ -68,6 +71,9 @@ class ReferenceFinder {
                              (before == "=" && i >= 3 && sp(i - 3) == "namespace");
     bool is_call = sp(last + 1) == "(" || template_call(last + 1);
     auto match = match_name(parts.data(), parts.size(), is_call, member, namespace_context);
+    if (!match && parts.size() == 1 && is_call && !member)
+      if (auto tie = macros_.ties.find(parts[0]); tie != macros_.ties.end())
+        match = ApiMatch{tie->second, RefKind::Macro, Strength::Strong, {}, true};  // the repository's own macro
     if (!match || match->rule == "TPU302") return;  // launch APIs are launches (structure)
     // A use of the file's own macro (`CUBLAS_CHECK(…)`) is not a reference by its name's
     // shape: its body's references are counted where the body is written. Names the table
@@ -90,6 +96,18 @@ class ReferenceFinder {
       reference.block = v_.structure.block_at(reference.begin);
       reference.device_context = v_.structure.in_device_code(reference.begin);
     }
+    v_.references.push_back(std::move(reference));
+  }
+
+  // The #define of a grid-stride loop macro is a reference itself, at the macro's name.
+  void kernel_loop_define(const Directive& define) {
+    Reference reference;
+    reference.match = ApiMatch{"TPU308", RefKind::Macro, Strength::Strong, {}, true};
+    reference.begin = define.name_begin;
+    reference.end = define.name_end;
+    reference.symbol = std::string(define.name);
+    reference.macro = std::string(define.name);
+    reference.device_context = true;
     v_.references.push_back(std::move(reference));
   }
 
@@ -121,8 +139,51 @@ class ReferenceFinder {
 
   CppFileView& v_;
   const LexedFile& lexed_;
+  const AttributeMacros& macros_;
   std::vector<std::string_view> own_macros_;
 };
+
+bool is_header_guard_name(std::string_view name) {
+  for (std::string_view suffix : {"_H", "_H_", "_HPP", "_HPP_", "_CUH", "_CUH_", "_H__", "_INCLUDED"})
+    if (name.ends_with(suffix)) return true;
+  return false;
+}
+
+// The identifiers of each live conditional line, but not of an include guard
+// (`#ifndef FOO_CUDA_H` followed by its #define, or a name spelled like one).
+std::vector<ConditionName> condition_names(const LexedFile& lexed) {
+  std::vector<ConditionName> out;
+  const auto& directives = lexed.directives;
+  for (size_t t = 0; t < lexed.tokens.size(); ++t) {
+    const Token& token = lexed.tokens[t];
+    if (token.directive < 0 || token.kind != TokenKind::Identifier) continue;
+    const Directive& d = directives[token.directive];
+    if (d.branch == Branch::Dead) continue;
+    if (d.kind != DirectiveKind::If && d.kind != DirectiveKind::Ifdef && d.kind != DirectiveKind::Ifndef &&
+        d.kind != DirectiveKind::Elif)
+      continue;
+    size_t index = static_cast<size_t>(token.directive);
+    if (d.kind == DirectiveKind::Ifndef && index + 1 < directives.size() &&
+        directives[index + 1].kind == DirectiveKind::Define && directives[index + 1].name == d.name)
+      continue;
+    std::string_view name = lexed.spelling(token);
+    if (name == "defined" || is_header_guard_name(name)) continue;
+    out.push_back({token.begin, token.end, name, token.directive});
+  }
+  // #ifdef/#ifndef names are read with the directive, not as tokens.
+  for (size_t index = 0; index < directives.size(); ++index) {
+    const Directive& d = directives[index];
+    if ((d.kind != DirectiveKind::Ifdef && d.kind != DirectiveKind::Ifndef) || d.branch == Branch::Dead ||
+        d.name.empty() || is_header_guard_name(d.name))
+      continue;
+    if (d.kind == DirectiveKind::Ifndef && index + 1 < directives.size() &&
+        directives[index + 1].kind == DirectiveKind::Define && directives[index + 1].name == d.name)
+      continue;
+    out.push_back({d.name_begin, d.name_end, d.name, static_cast<int>(index)});
+  }
+  std::sort(out.begin(), out.end(), [](const ConditionName& a, const ConditionName& b) { return a.begin < b.begin; });
+  return out;
+}
 
 }  // namespace
 
@@ -148,11 +209,17 @@ CppFileView build_view(const SourceFile& file, AstFacts ast, std::string no_tree
   view.deep = deep;
   view.cuda_source = is_cuda_source(file.path(), file.text());
   view.lexed = lex(file.text());
+  AttributeMacros own;  // without the repository's macros, the file's own still count
+  if (macros == nullptr) {
+    own.collect(view.lexed);
+    macros = &own;
+  }
   view.structure = find_structure(view.lexed, macros);
   view.ast = std::move(ast);
   view.no_tree = std::move(no_tree);
   if (view.ast.available) merge_ast(view.structure, view.ast, view.lexed);
-  ReferenceFinder(view).run();
+  ReferenceFinder(view, *macros).run();
+  view.conditions = condition_names(view.lexed);
   for (const Directive& directive : view.lexed.directives) {
     if (directive.kind != DirectiveKind::Include || directive.branch == Branch::Dead || directive.name.empty())
       continue;

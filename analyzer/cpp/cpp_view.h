@@ -32,6 +32,14 @@ struct IncludeReference {
   std::string header;
 };
 
+/// An identifier in the condition of a live `#if`/`#ifdef`/`#ifndef`/`#elif` line (include
+/// guards left out): where build switches and version checks are read.
+struct ConditionName {
+  uint32_t begin = 0, end = 0;
+  std::string_view name;
+  int directive = -1;
+};
+
 struct CppFileView {
   const SourceFile* file = nullptr;
   LexedFile lexed;
@@ -42,6 +50,7 @@ struct CppFileView {
   bool deep = false;
   std::vector<Reference> references;
   std::vector<IncludeReference> includes;
+  std::vector<ConditionName> conditions;  ///< in source order
 
   /// The note a finding gets when what it claims rests on tokens alone (the tree is
   /// missing, or broken where `block` is); empty when the tree confirms it.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "analyzer/cpp/lexer.h"
 
+#include <algorithm>
 #include <array>
 #include <string>
 
@@ -29,6 +30,61 @@ constexpr std::array<std::string_view, 5> kPunct3 = {"<<<", "<<=", "...", "->*",
 constexpr std::array<std::string_view, 19> kPunct2 = {"::", "->", "++", "--", "<<", "&&", "||",
                                                       "<=", ">=", "==", "!=", "+=", "-=", "*=",
                                                       "/=", "%=", "&=", "|=", "##"};
+
+// A name that selects another accelerator's build (ROCm/HIP, Cambricon MLU, Moore Threads
+// MUSA, Ascend NPU, Apple MPS, Intel XPU, DeepLink DIPU): one of its `_`-separated words is
+// the platform's (USE_ROCM, __HIP_PLATFORM_AMD__, MMCV_WITH_MLU, __MUSACC__).
+bool names_other_accelerator(std::string_view name) {
+  static constexpr std::array<std::string_view, 13> kWords = {
+      "ROCM", "HIP", "HIPCC", "HCC", "MLU", "MUSA", "MUSACC", "NPU", "MPS", "XPU", "DIPU", "ASCEND", "CAMBRICON"};
+  size_t start = 0;
+  while (start <= name.size()) {
+    size_t end = name.find('_', start);
+    if (end == std::string_view::npos) end = name.size();
+    std::string_view word = name.substr(start, end - start);
+    for (std::string_view platform : kWords)
+      if (word == platform) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+enum class Accelerator : uint8_t { None, Taken, NotTaken };
+
+// Whether a conditional's first branch is another accelerator's code (`#ifdef USE_ROCM`,
+// `#if defined(__HIP_PLATFORM_AMD__) || defined(USE_ROCM)`: Taken) or its #else is
+// (`#ifndef USE_ROCM`, `#if !defined(MMCV_WITH_MLU)`: NotTaken). Only conditions that name
+// nothing but other platforms count: `defined(WITH_CUDA) || defined(WITH_HIP)` is shared code.
+Accelerator other_accelerator(std::string_view condition, DirectiveKind kind) {
+  size_t comment = std::min(condition.find("//"), condition.find("/*"));
+  condition = condition.substr(0, comment);
+  bool negated = kind == DirectiveKind::Ifndef;
+  int names = 0, nots = 0;
+  for (size_t at = 0; at < condition.size();) {
+    unsigned char c = condition[at];
+    if (c == '!' && (at + 1 >= condition.size() || condition[at + 1] != '=')) {
+      ++nots;
+      ++at;
+      continue;
+    }
+    if (!is_ident_start(c)) {
+      if (is_digit(c) || c == '<' || c == '>' || c == '=') return Accelerator::None;  // a comparison: not a platform switch
+      ++at;
+      continue;
+    }
+    size_t begin = at;
+    while (at < condition.size() && is_ident_char(static_cast<unsigned char>(condition[at]))) ++at;
+    std::string_view word = condition.substr(begin, at - begin);
+    if (word == "defined") continue;
+    if (!names_other_accelerator(word)) return Accelerator::None;
+    ++names;
+  }
+  if (names == 0) return Accelerator::None;
+  if (nots == 1 && names == 1) negated = !negated;
+  else if (nots != 0) return Accelerator::None;
+  if (negated) return kind == DirectiveKind::Elif ? Accelerator::None : Accelerator::NotTaken;
+  return Accelerator::Taken;
+}
 
 class Lexer {
  public:
@@ -215,10 +271,23 @@ class Lexer {
     switch (d.kind) {
       case DirectiveKind::If:
       case DirectiveKind::Ifdef:
-      case DirectiveKind::Ifndef:
-        frames_.push_back({d.kind == DirectiveKind::If && condition_is_zero(), 0});
+      case DirectiveKind::Ifndef: {
+        Frame frame;
+        if (d.kind == DirectiveKind::If && condition_is_zero()) frame.dead_mask = 1;
+        Accelerator other = other_accelerator(condition_text(), d.kind);
+        if (other == Accelerator::Taken) frame.dead_mask |= 1;
+        if (other == Accelerator::NotTaken) frame.dead_mask |= 2;  // the #else is theirs
+        frames_.push_back(frame);
         break;
+      }
       case DirectiveKind::Elif:
+        if (!frames_.empty()) {
+          Frame& frame = frames_.back();
+          ++frame.index;
+          if (frame.index < 32 && other_accelerator(condition_text(), d.kind) == Accelerator::Taken)
+            frame.dead_mask |= 1u << frame.index;
+        }
+        break;
       case DirectiveKind::Else:
         if (!frames_.empty()) ++frames_.back().index;
         break;
@@ -235,6 +304,19 @@ class Lexer {
     if (d.kind == DirectiveKind::Define || d.kind == DirectiveKind::Undef ||
         d.kind == DirectiveKind::Ifdef || d.kind == DirectiveKind::Ifndef)
       read_macro_name();
+  }
+
+  // The rest of the directive's logical line (the condition), splices included.
+  std::string_view condition_text() const {
+    size_t end = pos_;
+    while (end < text_.size() && text_[end] != '\n') {
+      if (text_[end] == '\\' && continues_line(end)) {
+        end = text_.find('\n', end);
+        if (end == std::string_view::npos) break;
+      }
+      ++end;
+    }
+    return text_.substr(pos_, std::min(end, text_.size()) - pos_);
   }
 
   bool condition_is_zero() const {
@@ -298,18 +380,19 @@ class Lexer {
   void update_branch() {
     branch_ = Branch::Active;
     for (const Frame& frame : frames_) {
-      if (frame.first_dead ? frame.index == 0 : false) {
+      if (frame.index < 32 && (frame.dead_mask >> frame.index & 1u) != 0) {
         branch_ = Branch::Dead;
         return;
       }
-      int first_live = frame.first_dead ? 1 : 0;
+      int first_live = 0;
+      while (first_live < 31 && (frame.dead_mask >> first_live & 1u) != 0) ++first_live;
       if (frame.index > first_live) branch_ = Branch::Alternate;
     }
   }
 
   struct Frame {
-    bool first_dead;  ///< `#if 0`: the first branch is dead code, the next one is live
-    int index;        ///< which branch we are in: 0 for #if, then one more per #elif/#else
+    uint32_t dead_mask = 0;  ///< bit i: branch i is dead (`#if 0`, another accelerator's code)
+    int index = 0;           ///< which branch we are in: 0 for #if, then one more per #elif/#else
   };
 
   std::string_view text_;

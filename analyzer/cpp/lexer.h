@@ -6,7 +6,8 @@
 // Preprocessor lines are kept apart: #include names are read whole, #define bodies are
 // tokens of their own (a macro's body is a reference where it is written, as HIPIFY counts
 // it), and conditional blocks are tracked so that the structural pass can follow one branch
-// and skip `#if 0`.
+// and skip `#if 0` and other accelerators' branches (ROCm/HIP, MLU, MUSA, NPU, MPS, XPU, DIPU):
+// code for those platforms is not a CUDA tie, even where it mentions CUDA-like names.
 #pragma once
 
 #include <cstdint>
@@ -21,7 +22,7 @@ enum class TokenKind : uint8_t { Identifier, Number, String, Char, Punct };
 enum class Branch : uint8_t {
   Active,    ///< not in a conditional, or in the first branch of one
   Alternate, ///< in an #elif/#else branch (references count; structure follows the first branch)
-  Dead,      ///< under `#if 0` (commented-out code: no findings)
+  Dead,      ///< under `#if 0`, or another accelerator's branch (`#ifdef USE_ROCM`): no findings
 };
 
 struct Token {

@@ -202,8 +202,9 @@ class Walker {
       c.opener = Opener::Control;
       return c;
     }
-    if (name == "PYBIND11_MODULE" || name == "TORCH_LIBRARY" || name == "TORCH_LIBRARY_FRAGMENT" ||
-        name == "TORCH_LIBRARY_IMPL") {
+    // Also torch's stable-ABI spellings (STABLE_TORCH_LIBRARY_IMPL…), which take the same arguments.
+    if (name == "PYBIND11_MODULE" || name.ends_with("TORCH_LIBRARY") || name.ends_with("TORCH_LIBRARY_FRAGMENT") ||
+        name.ends_with("TORCH_LIBRARY_IMPL")) {
       c.opener = Opener::BindingModule;
       c.name = p;
       c.paren = paren;
@@ -388,7 +389,11 @@ class Walker {
       if (token.directive >= 0 && !in_define) continue;
       std::string_view w = lexed_.spelling(token);
       Launch launch;
-      if (w == "<<<") {
+      // `<< <…>> >` is a launch too (clang-format spaces chevrons so); only `operator<< <T>`
+      // writes `<<` before `<` otherwise.
+      bool spaced_chevron = w == "<<" && t + 1 < tokens.size() && lexed_.spelling(tokens[t + 1]) == "<" &&
+                            (t == 0 || lexed_.spelling(tokens[t - 1]) != "operator");
+      if (w == "<<<" || spaced_chevron) {
         launch.begin = token.begin;
         launch.end = token.end;
         launch.chevron = token.begin;
@@ -560,7 +565,12 @@ void AttributeMacros::collect(const LexedFile& lexed) {
   // Two rounds so that a macro defined through another (`#define HD C10_HOST_DEVICE`) counts.
   for (int round = 0; round < 2; ++round) {
     for (const Directive& d : lexed.directives) {
-      if (d.kind != DirectiveKind::Define || d.function_like || d.name.empty()) continue;
+      if (d.kind != DirectiveKind::Define || d.name.empty() || d.branch == Branch::Dead) continue;
+      if (d.function_like) {
+        if (is_kernel_loop_define(lexed, d)) ties[std::string(d.name)] = "TPU308";
+        else if (std::string_view rule = tie_in_body(lexed, d); !rule.empty()) ties[std::string(d.name)] = rule;
+        continue;
+      }
       uint8_t bits = 0;
       for (uint32_t t = d.body_first; t < d.body_last; ++t) {
         std::string_view word = lexed.spelling(lexed.tokens[t]);
@@ -573,6 +583,28 @@ void AttributeMacros::collect(const LexedFile& lexed) {
       if (bits != 0) flags[std::string(d.name)] |= bits;
     }
   }
+}
+
+// The tie a function-like macro's body makes at each use: a device check (`x.is_cuda()`,
+// `kCUDA`), or whatever tie a macro already known makes (`CHECK_INPUT` calling `CHECK_CUDA`).
+std::string_view AttributeMacros::tie_in_body(const LexedFile& lexed, const Directive& define) const {
+  for (uint32_t t = define.body_first; t < define.body_last; ++t) {
+    std::string_view word = lexed.spelling(lexed.tokens[t]);
+    if (word == "is_cuda" || word == "kCUDA" || word == "CHECK_CUDA" || word == "CHECK_IS_CUDA") return "TPU327";
+    if (lexed.tokens[t].kind != TokenKind::Identifier || word == define.name) continue;
+    if (auto it = ties.find(word); it != ties.end()) return it->second;
+  }
+  return {};
+}
+
+bool is_kernel_loop_define(const LexedFile& lexed, const Directive& define) {
+  bool loop = false;
+  for (uint32_t t = define.body_first; t < define.body_last; ++t) {
+    std::string_view word = lexed.spelling(lexed.tokens[t]);
+    if (word == "for") loop = true;
+    else if (loop && (word == "blockIdx" || word == "threadIdx" || word == "gridDim")) return true;
+  }
+  return false;
 }
 
 }  // namespace tpu::cpp

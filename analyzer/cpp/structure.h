@@ -7,6 +7,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <string_view>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -96,15 +98,32 @@ struct Structure {
   bool in_device_code(uint32_t offset) const;
 };
 
-/// Macros that spell CUDA attributes (`#define HOST_DEVICE __host__ __device__`), gathered
-/// from every file of the repository so that a macro defined in a header is known where a
-/// file uses it, whatever the parser could read.
+/// Macros that spell CUDA attributes (`#define HOST_DEVICE __host__ __device__`), and
+/// function-like macros that are CUDA ties at each use (grid-stride kernel loops, tensor
+/// device checks), gathered from every file of the repository so that a macro defined in a
+/// header is known where a file uses it, whatever the parser could read.
 struct AttributeMacros {
   static constexpr uint8_t kGlobal = 1, kDevice = 2, kHost = 4;
   std::unordered_map<std::string, uint8_t> flags;
-  /// Adds the file's #defines whose bodies name CUDA attributes (or macros already known).
+  /// Function-like macros whose every use is a tie, with the rule a use reports: "TPU308"
+  /// for a grid-stride kernel loop (a `for` over blockIdx/threadIdx, whatever its name),
+  /// "TPU327" for a tensor device check (`x.is_cuda()`, `kCUDA`, or such a macro).
+  struct NameHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view name) const { return std::hash<std::string_view>{}(name); }
+  };
+  std::unordered_map<std::string, std::string_view, NameHash, std::equal_to<>> ties;
+  /// Adds the file's #defines whose bodies name CUDA attributes or make ties (or use macros
+  /// already known).
   void collect(const LexedFile& lexed);
+
+ private:
+  std::string_view tie_in_body(const LexedFile& lexed, const Directive& define) const;
 };
+
+/// True when the #define's body is a grid-stride loop: a `for` whose header reads the CUDA
+/// thread hierarchy (`for (int i = blockIdx.x * blockDim.x + threadIdx.x; …)`).
+bool is_kernel_loop_define(const LexedFile& lexed, const Directive& define);
 
 /// Reads the structure from the tokens alone. `macros` may be null.
 Structure find_structure(const LexedFile& lexed, const AttributeMacros* macros = nullptr);

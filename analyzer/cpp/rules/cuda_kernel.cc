@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // cuda-kernel: the GPU code itself. Kernel and device-function definitions, launches (with
 // `<<<…>>>`, through macros, AT_DISPATCH lambdas, cudaLaunchKernel and ATen's gpu_kernel),
-// and inside device code each use of the thread hierarchy, shared memory, barriers, warp
-// intrinsics, atomics, kernel-loop macros and other device intrinsics.
+// `dim3` launch configurations, and inside device code each use of the thread hierarchy,
+// shared memory, barriers, warp intrinsics, atomics, kernel-loop macros (their #define, found
+// by its grid-stride shape, and each use) and other device intrinsics.
 #include "analyzer/cpp/rules/rule_families.h"
+
+#include <algorithm>
 
 namespace tpu::cpp {
 namespace {
@@ -128,6 +131,14 @@ constexpr RuleMeta kRules[] = {
      .tpu_way = "Apply the lambda's computation to whole tensors with torch ops.",
      .before = "gpu_kernel(iter, [] GPU_LAMBDA (float a, float b) -> float { return a * b; });",
      .after = "out = a * b"},
+    {.code = "TPU314", .name = "launch-configuration", .category = Category::CudaKernel,
+     .severity = Severity::Info, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
+     .summary = "a `dim3` launch configuration (grid or block shape of a kernel launch)",
+     .rationale = "A grid of thread blocks is how a CUDA kernel divides its work; a TPU kernel "
+                  "is tiled by a Pallas grid over blocks of data instead, or not at all.",
+     .tpu_way = "Drop it with the launch; a Pallas kernel's grid and BlockSpecs take its place.",
+     .before = "dim3 grid(DIVUP(n, 256)), block(256);",
+     .after = "grid = (pl.cdiv(n, 256),)  # Pallas, with BlockSpecs of 256 elements"},
 };
 
 const RuleMeta& rule(std::string_view code) {
@@ -137,6 +148,24 @@ const RuleMeta& rule(std::string_view code) {
 }
 
 std::string backticked(std::string_view text) { return "`" + std::string(text) + "`"; }
+
+// Where a definition's CUDA attribute stands when it is on an earlier line than the name
+// (`__global__ void __launch_bounds__(256)` above `my_kernel(…)`): the finding starts there,
+// on the line a port edits first.
+uint32_t attribute_begin(const CppFileView& view, uint32_t name_begin) {
+  const auto& tokens = view.lexed.tokens;
+  auto it = std::lower_bound(tokens.begin(), tokens.end(), name_begin,
+                             [](const Token& token, uint32_t at) { return token.begin < at; });
+  uint32_t found = name_begin;
+  for (size_t i = static_cast<size_t>(it - tokens.begin()), steps = 0; i > 0 && steps < 48; ++steps) {
+    const Token& token = tokens[--i];
+    if (token.directive >= 0) break;
+    std::string_view word = view.lexed.spelling(token);
+    if (word == ";" || word == "{" || word == "}") break;
+    if (token.kind == TokenKind::Identifier && is_device_marker(word)) found = token.begin;
+  }
+  return view.file->line_of(found) == view.file->line_of(name_begin) ? name_begin : found;
+}
 
 void definitions(CppRuleContext& context) {
   const Structure& s = context.view.structure;
@@ -153,13 +182,13 @@ void definitions(CppRuleContext& context) {
     if (block.type != BlockType::Function) continue;
     std::string what = block.is_template ? "template " : "";
     if (block.code == CodeKind::Kernel) {
-      context.report(rule("TPU300"), block.name_begin, block.name_end, block.qualified,
+      context.report(rule("TPU300"), attribute_begin(context.view, block.name_begin), block.name_end, block.qualified,
                      "CUDA kernel " + backticked(block.qualified) + " (" + what + "`__global__`) runs only on "
                      "NVIDIA GPUs; port it to torch ops XLA fuses, or to a Pallas kernel" + note);
     } else if (is_device_code(block.code) || block.device_by_use) {
       std::string kind = block.code == CodeKind::HostDevice ? "`__host__ __device__`" : "`__device__`";
       if (block.device_by_use) kind = "device (it uses CUDA built-ins; its attribute comes from a macro the scan cannot see)";
-      context.report(rule("TPU301"), block.name_begin, block.name_end, block.qualified,
+      context.report(rule("TPU301"), attribute_begin(context.view, block.name_begin), block.name_end, block.qualified,
                      what + kind + " function " + backticked(block.qualified) +
                          " is GPU code; port it with the kernels that call it" + note);
     }
@@ -182,14 +211,23 @@ void launches(CppRuleContext& context) {
       message = "launch of CUDA kernel " + kernel + (how.empty() ? "" : " with " + how) + where +
                 "; on a TPU call the ported implementation (Pallas or torch ops) here";
     }
+    std::string note;
     if (launch.macro.empty() && !launch.from_ast_only) {
-      std::string note = context.view.token_level_note(launch.block);
+      note = context.view.token_level_note(launch.block);
       if (note.empty() && context.view.ast.available && !launch.confirmed && launch.chevron != UINT32_MAX)
         note = " (recognised from tokens: the syntax tree has no launch here)";
       message += note;
     }
     std::string symbol = launch.kernel.empty() ? "<<<" : launch.kernel;
     context.report(rule("TPU302"), launch.begin, launch.end, symbol, message);
+    // A `<<<` written on a later line than the kernel's name is where the grid is configured:
+    // counted there too (as info, so that the launch weighs once).
+    const SourceFile& file = *context.view.file;
+    if (launch.chevron != UINT32_MAX && file.line_of(launch.chevron) != file.line_of(launch.begin))
+      context.report(rule("TPU302"), launch.chevron, launch.chevron + 3, "<<<",
+                     "launch configuration of " + kernel + " (the launch starts on line " +
+                         std::to_string(file.line_of(launch.begin)) + ")" + note,
+                     Severity::Info);
   }
 }
 
@@ -205,6 +243,7 @@ std::string reference_message(const Reference& r) {
   if (code == "TPU309") return name + " declares CUDA constant/managed memory; pass the values as tensors or constants";
   if (code == "TPU310") return name + " is a CUDA device intrinsic; use the ordinary tensor op (and bf16 rather than half)";
   if (code == "TPU311") return "inline PTX assembly; re-express what it computes with tensor ops or Pallas";
+  if (code == "TPU314") return name + " shapes a CUDA launch grid or block; it goes away with the launch (a Pallas grid takes its place)";
   return name + " programs NVIDIA tensor cores; use torch.matmul/einsum (or jnp.dot in Pallas) for the MXU";
 }
 
@@ -212,7 +251,7 @@ void references(CppRuleContext& context) {
   const CppFileView& view = context.view;
   for (const Reference& r : view.references) {
     std::string_view code = r.match.rule;
-    if (code < "TPU303" || code > "TPU312") continue;
+    if ((code < "TPU303" || code > "TPU312") && code != "TPU314") continue;
     std::string message = reference_message(r);
     if (!r.macro.empty()) message += " (in macro " + backticked(r.macro) + ")";
     else if (r.match.strength == Strength::DeviceOnly)  // its device context rests on the structure

@@ -94,6 +94,19 @@ const std::span<const RuleMeta> kCudaLibraryRules = kRules;
 
 void check_cuda_libraries(CppRuleContext& context) {
   const CppFileView& view = context.view;
+  // `#if defined(CUBLAS_VERSION) && CUBLAS_VERSION >= 11600`: a library version guard, one
+  // finding per conditional line.
+  int reported = -1;
+  for (const ConditionName& condition : view.conditions) {
+    if (condition.directive == reported) continue;
+    auto match = match_name(&condition.name, 1, false, false);
+    if (!match || match->rule < "TPU341" || match->rule > "TPU349" || match->library.empty()) continue;
+    reported = condition.directive;
+    std::string word(condition.name);
+    context.report(rule("TPU349"), condition.begin, condition.end, word,
+                   "`" + word + "` guards code on the " + library_of(*match) +
+                       " version; it goes away with the " + library_of(*match) + " calls");
+  }
   for (const IncludeReference& include : view.includes) {
     if (include.match.rule != "TPU340") continue;
     context.report(rule("TPU340"), include.begin, include.end, include.header,

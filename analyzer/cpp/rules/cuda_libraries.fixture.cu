@@ -14,6 +14,19 @@ void gemm(cublasHandle_t handle, const float* a, const float* b, float* c, int n
   at::cuda::blas::gemm<float>('n', 't', n, n, n, one, a, n, b, n, zero, c, n);  // expect: TPU341
 }
 
+// Library version guards and the math libraries' data types; ATen's handle getter is the runtime.
+#if defined(CUBLAS_VERSION) && CUBLAS_VERSION >= 11000  // expect: TPU349
+void gemm_ex(const float* a, float* c, int n) {
+  cublasHandle_t handle = at::cuda::getCurrentCUDABlasHandle();  // expect: TPU349, TPU326
+  cudaDataType_t type = CUDA_R_32F;  // expect: TPU349, TPU349
+  cublasGemmEx(handle, CUBLAS_OP_N, CUBLAS_OP_N, n, n, n, nullptr, a, type, n, a, type, n, nullptr, c, type, n,  // expect: TPU341, TPU349, TPU349
+               CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT);  // expect: TPU349, TPU349
+}
+#endif
+#if BLAS_VERSION >= 3
+int reference_blas = 1;
+#endif
+
 __global__ void block_sum(const float* in, float* out) {  // expect: TPU300
   typedef cub::BlockReduce<float, 128> BlockReduce;  // expect: TPU343
   __shared__ typename BlockReduce::TempStorage storage;  // expect: TPU304

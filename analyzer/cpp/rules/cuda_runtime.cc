@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // cuda-runtime-cpp: the host side of CUDA in C++: CUDA and ATen/c10 CUDA headers, device
 // memory, streams and events, device selection and guards, error checks, the removed THC
-// API, tensor device checks, and the runtime's types and constants. In deep mode the tree
+// API, the runtime's types and constants, and `#if defined(WITH_CUDA)`-style build guards.
+// Tensor device checks (`x.is_cuda()`, `at::kCUDA`) live here too but count as
+// device-placement. In deep mode the tree
 // adds the references only types reveal (a method of c10::cuda::CUDAStream called on a
 // variable).
 #include "analyzer/cpp/rules/rule_families.h"
@@ -60,7 +62,9 @@ constexpr RuleMeta kRules[] = {
      .rationale = "Every CUDA runtime/driver call needs an NVIDIA GPU and driver at run time.",
      .tpu_way = "Remove it with the CUDA code it serves, or replace it with the torch/XLA facility.",
      .before = "cudaFuncSetCacheConfig(kernel, cudaFuncCachePreferL1);", .after = "# removed"},
-    {.code = "TPU327", .name = "cuda-tensor-check", .category = Category::CudaRuntimeCpp,
+    // device-placement, as CUDA-TIES.md counts it on the C++ side: the tensor is expected on
+    // (or placed on) a CUDA device, the C++ counterpart of `x.is_cuda` / `.cuda()` in Python.
+    {.code = "TPU327", .name = "cuda-tensor-check", .category = Category::DevicePlacement,
      .severity = Severity::Info, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
      .summary = "a tensor device test or CUDA device constant in C++ (`x.is_cuda()`, `kCUDA`, `CHECK_CUDA`)",
      .rationale = "On a TPU, tensors reaching the extension are XLA tensors (or CPU tensors after a "
@@ -69,17 +73,53 @@ constexpr RuleMeta kRules[] = {
      .before = "TORCH_CHECK(x.is_cuda(), \"x must be a CUDA tensor\");", .after = "# checks for the ported op"},
     {.code = "TPU328", .name = "cuda-runtime-type", .category = Category::CudaRuntimeCpp,
      .severity = Severity::Info, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
-     .summary = "a CUDA runtime type or constant (`cudaStream_t`, `dim3`, `cudaMemcpyDeviceToHost`, `__half`)",
+     .summary = "a CUDA runtime type or constant (`cudaStream_t`, `cudaMemcpyDeviceToHost`, `__half`)",
      .rationale = "Counted one by one (as HIPIFY counts references) to size the port; they go "
                   "away with the code that uses them.",
      .tpu_way = "Remove with the CUDA code; use torch dtypes (torch.bfloat16) for half types.",
-     .before = "dim3 grid(blocks);", .after = "# removed"},
+     .before = "cudaStream_t stream = at::cuda::getCurrentCUDAStream();", .after = "# removed"},
+    {.code = "TPU329", .name = "cuda-build-guard", .category = Category::CudaRuntimeCpp,
+     .severity = Severity::Info, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
+     .summary = "a preprocessor guard on a CUDA build (`#ifdef WITH_CUDA`, `#if defined(__CUDACC__)`, `CUDA_VERSION`)",
+     .rationale = "The guard decides which code a CUDA build compiles; a TPU build takes the "
+                  "other branch (or none), so each guard is a place the port has to decide about.",
+     .tpu_way = "Decide what the non-CUDA branch does on a TPU: a ported op, or a clear error.",
+     .before = "#ifdef WITH_CUDA\n  return nms_cuda(boxes, scores, iou);\n#endif",
+     .after = "#ifdef WITH_CUDA\n  return nms_cuda(boxes, scores, iou);\n#endif\n  return nms_composite(boxes, scores, iou);"},
 };
 
 const RuleMeta& rule(std::string_view code) {
   for (const RuleMeta& r : kRules)
     if (r.code == code) return r;
   return kRules[0];
+}
+
+// A macro that tells a CUDA build apart: one of its `_`-separated words says CUDA or nvcc
+// (WITH_CUDA, MMCV_WITH_CUDA, USE_CUDA, __CUDACC__, __CUDA_ARCH__, CUDA_VERSION, __NVCC__).
+bool names_cuda_build(std::string_view name) {
+  size_t start = 0;
+  while (start <= name.size()) {
+    size_t end = name.find('_', start);
+    if (end == std::string_view::npos) end = name.size();
+    std::string_view word = name.substr(start, end - start);
+    if (word == "CUDA" || word == "CUDACC" || word == "NVCC" || word == "CUDART") return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+// `#ifdef WITH_CUDA`, `#if defined(MMCV_WITH_CUDA)`, `#elif CUDA_VERSION >= 11000`: one finding
+// per conditional line, at its first CUDA name.
+void build_guards(CppRuleContext& context) {
+  int reported = -1;
+  for (const ConditionName& condition : context.view.conditions) {
+    if (condition.directive == reported || !names_cuda_build(condition.name)) continue;
+    reported = condition.directive;
+    std::string word(condition.name);
+    context.report(rule("TPU329"), condition.begin, condition.end, word,
+                   "`" + word + "` guards code a CUDA build compiles; decide what a TPU build runs in "
+                   "its place (a ported op, or a clear error)");
+  }
 }
 
 std::string message_for(const Reference& r) {
@@ -111,6 +151,7 @@ const std::span<const RuleMeta> kCudaRuntimeRules = kRules;
 
 void check_cuda_runtime(CppRuleContext& context) {
   const CppFileView& view = context.view;
+  build_guards(context);
   for (const IncludeReference& include : view.includes) {
     if (include.match.rule == "TPU320")
       context.report(rule("TPU320"), include.begin, include.end, include.header,

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // custom-extension (C++ side): how an extension exposes its ops. PYBIND11_MODULE modules and
-// each `m.def`, TORCH_LIBRARY op definitions and each kernel registered for a dispatch key.
+// each `m.def`, TORCH_LIBRARY blocks (and TORCH_LIBRARY_IMPL blocks for CUDA keys), their op
+// definitions and each kernel registered for a dispatch key. Each binding's finding stands
+// on the line of its `m.def(` / `m.impl(`.
 // The severity of an op's finding follows its inventory verdict (set by the scan once the
 // whole repository is read): CUDA-only is a blocker, a CPU kernel makes it a warning.
 #include "analyzer/cpp/rules/rule_families.h"
@@ -37,13 +39,26 @@ constexpr RuleMeta kRules[] = {
      .after = "TORCH_LIBRARY_IMPL(myops, CompositeImplicitAutograd, m) { m.impl(\"roi_align\", roi_align_composite); }"},
     {.code = "TPU363", .name = "torch-library-kernel", .category = Category::CustomExtension,
      .severity = Severity::Info, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
-     .summary = "a kernel registered for an op and a dispatch key (TORCH_LIBRARY_IMPL `m.impl`)",
+     .summary = "a kernel registered for an op under a CUDA dispatch key (or every key) (TORCH_LIBRARY_IMPL `m.impl`)",
      .rationale = "Which keys have kernels decides how the op runs on a TPU: CPU kernels run "
                   "through the fallback, CUDA kernels do not run at all.",
      .tpu_way = "Add a CompositeImplicitAutograd (or XLA) kernel for the op.",
      .before = "TORCH_LIBRARY_IMPL(myops, CUDA, m) { m.impl(\"roi_align\", roi_align_cuda); }",
      .after = "TORCH_LIBRARY_IMPL(myops, CompositeImplicitAutograd, m) { m.impl(\"roi_align\", roi_align_composite); }"},
+    {.code = "TPU364", .name = "torch-library-block", .category = Category::CustomExtension,
+     .severity = Severity::Info, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
+     .summary = "a TORCH_LIBRARY block, or a TORCH_LIBRARY_IMPL block for a CUDA dispatch key",
+     .rationale = "The block is where the extension's ops enter PyTorch's dispatcher; a CUDA "
+                  "block's kernels never run on a TPU, and the op library as a whole is what "
+                  "the port replaces or extends with TPU-capable kernels.",
+     .tpu_way = "Keep the op definitions; add a CompositeImplicitAutograd (or XLA) block beside "
+                "the CUDA one.",
+     .before = "TORCH_LIBRARY_IMPL(myops, CUDA, m) { m.impl(\"roi_align\", roi_align_cuda); }",
+     .after = "TORCH_LIBRARY_IMPL(myops, CompositeImplicitAutograd, m) { m.impl(\"roi_align\", roi_align_composite); }"},
 };
+
+// Dispatch keys whose kernels run on NVIDIA GPUs (CUDA, AutogradCUDA, SparseCUDA, QuantizedCUDA…).
+bool is_cuda_dispatch_key(std::string_view key) { return key.find("CUDA") != std::string_view::npos; }
 
 const char* framework_name(BindingFramework framework) {
   switch (framework) {
@@ -63,7 +78,21 @@ void check_extension_bindings(CppRuleContext& context) {
   const CppFileView& view = context.view;
   const Structure& s = view.structure;
   for (const BindingModule& module : s.modules) {
-    if (module.framework != BindingFramework::Pybind11) continue;
+    if (module.framework == BindingFramework::TorchLibrary || module.framework == BindingFramework::TorchLibraryFragment) {
+      context.report(kRules[4], module.begin, module.end, module.name,
+                     std::string(framework_name(module.framework)) + "(" + module.name +
+                         ") defines the extension's dispatcher ops; each needs a TPU-capable kernel "
+                         "(composite or XLA) or runs through the CPU fallback" + view.token_level_note(module.block));
+      continue;
+    }
+    if (module.framework == BindingFramework::TorchLibraryImpl) {
+      if (is_cuda_dispatch_key(module.dispatch_key))
+        context.report(kRules[4], module.begin, module.end, module.name,
+                       "TORCH_LIBRARY_IMPL(" + module.name + ", " + module.dispatch_key +
+                           ") registers CUDA kernels, which never run on a TPU; add a composite or XLA "
+                           "block beside it" + view.token_level_note(module.block));
+      continue;
+    }
     size_t count = 0;
     for (const Binding& binding : s.bindings)
       if (&s.modules[binding.module] == &module) ++count;
@@ -74,11 +103,13 @@ void check_extension_bindings(CppRuleContext& context) {
   }
   for (const Binding& binding : s.bindings) {
     const BindingModule& module = s.modules[binding.module];
+    // The finding starts at the `def`/`impl` of `m.def(`: a port edits that call, and the op's
+    // name may stand on a later line.
     std::string note = view.token_level_note(module.block);
     std::string target = binding.target.empty() ? (binding.lambda_block >= 0 ? std::string("a lambda") : std::string())
                                                 : "`" + binding.target + "`";
     if (module.framework == BindingFramework::Pybind11) {
-      context.report(kRules[1], binding.begin, binding.end, binding.op,
+      context.report(kRules[1], binding.call_begin, binding.end, binding.op,
                      "`" + module.variable + ".def(\"" + binding.op + "\")` exposes " +
                          (target.empty() ? std::string("a C++ function") : target) +
                          " to Python, where it receives XLA tensors on a TPU; port the op (see the inventory)" + note);
@@ -87,13 +118,15 @@ void check_extension_bindings(CppRuleContext& context) {
     std::string qualified = module.name + "::" + binding.op;
     if (binding.method == "def") {
       std::string key = binding.dispatch_key.empty() ? "" : " for " + binding.dispatch_key;
-      context.report(kRules[2], binding.begin, binding.end, qualified,
+      context.report(kRules[2], binding.call_begin, binding.end, qualified,
                      std::string(framework_name(module.framework)) + " defines op `" + qualified +
                          "`" + (target.empty() ? "" : " implemented by " + target + key) +
                          "; on a TPU it needs an XLA or composite kernel, or runs through the CPU fallback" + note);
     } else {
+      // A kernel for CPU, Meta or a composite key is no CUDA tie (the inventory still lists it).
+      if (!binding.dispatch_key.empty() && !is_cuda_dispatch_key(binding.dispatch_key)) continue;
       std::string key = binding.dispatch_key.empty() ? std::string("all backends") : binding.dispatch_key;
-      context.report(kRules[3], binding.begin, binding.end, qualified,
+      context.report(kRules[3], binding.call_begin, binding.end, qualified,
                      "registers " + (target.empty() ? std::string("a kernel") : target) + " for `" + qualified +
                          "` under dispatch key " + key + note);
     }
