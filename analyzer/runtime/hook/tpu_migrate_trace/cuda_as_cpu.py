@@ -163,11 +163,30 @@ class _Event:
         return ((end._time or 0.0) - (self._time or 0.0)) * 1000.0
 
 
+def _returning(value):
+    """A new function that accepts anything and returns value."""
+    def stand_in(*args, **kwargs):
+        return value
+    return stand_in
+
+
+class _Fresh:
+    """Marks a stand-in to be made anew for each name it replaces (see _patch_cuda_module)."""
+
+    def __init__(self, make):
+        self.make = make
+
+    def __call__(self):
+        return self.make()
+
+
 def _patch_cuda_module(torch):
     cuda = torch.cuda
     count = max(1, int(os.environ.get("LOCAL_WORLD_SIZE", "1") or 1))
-    nothing = lambda *args, **kwargs: None  # noqa: E731
-    zero = lambda *args, **kwargs: 0  # noqa: E731
+    # Each name gets a function object of its own: torch._dynamo (torch 2.x) files every torch.cuda
+    # function under a trace rule and refuses one object met under two names with different rules.
+    nothing = _Fresh(lambda: _returning(None))
+    zero = _Fresh(lambda: _returning(0))
     properties = types.SimpleNamespace(
         name="tpu-migrate cuda-as-cpu", major=8, minor=0, total_memory=16 << 30,
         multi_processor_count=108, is_integrated=False, is_multi_gpu_board=False)
@@ -196,11 +215,11 @@ def _patch_cuda_module(torch):
         "device_of": lambda tensor: contextlib.nullcontext(),
     }
     for name, value in replacements.items():
-        setattr(cuda, name, value)
+        setattr(cuda, name, value() if isinstance(value, _Fresh) else value)
     nvtx = getattr(cuda, "nvtx", None)
     if nvtx is not None:
         for name in ("range_push", "range_pop", "mark", "range_start", "range_end"):
-            setattr(nvtx, name, nothing)
+            setattr(nvtx, name, _returning(None))
         nvtx.range = lambda *args, **kwargs: contextlib.nullcontext()
 
 
