@@ -13,14 +13,14 @@ from conftest import SOURCE_DIR, run
 
 # Rules that no per-file golden can show, with the reason and the test that covers them instead.
 TRACE_OR_SCAN_TIME_ONLY = {
-    "TPU403": "scan-time only: the scan links uses of the project's own extension modules after reading "
-              "every file (setup.py / cpp_extension.load declare them); a per-file fixture cannot "
-              "(tests/scan_test.cc, tests/cli/test_scan_contract.py)",
+    "TPU150": "scan-time only: a call of the repository's own CUDA helper is linked after every file is "
+              "read, through imports and transitively (tests/scan_test.cc)",
     "TPU650": "trace-only: a host sync seen in a trace (tests/cli/test_trace.py)",
     "TPU651": "trace-only: a device-to-host copy seen in a trace (the hazard: tests/trace_data_test.cc)",
     "TPU652": "trace-only: a data-dependent output shape seen in a trace (the hazard: tests/trace_data_test.cc)",
     "TPU653": "trace-only: a float64 op seen in a trace (tests/cli/test_trace.py)",
     "TPU654": "trace-only: shapes that change step to step in a trace (tests/trace_merge_test.cc)",
+    "TPU655": "trace-only: a call into CUDA-only code seen in a trace (tests/trace_merge_test.cc, tests/cli/test_trace.py)",
 }
 
 # Rules that can fire on a single file but have no golden line yet: gaps, not exemptions. Each

@@ -34,6 +34,9 @@ def setup(args):
     parser.add_argument("--backend", default="nccl", help="nccl or gloo")  # expect: TPU200
 
 
+import torch.distributed.launch  # expect: TPU203
+from torch.distributed import run as torchrun  # expect: TPU203
+
 # Negative cases
 dist.init_process_group(backend="xla", init_method="xla://")
 dist.barrier()

@@ -45,6 +45,10 @@ def scale_kernel(x_ptr, n, SCALE: tl.constexpr):  # expect: TPU503
     tl.store(x_ptr + offsets, y)  # expect: TPU503
 
 
+import nvtx  # expect: TPU505
+with nvtx.annotate("forward"):  # expect: TPU505
+    step()
+
 # Negative cases
 ln = torch.nn.LayerNorm(512)
 attn = F.scaled_dot_product_attention(q, k, v, is_causal=True)
