@@ -311,7 +311,7 @@ def main(argv=None):
             return 2
         repos = [r for r in repos if r.name in args.repo]
     tool = os.path.abspath(args.tool) if os.path.exists(args.tool) else args.tool
-    categories = tool_categories(tool)
+    known_categories = tool_categories(tool)
 
     grand, grand_categories = Tally(), defaultdict(Tally)
     per_repo, details, warnings = [], {}, []
@@ -329,7 +329,7 @@ def main(argv=None):
             continue
         labels, problems = read_labels(labels_file)
         warnings.extend(problems)
-        labels, problems = unknown_category_problems(labels, categories, repo.name)
+        labels, problems = unknown_category_problems(labels, known_categories, repo.name)
         warnings.extend(problems)
         labels, stale = check_labels(root, labels)
         for label, why in stale:
