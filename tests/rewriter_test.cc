@@ -15,6 +15,7 @@
 #include "rewriter/python_imports.h"
 #include "rewriter/rewrite.h"
 #include "rewriter/unified_diff.h"
+#include "rewriter/validity.h"
 #include "test_support.h"
 
 using namespace tpu;
@@ -269,4 +270,148 @@ TEST_CASE("git state: modified and untracked files are dirty, committed ones are
   CHECK(state.dirty(dir.path() / "new.py"));
   testing::TempDir outside;
   CHECK_FALSE(GitState(outside.path()).in_repository());
+}
+
+TEST_CASE("validity: what CPython refuses and tree-sitter accepts is found") {
+  // Each of these parses in tree-sitter without an ERROR node.
+  struct Case {
+    const char* source;
+    uint32_t line;
+    const char* message;
+  };
+  for (const Case& bad : {Case{"try:\nexcept ImportError:\n    pass\n", 1, "expected an indented block"},
+                          Case{"def f():\n    # only a comment\nx = 1\n", 1, "expected an indented block"},
+                          Case{"if x:\n        a = 1\n    b = 2\n", 3, "unindent does not match"},
+                          Case{"x = 1\n    y = 2\n", 2, "unexpected indent"},
+                          Case{"if x:\n\ta = 1\n        b = 2\n", 3, "inconsistent use of tabs"},
+                          Case{"if x:\n    pass\n  else:\n    pass\n", 3, "unindent does not match"},
+                          Case{"print \"x\"\n", 1, "print statement"},
+                          Case{"x = 0777\n", 1, "leading zeros"},
+                          Case{"x = ur\"a\"\n", 1, "string prefix"},
+                          Case{"try:\n    pass\nexcept E, e:\n    pass\n", 3, "except E, name"},
+                          Case{"x = (1,\n", 1, "invalid syntax"}}) {
+    std::string source = bad.source;
+    CAPTURE(source);
+    auto problem = strict_syntax_problem(bad.source);
+    REQUIRE(problem);
+    CHECK(problem->line == bad.line);
+    CAPTURE(problem->message);
+    CHECK(problem->message.find(bad.message) != std::string::npos);
+  }
+  // Valid Python, including what looks close to the above.
+  for (const char* good : {"if x: y = 1\nelse: y = 2\n", "def f():\n    \"\"\"Doc.\"\"\"\n",
+                           "x = 1; y = 2\nif x:\n\tz = 3\n\tw = 4\n", "class A: pass\n",
+                           "x = (1 +\n     2)\nif x:\n    y = [\n  1]\n", "x = 0 + 00 + 0x1F + 1_000\n",
+                           "s = rb'a' + Rb\"b\" + f'{x}' + u'c'\n", "", "# just a comment\n",
+                           "@dec\ndef f():\n    pass\n", "try:\n    pass\nexcept (A, B) as e:\n    pass\n"}) {
+    std::string source = good;
+    CAPTURE(source);
+    CHECK_FALSE(strict_syntax_problem(good));
+  }
+}
+
+TEST_CASE("validity: names a fix uses are bound, imported or builtin") {
+  CHECK(unbound_new_names("x = t.cuda()\n", "x = t.to(_tpu_device())\n") == std::set<std::string>{"_tpu_device"});
+  CHECK(unbound_new_names("x = t.cuda()\n", "import torch_xla\nx = t.to(torch_xla.device())\n").empty());
+  CHECK(unbound_new_names("x = 1\n", "def f(index=None):\n    return isinstance(index, str)\nx = f()\n").empty());
+  // A name the original already used unbound is not the fix's doing.
+  CHECK(unbound_new_names("x = torch.zeros(1)\n", "x = torch.ones(1)\n").empty());
+}
+
+TEST_CASE("imports: an orphaned import never leaves its block empty; a try: import stays") {
+  std::string before = "if new:\n    from torch.cuda.amp import autocast\nautocast()\n";
+  std::string after = "if new:\n    from torch.cuda.amp import autocast\ntorch.autocast()\n";
+  auto removals = unused_import_removals(before, after);
+  REQUIRE(removals.size() == 1);
+  CHECK(removals[0].replacement == "pass");
+  std::string probe = "try:\n    from torch.cuda.amp import autocast\nexcept ImportError:\n    pass\nautocast()\n";
+  std::string probe_after = "try:\n    from torch.cuda.amp import autocast\nexcept ImportError:\n    pass\nx()\n";
+  CHECK(unused_import_removals(probe, probe_after).empty());
+  // Two orphans in one block: one line goes, the other becomes `pass`.
+  std::string two = "if new:\n    import a\n    import b\na.f()\nb.g()\n";
+  auto both = unused_import_removals(two, "if new:\n    import a\n    import b\nx()\n");
+  REQUIRE(both.size() == 2);
+  CHECK((both[0].replacement == "pass") != (both[1].replacement == "pass"));
+}
+
+TEST_CASE("rewrite: a file CPython cannot parse is reported and left unchanged") {
+  for (const char* text : {"import torch\ntry:\nexcept ImportError:\n    pass\nx = t.cuda()\n",
+                           "import torch\nif x:\n        a = 1\n    x = t.cuda()\n",
+                           "import torch\nprint \"x\"\nx = t.cuda()\n"}) {
+    CAPTURE(text);
+    FileRewrite result = rewrite_text("a.py", text, direct_xla());
+    CHECK(result.refused);
+    CHECK(result.after == text);
+    REQUIRE(result.notes.size() == 1);
+    CHECK(result.notes[0].starts_with("does not parse (line "));
+  }
+}
+
+TEST_CASE("rewrite: nested fixes converge in one run, helpers inserted once") {
+  std::string text = "import torch\n\n\ndef f(b):\n    return b.cuda(torch.cuda.current_device())\n";
+  RewriteOptions options;  // portable
+  FileRewrite first = rewrite_text("a.py", text, options);
+  CHECK(first.after.find("b.to(_tpu_device(_tpu_current_device()))") != std::string::npos);
+  CHECK(first.fixes == 2);
+  CHECK(first.notes.empty());
+  size_t begin = first.after.find("# tpu-migrate: ignore-begin");
+  CHECK(first.after.find("# tpu-migrate: ignore-begin", begin + 1) == std::string::npos);
+  CHECK(rewrite_text("a.py", first.after, options).after == first.after);
+  // Two blank lines after the helper block, as before any top-level def: no more.
+  CHECK(first.after.find("# tpu-migrate: ignore-end\n\n\ndef f(b):") != std::string::npos);
+}
+
+TEST_CASE("rewrite: new helpers join a module's existing helper block") {
+  RewriteOptions options;
+  options.filter = RuleFilter({"TPU101"}, {});
+  std::string text = "import torch\n\nx = t.cuda()\ntorch.cuda.synchronize()\n";
+  std::string once = rewrite_text("a.py", text, options).after;
+  REQUIRE(once.find("def _tpu_device(") != std::string::npos);
+  REQUIRE(once.find("torch.cuda.synchronize()\n", once.find("ignore-end")) != std::string::npos);
+  std::string twice = rewrite_text("a.py", once, RewriteOptions{}).after;
+  size_t end = twice.find("# tpu-migrate: ignore-end");
+  CHECK(twice.find("# tpu-migrate: ignore-begin", twice.find("# tpu-migrate: ignore-begin") + 1) == std::string::npos);
+  CHECK(twice.find("def _tpu_synchronize(") < end);
+  CHECK(twice.find("_tpu_synchronize()\n", end) != std::string::npos);
+  CHECK(rewrite_text("a.py", twice, RewriteOptions{}).after == twice);
+}
+
+TEST_CASE("rewrite: the portable style keeps a CUDA device index") {
+  std::string text = "local_rank = 0\ndevice = f\"cuda:{local_rank}\"\nother_device = \"cuda:1\"\nplain_device = \"cuda\"\n";
+  std::string after = rewrite_text("a.py", text, RewriteOptions{}).after;
+  CHECK(after.find("device = _tpu_device_name(local_rank)\n") != std::string::npos);
+  CHECK(after.find("other_device = _tpu_device_name(1)\n") != std::string::npos);
+  CHECK(after.find("plain_device = _tpu_device_name()\n") != std::string::npos);
+  CHECK(after.find("return \"cuda\" if index is None else f\"cuda:{index}\"") != std::string::npos);
+  // The direct style names the target's device.
+  CHECK(rewrite_text("a.py", text, direct_xla()).after.find("device = \"xla\"\n") != std::string::npos);
+}
+
+TEST_CASE("rewrite: classic-Mac line ends are read as lines and kept; mixed ones are left alone") {
+  std::string text = "import torch\r\rx = t.cuda()\r";
+  FileRewrite result = rewrite_text("a.py", text, RewriteOptions{});
+  CHECK_FALSE(result.refused);
+  CHECK(result.after.find('\n') == std::string::npos);
+  size_t helper = result.after.find("def _tpu_device("), use = result.after.find("x = t.to(_tpu_device())\r");
+  CHECK(helper != std::string::npos);
+  CHECK(helper < use);
+  CHECK(rewrite_text("a.py", result.after, RewriteOptions{}).after == result.after);
+  FileRewrite mixed = rewrite_text("a.py", "import torch\rx = t.cuda()\n", RewriteOptions{});
+  CHECK(mixed.refused);
+  CHECK(mixed.after == mixed.before);
+}
+
+TEST_CASE("atomic replace: an interrupted run's temporary files are recognised") {
+  CHECK(is_temporary_file_name(".train.py.tpu-migrate-a1B2c3"));
+  CHECK_FALSE(is_temporary_file_name("train.py.tpu-migrate-a1B2c3"));
+  CHECK_FALSE(is_temporary_file_name(".train.py.tpu-migrate-a1B2"));
+  CHECK_FALSE(is_temporary_file_name(".train.py"));
+  CHECK_FALSE(is_temporary_file_name(".train.py.tpu-migrate-a1B2c!"));
+  testing::TempDir dir;
+  dir.write("a.py", "x = 1\n");
+  dir.write(".a.py.tpu-migrate-Xy12Zw", "partial");
+  dir.write(".b.py.tpu-migrate-nothing", "not ours: no six-character suffix");
+  auto found = leftover_temporary_files(dir.path());
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].filename() == ".a.py.tpu-migrate-Xy12Zw");
 }
