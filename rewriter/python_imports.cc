@@ -145,8 +145,12 @@ ImportLayout read_imports(std::string_view source) {
 
 std::vector<Edit> unused_import_removals(std::string_view before, std::string_view after) {
   python::TreePtr before_tree = python::parse_python(before);
+  return unused_import_removals(ts_tree_root_node(before_tree.get()), before, after);
+}
+
+std::vector<Edit> unused_import_removals(TSNode before_root, std::string_view before, std::string_view after) {
   python::TreePtr after_tree = python::parse_python(after);
-  auto uses_before = identifier_uses(ts_tree_root_node(before_tree.get()), before);
+  auto uses_before = identifier_uses(before_root, before);
   auto uses_after = identifier_uses(ts_tree_root_node(after_tree.get()), after);
 
   std::vector<Edit> edits;

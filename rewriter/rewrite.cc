@@ -243,7 +243,9 @@ FileRewrite rewrite_text(const std::string& path, const std::string& text,
   const bool crlf = endings == LineEndings::Crlf;
 
   // A file CPython cannot read is not edited: a fix there could only guess.
-  if (auto problem = strict_syntax_problem(body))
+  python::TreePtr body_tree = python::parse_python(body);
+  TSNode body_root = ts_tree_root_node(body_tree.get());
+  if (auto problem = strict_syntax_problem(body_root, body))
     return refuse("does not parse (line " + std::to_string(problem->line) + ": " + problem->message +
                   "); not rewritten");
 
@@ -297,7 +299,7 @@ FileRewrite rewrite_text(const std::string& path, const std::string& text,
   if (current == body) return file;
 
   // Imports whose last use a fix replaced are removed.
-  std::vector<Edit> removals = unused_import_removals(body, current);
+  std::vector<Edit> removals = unused_import_removals(body_root, body, current);
   if (!removals.empty()) {
     EditSet cleanup(current);
     for (Edit& edit : removals) cleanup.add(PendingFix{"unused-import", 0, {edit}});
@@ -306,10 +308,12 @@ FileRewrite rewrite_text(const std::string& path, const std::string& text,
 
   // A fix must never break the file: what CPython would refuse, or a name the fixes use and
   // nothing defines, and the file is left as it was.
-  if (auto problem = strict_syntax_problem(current))
+  python::TreePtr result_tree = python::parse_python(current);
+  TSNode result_root = ts_tree_root_node(result_tree.get());
+  if (auto problem = strict_syntax_problem(result_root, current))
     return refuse("the fixes would introduce a syntax error at line " + std::to_string(problem->line) + " (" +
                   problem->message + "); file left unchanged (please report this)");
-  if (auto names = unbound_new_names(body, current); !names.empty())
+  if (auto names = unbound_new_names(body_root, body, result_root, current); !names.empty())
     return refuse("the fixes would use `" + *names.begin() +
                   "`, which nothing defines; file left unchanged (please report this)");
   if (endings == LineEndings::Cr) current = replace_all(std::move(current), '\n', '\r');

@@ -150,7 +150,10 @@ bool is_clause(TSNode node) {
 
 std::optional<SyntaxProblem> strict_syntax_problem(std::string_view source) {
   python::TreePtr tree = python::parse_python(source);
-  TSNode root = ts_tree_root_node(tree.get());
+  return strict_syntax_problem(ts_tree_root_node(tree.get()), source);
+}
+
+std::optional<SyntaxProblem> strict_syntax_problem(TSNode root, std::string_view source) {
   if (uint32_t line = python::first_syntax_error_line(root); line != 0) return SyntaxProblem{line, "invalid syntax"};
   std::optional<SyntaxProblem> found;
   auto keep_first = [&](std::optional<SyntaxProblem> problem) {
@@ -281,10 +284,15 @@ bool is_builtin(std::string_view name) {
 
 std::set<std::string> unbound_new_names(std::string_view before, std::string_view after) {
   python::TreePtr before_tree = python::parse_python(before), after_tree = python::parse_python(after);
+  return unbound_new_names(ts_tree_root_node(before_tree.get()), before, ts_tree_root_node(after_tree.get()), after);
+}
+
+std::set<std::string> unbound_new_names(TSNode before_root, std::string_view before, TSNode after_root,
+                                        std::string_view after) {
   std::set<std::string> used_before, used_after, bound;
-  collect_uses(ts_tree_root_node(before_tree.get()), before, used_before);
-  collect_uses(ts_tree_root_node(after_tree.get()), after, used_after);
-  collect_bindings(ts_tree_root_node(after_tree.get()), after, bound);
+  collect_uses(before_root, before, used_before);
+  collect_uses(after_root, after, used_after);
+  collect_bindings(after_root, after, bound);
   std::set<std::string> unbound;
   for (const std::string& name : used_after)
     if (!used_before.count(name) && !bound.count(name) && !is_builtin(name)) unbound.insert(name);

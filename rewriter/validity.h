@@ -16,6 +16,8 @@
 #include <string>
 #include <string_view>
 
+#include <tree_sitter/api.h>
+
 namespace tpu::rewriter {
 
 struct SyntaxProblem {
@@ -26,10 +28,14 @@ struct SyntaxProblem {
 /// The first place CPython would refuse `source` (a syntax error, a block with no statement,
 /// an inconsistent indentation); nullopt when there is none.
 std::optional<SyntaxProblem> strict_syntax_problem(std::string_view source);
+/// The same over `source`'s tree, when the caller has parsed it already.
+std::optional<SyntaxProblem> strict_syntax_problem(TSNode root, std::string_view source);
 
 /// Names that `after` uses and `before` did not, and that `after` neither binds (import, def,
 /// class, assignment, parameter…) nor gets from the builtins: a fix that introduced them
 /// would raise NameError.
 std::set<std::string> unbound_new_names(std::string_view before, std::string_view after);
+std::set<std::string> unbound_new_names(TSNode before_root, std::string_view before, TSNode after_root,
+                                        std::string_view after);
 
 }  // namespace tpu::rewriter
