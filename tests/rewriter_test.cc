@@ -4,8 +4,13 @@
 #include <doctest/doctest.h>
 
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
 #include <sys/stat.h>
 
+#include "analyzer/core/rule.h"
+#include "analyzer/python/python_analyzer.h"
 #include "analyzer/python/syntax.h"
 #include "rewriter/atomic_write.h"
 #include "rewriter/edit_set.h"
@@ -20,6 +25,7 @@
 
 using namespace tpu;
 using namespace tpu::rewriter;
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -414,4 +420,52 @@ TEST_CASE("atomic replace: an interrupted run's temporary files are recognised")
   auto found = leftover_temporary_files(dir.path());
   REQUIRE(found.size() == 1);
   CHECK(found[0].filename() == ".a.py.tpu-migrate-Xy12Zw");
+}
+
+// Issue 14, item 3: one source of fix truth. What `explain`, `rules --format json` and SARIF
+// say (the rule table's `fix`), what the JSON finding says (the rewrite map's row for the
+// site, portable style) and what `rewrite` does in each style (the map's row for that style)
+// must agree. They do not yet, in the places listed below: the rule table states one
+// applicability per rule, the map one per fix site and style. Making the map the single
+// source means changing the rule table and the finding (analyzer/python), not the rewriter.
+// This test fails when a new disagreement appears and when a listed one is resolved.
+TEST_CASE("fix applicability: the rule table, the finding and the rewrite map agree (known gaps listed)") {
+  fs::path fixtures = fs::path(TPU_SOURCE_DIR) / "rewriter" / "fixtures";
+  auto name = [](std::optional<Applicability> applicability) {
+    return applicability ? std::string(to_string(*applicability)) : std::string("none");
+  };
+  std::set<std::string> disagreements;
+  for (const char* fixture : {"fixes.py", "nested.py", "empty_blocks.py"}) {
+    std::ifstream in(fixtures / fixture);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    for (const char* target : {"xla", "torchtpu"}) {
+      SourceFile file(fixture, text);
+      for (const Finding& finding : python::analyze_python(file, target).findings) {
+        const RuleMeta* rule = find_rule(finding.rule);
+        REQUIRE(rule != nullptr);
+        std::optional<Applicability> on_finding;
+        if (finding.fix) on_finding = finding.fix->applicability;
+        if (name(on_finding) != name(rule->fix))
+          disagreements.insert(finding.rule + ": rule table " + name(rule->fix) + ", finding " + name(on_finding));
+        if (!finding.fix || !finding.fix->site) continue;
+        for (Style style : {Style::Portable, Style::Direct}) {
+          auto how = find_template(finding.fix->site->key, target, style);
+          if (how && how->applicability != finding.fix->applicability)
+            disagreements.insert(finding.rule + ": finding " + name(on_finding) + ", rewrite " +
+                                 (style == Style::Portable ? "portable " : "direct ") +
+                                 name(how->applicability));
+        }
+      }
+    }
+  }
+  std::set<std::string> known = {"TPU110: rule table safe, finding unsafe", "TPU121: rule table unsafe, finding safe",
+           "TPU121: finding safe, rewrite direct unsafe", "TPU131: finding safe, rewrite direct unsafe"};
+  for (const std::string& found : disagreements) {
+    CAPTURE(found);
+    CHECK(known.count(found) == 1);
+  }
+  for (const std::string& listed : known) {
+    CAPTURE(listed);
+    CHECK(disagreements.count(listed) == 1);  // resolved: take it off the list
+  }
 }
