@@ -10,6 +10,7 @@
 #include "analyzer/python/python_analyzer.h"
 #include "analyzer/python/syntax.h"
 #include "rewriter/atomic_write.h"
+#include "rewriter/cpython_check.h"
 #include "rewriter/edit_set.h"
 #include "rewriter/git_state.h"
 #include "rewriter/portable_helpers.h"
@@ -87,6 +88,15 @@ std::variant<Materialised, std::string> materialise(std::string_view text, const
                                                     const RewriteOptions& options, bool crlf) {
   if (!finding.fix || !finding.fix->site) return std::string("no mechanical fix");
   const FixSite& site = *finding.fix->site;
+  // `x.pin_memory()` takes no argument; `accelerator.pin_memory(buffer)` is another method,
+  // whose result dropping the call would change.
+  if (site.key == "Tensor.pin_memory" && site.end_byte <= text.size()) {
+    std::string_view call = text.substr(site.begin_byte, site.end_byte - site.begin_byte);
+    size_t open = call.find('(');
+    if (open != std::string_view::npos && call.size() >= open + 2 &&
+        !blank(call.substr(open + 1, call.size() - open - 2)))
+      return std::string("a pin_memory() call with arguments is not Tensor.pin_memory()");
+  }
   auto how = find_template(site.key, options.target, options.style);
   if (!how) return std::string("no mechanical fix for this target and style");
   if (how->applicability == Applicability::Unsafe && !options.unsafe_fixes)
@@ -245,9 +255,17 @@ FileRewrite rewrite_text(const std::string& path, const std::string& text,
   // A file CPython cannot read is not edited: a fix there could only guess.
   python::TreePtr body_tree = python::parse_python(body);
   TSNode body_root = ts_tree_root_node(body_tree.get());
-  if (auto problem = strict_syntax_problem(body_root, body))
-    return refuse("does not parse (line " + std::to_string(problem->line) + ": " + problem->message +
-                  "); not rewritten");
+  // Where the grammar itself fails (an ERROR node), CPython may still read the file: the
+  // grammar lags the language. Then CPython decides, before and after the fixes.
+  bool grammar_lags = false;
+  if (auto problem = strict_syntax_problem(body_root, body)) {
+    bool grammar_error = python::first_syntax_error_line(body_root) != 0;
+    std::optional<bool> cpython = grammar_error ? cpython_parses(body) : std::optional<bool>(false);
+    if (cpython != true)
+      return refuse("does not parse (line " + std::to_string(problem->line) + ": " + problem->message +
+                    (cpython ? "" : "; no python3 to ask") + "); not rewritten");
+    grammar_lags = true;
+  }
 
   std::string current = body;
   std::vector<Unfixed> first_round_unfixed;
@@ -310,9 +328,13 @@ FileRewrite rewrite_text(const std::string& path, const std::string& text,
   // nothing defines, and the file is left as it was.
   python::TreePtr result_tree = python::parse_python(current);
   TSNode result_root = ts_tree_root_node(result_tree.get());
-  if (auto problem = strict_syntax_problem(result_root, current))
+  if (grammar_lags) {
+    if (cpython_parses(current) != true)
+      return refuse("the fixes would introduce a syntax error (CPython); file left unchanged (please report this)");
+  } else if (auto problem = strict_syntax_problem(result_root, current)) {
     return refuse("the fixes would introduce a syntax error at line " + std::to_string(problem->line) + " (" +
                   problem->message + "); file left unchanged (please report this)");
+  }
   if (auto names = unbound_new_names(body_root, body, result_root, current); !names.empty())
     return refuse("the fixes would use `" + *names.begin() +
                   "`, which nothing defines; file left unchanged (please report this)");

@@ -13,6 +13,7 @@
 #include "analyzer/python/python_analyzer.h"
 #include "analyzer/python/syntax.h"
 #include "rewriter/atomic_write.h"
+#include "rewriter/cpython_check.h"
 #include "rewriter/edit_set.h"
 #include "rewriter/fix_templates.h"
 #include "rewriter/git_state.h"
@@ -351,6 +352,31 @@ TEST_CASE("rewrite: a file CPython cannot parse is reported and left unchanged")
     REQUIRE(result.notes.size() == 1);
     CHECK(result.notes[0].starts_with("does not parse (line "));
   }
+}
+
+TEST_CASE("rewrite: where the grammar lags the language, CPython decides") {
+  // `return a, *(rest)` is valid Python 3.8+ (flash-attention writes `*((None,) * 30)`); this
+  // tree-sitter grammar gives it an ERROR node.
+  std::string text = "import torch\n\n\ndef f(a, rest):\n    x = t.cuda()\n    return a, *(rest)\n";
+  python::TreePtr tree = python::parse_python(text);
+  REQUIRE(python::first_syntax_error_line(ts_tree_root_node(tree.get())) != 0);
+  FileRewrite result = rewrite_text("a.py", text, direct_xla());
+  if (!cpython_parses(text)) {
+    MESSAGE("skipped: no python3 on PATH to ask");
+    CHECK(result.refused);
+    return;
+  }
+  CHECK_FALSE(result.refused);
+  CHECK(result.after.find("x = t.to(torch_xla.device())\n    return a, *(rest)\n") != std::string::npos);
+  // What CPython refuses stays refused.
+  CHECK(rewrite_text("a.py", "import torch\nx = t.cuda()\ny = (1,\n", direct_xla()).refused);
+}
+
+TEST_CASE("rewrite: only an argument-less .pin_memory() is Tensor.pin_memory()") {
+  std::string text = "a = x.pin_memory()\nb = get_accelerator().pin_memory(buffer)\n";
+  std::string after = rewrite_text("a.py", text, direct_xla()).after;
+  CHECK(after.find("a = x\n") != std::string::npos);
+  CHECK(after.find("b = get_accelerator().pin_memory(buffer)\n") != std::string::npos);
 }
 
 TEST_CASE("rewrite: nested fixes converge in one run, helpers inserted once") {
