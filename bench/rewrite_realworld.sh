@@ -9,10 +9,10 @@
 # read) and counts, over the Python files:
 #   changed     files the rewrite changed
 #   broken      files CPython parsed before and does not after (/usr/bin/python3, ast.parse)
-#   outside     bytes changed outside the fixes' edits: a removed or replaced line of the
-#               original that is neither in a finding's range (`scan --format json`; with
-#               the rest of the simple statement it starts, which a fix may remove whole) nor
-#               in an import statement (imports the fixes orphaned are removed), plus files
+#   outside     bytes changed outside the fixes' edits: the removed or replaced lines of a
+#               changed hunk none of whose lines is in a finding's range (`scan --format json`;
+#               with the rest of the simple statement it starts, which a fix may remove whole)
+#               or in an import statement (imports the fixes orphaned are removed), plus files
 #               whose line ends changed
 #   stray       files with more than two blank lines after the helper block
 #   refused     files left unchanged with a note (unparseable, or a fix refused)
@@ -105,10 +105,12 @@ for folder, dirs, files in os.walk(before_root):
         if ending(b) - ending(a):
             outside += 1
             print("line ends changed:", rel, file=sys.stderr)
+        # A changed hunk is one edit region: it is the fixes' when one of its lines is a
+        # finding's or an import's (removing `,\n    non_blocking=True` joins two lines).
         for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-            if tag in ("replace", "delete"):
+            if tag in ("replace", "delete") and not any(line + 1 in allowed for line in range(i1, i2)):
                 for line in range(i1, i2):
-                    if line + 1 not in allowed and a[line].strip():
+                    if a[line].strip():
                         outside += len(a[line])
                         print(f"outside: {rel}:{line + 1}: {a[line][:80]!r}", file=sys.stderr)
         if re.search(rb"# tpu-migrate: ignore-end\r?\n(\r?\n){3,}", new):

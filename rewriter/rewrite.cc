@@ -2,6 +2,7 @@
 #include "rewriter/rewrite.h"
 
 #include <algorithm>
+#include <map>
 #include <cctype>
 #include <set>
 #include <variant>
@@ -81,6 +82,7 @@ std::string with_line_endings(std::string text, bool crlf) {
 struct Materialised {
   std::vector<Edit> edits;
   FixTemplate how;
+  std::optional<FixSite> removed;  ///< the statement a <remove-statement> fix deletes
 };
 
 // The edits of one finding's fix for the options' target and style, or a reason why none.
@@ -106,6 +108,7 @@ std::variant<Materialised, std::string> materialise(std::string_view text, const
     auto edit = remove_statement(text, site);
     if (!edit) return std::string("the statement shares its line with other code");
     result.edits.push_back(*edit);
+    result.removed = site;
   } else if (how->replacement == "<remove-argument>") {
     result.edits.push_back(remove_argument(text, site));
   } else {
@@ -226,6 +229,41 @@ bool reported_before(const Unfixed& item, std::vector<Unfixed>& first_round) {
   return false;
 }
 
+// Removals that would together empty a block (`if cudnn.enabled:` holding only two cudnn
+// flags): the first statement of such a block becomes `pass` instead of going.
+void keep_blocks_nonempty(std::string_view text, std::vector<Materialised>& fixes) {
+  std::vector<size_t> removals;
+  for (size_t i = 0; i < fixes.size(); ++i)
+    if (fixes[i].removed && fixes[i].edits.size() == 1 && fixes[i].edits[0].replacement.empty()) removals.push_back(i);
+  if (removals.size() < 2) return;  // one removal alone: the rule already says "sole"
+  python::TreePtr tree = python::parse_python(text);
+  TSNode root = ts_tree_root_node(tree.get());
+  // Removed statements by the block that holds them.
+  std::map<uintptr_t, std::vector<std::pair<size_t, TSNode>>> by_block;
+  for (size_t index : removals) {
+    const FixSite& site = *fixes[index].removed;
+    TSNode node = ts_node_descendant_for_byte_range(root, site.begin_byte, site.end_byte);
+    TSNode parent = ts_node_parent(node);
+    while (!python::is_null(parent) && !python::is(parent, "block")) {
+      if (python::is(parent, "module")) break;
+      node = parent;
+      parent = ts_node_parent(node);
+    }
+    if (python::is(parent, "block")) by_block[reinterpret_cast<uintptr_t>(parent.id)].push_back({index, node});
+  }
+  for (auto& [id, removed] : by_block) {
+    TSNode block = ts_node_parent(removed.front().second);
+    size_t statements = 0;
+    python::for_each_named_child(block, [&](TSNode child) { statements += !python::is(child, "comment"); });
+    if (statements != removed.size()) continue;
+    auto first = std::min_element(removed.begin(), removed.end(), [](const auto& a, const auto& b) {
+      return ts_node_start_byte(a.second) < ts_node_start_byte(b.second);
+    });
+    Edit& edit = fixes[first->first].edits[0];
+    edit = Edit{edit.path, ts_node_start_byte(first->second), ts_node_end_byte(first->second), "pass"};
+  }
+}
+
 // Fixes are applied in rounds, as ruff does: a fix that overlaps another (one nested in its
 // arguments) is skipped in one round and found again, in the rewritten text, in the next.
 constexpr int kMaxRounds = 8;
@@ -277,6 +315,8 @@ FileRewrite rewrite_text(const std::string& path, const std::string& text,
     EditSet edits(current);
     std::set<std::string> imports, helpers;
     std::vector<Unfixed> left;
+    std::vector<Materialised> fixes;
+    std::vector<const Finding*> fixed;
     for (const Finding& finding : analysis.findings) {
       const RuleMeta* rule = find_rule(finding.rule);
       if (rule == nullptr || !options.filter.enabled(*rule)) continue;
@@ -287,10 +327,14 @@ FileRewrite rewrite_text(const std::string& path, const std::string& text,
         left.push_back(Unfixed{finding, *reason});
         continue;
       }
-      auto& materialised = std::get<Materialised>(outcome);
-      if (!edits.add(PendingFix{finding.rule, finding.location.line, materialised.edits})) continue;
-      imports.insert(materialised.how.imports.begin(), materialised.how.imports.end());
-      helpers.insert(materialised.how.helpers.begin(), materialised.how.helpers.end());
+      fixes.push_back(std::move(std::get<Materialised>(outcome)));
+      fixed.push_back(&finding);
+    }
+    keep_blocks_nonempty(current, fixes);
+    for (size_t i = 0; i < fixes.size(); ++i) {
+      if (!edits.add(PendingFix{fixed[i]->rule, fixed[i]->location.line, fixes[i].edits})) continue;
+      imports.insert(fixes[i].how.imports.begin(), fixes[i].how.imports.end());
+      helpers.insert(fixes[i].how.helpers.begin(), fixes[i].how.helpers.end());
     }
     if (round == 0) {
       first_round_unfixed = left;

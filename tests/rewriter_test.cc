@@ -372,6 +372,15 @@ TEST_CASE("rewrite: where the grammar lags the language, CPython decides") {
   CHECK(rewrite_text("a.py", "import torch\nx = t.cuda()\ny = (1,\n", direct_xla()).refused);
 }
 
+TEST_CASE("rewrite: removals that would empty a block leave pass") {
+  // fairseq: both statements of the block are CUDA flags the direct style removes.
+  std::string text = "import torch\nif torch.backends.cudnn.enabled:\n    torch.backends.cudnn.benchmark = False\n"
+                     "    torch.backends.cudnn.deterministic = True\nx = 1\n";
+  FileRewrite result = rewrite_text("a.py", text, direct_xla());
+  CHECK_FALSE(result.refused);
+  CHECK(result.after == "import torch\nif torch.backends.cudnn.enabled:\n    pass\nx = 1\n");
+}
+
 TEST_CASE("rewrite: only an argument-less .pin_memory() is Tensor.pin_memory()") {
   std::string text = "a = x.pin_memory()\nb = get_accelerator().pin_memory(buffer)\n";
   std::string after = rewrite_text("a.py", text, direct_xla()).after;
