@@ -75,14 +75,16 @@ int run_rewrite(const RewriteArguments& arguments) {
   options.discovery.use_ignore_files = options.discovery.skip_default_folders = !arguments.no_ignore;
 
   rewriter::RewritePlan plan = rewriter::plan_rewrite(arguments.path, options);
-  size_t changed = 0, fixes = 0;
+  size_t changed = 0;
   for (const auto& file : plan.files) {
     for (const std::string& note : file.notes) std::cerr << "tpu-migrate: " << file.path << ": " << note << "\n";
     if (file.after == file.before) continue;
     ++changed;
-    fixes += file.fixes;
     if (!arguments.apply) std::cout << rewriter::unified_diff(file.path, file.before, file.after);
   }
+  for (const std::string& leftover : plan.leftovers)
+    std::cerr << "tpu-migrate: " << leftover << ": a temporary file left by an interrupted run; "
+              << (arguments.apply ? "removed" : "--apply removes it") << "\n";
   std::vector<InputError> errors = plan.errors;
   if (arguments.apply) {
     auto write_errors = rewriter::write_plan(arguments.path, plan, {arguments.allow_dirty});
@@ -94,8 +96,13 @@ int run_rewrite(const RewriteArguments& arguments) {
     std::cerr << ": " << error.message << "\n";
   }
   if (arguments.apply) {
-    size_t written = 0;
-    for (const auto& file : plan.files) written += !file.refused && file.after != file.before;
+    // Only what reached the disk: a dirty or refused file's fixes were not applied.
+    size_t written = 0, fixes = 0;
+    for (const auto& file : plan.files) {
+      if (file.refused || file.after == file.before) continue;
+      ++written;
+      fixes += file.fixes;
+    }
     std::cout << "Applied " << fixes << " fix" << (fixes == 1 ? "" : "es") << " in " << written
               << " file" << (written == 1 ? "" : "s") << " (target " << options.target << ", "
               << arguments.style << " style)\n";

@@ -27,7 +27,7 @@ bool EditSet::add(const PendingFix& fix) {
       if (!overlaps(edit, accepted.edit)) continue;
       skipped_.push_back(fix.rule + " at line " + std::to_string(fix.line) +
                          " overlaps the fix of " + accepted.rule + " at line " +
-                         std::to_string(accepted.line) + "; skipped (run again to apply it)");
+                         std::to_string(accepted.line) + "; skipped");
       return false;
     }
   }

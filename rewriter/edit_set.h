@@ -3,8 +3,8 @@
 //
 // Policy (as ruff and clang-tidy do it): fixes are all-or-nothing groups of edits; they are
 // considered in source order (begin, then end), and a fix any of whose edits overlaps an
-// edit already accepted is skipped, with a message naming both, so a later run can pick it
-// up. Two insertions at the same offset do not overlap each other; an insertion strictly
+// edit already accepted is skipped, with a message naming both; the rewriter then re-analyses the
+// result and applies it in a later round. Two insertions at one offset do not overlap; an insertion strictly
 // inside a replaced range does. Edits that change nothing are dropped.
 //
 //   text:      x = a.cuda(non_blocking=True)

@@ -31,10 +31,13 @@ except ImportError:  # no TPU runtime: run on CUDA or the CPU as before
         return torch.device(index) if isinstance(index, (torch.device, str)) else torch.device("cuda", index)
     return torch.device("cpu")
 )py"},
-    {"device_name", "base", R"py(def _tpu_device_name():
+    {"device_name", "base", R"py(def _tpu_device_name(index=None):
     if _torch_xla is not None:
         return "xla"
-    return "cuda" if torch.cuda.is_available() else "cpu"
+    if torch.cuda.is_available():
+        # "cuda:N" stays on GPU N: each DDP rank keeps its own device.
+        return "cuda" if index is None else f"cuda:{index}"
+    return "cpu"
 )py"},
     {"device_type", "device_name", R"py(def _tpu_device_type():
     return _tpu_device_name()
@@ -172,6 +175,10 @@ except ImportError:  # no TPU runtime: run on CUDA or the CPU as before
 )py"},
 }};
 
+constexpr std::string_view kBeginFence =
+    "# tpu-migrate: ignore-begin -- portable device helpers (TPU via torch_xla, else CUDA, else CPU)";
+constexpr std::string_view kEndFence = "# tpu-migrate: ignore-end";
+
 const Helper* find(std::string_view name) {
   for (const Helper& helper : kHelpers)
     if (helper.name == name) return &helper;
@@ -191,8 +198,8 @@ bool is_portable_helper(std::string_view name) { return find(name) != nullptr; }
 
 std::string helper_function(std::string_view name) { return "_tpu_" + std::string(name); }
 
-std::string render_helpers(const std::set<std::string>& wanted,
-                           const std::set<std::string>& defined) {
+std::string render_helper_functions(const std::set<std::string>& wanted,
+                                    const std::set<std::string>& defined) {
   // Close `wanted` over dependencies, then emit in table order (dependencies first).
   std::set<std::string> needed;
   for (std::string name : wanted) {
@@ -204,9 +211,23 @@ std::string render_helpers(const std::set<std::string>& wanted,
     if (!needed.count(std::string(helper.name)) || defined.count(defined_name(helper))) continue;
     block += (block.empty() ? "" : "\n\n") + std::string(helper.code);
   }
+  return block;
+}
+
+std::string render_helpers(const std::set<std::string>& wanted,
+                           const std::set<std::string>& defined) {
+  std::string block = render_helper_functions(wanted, defined);
   if (block.empty()) return {};
-  return "\n\n# tpu-migrate: ignore-begin -- portable device helpers (TPU via torch_xla, else CUDA, "
-         "else CPU)\n" + block + "# tpu-migrate: ignore-end\n";
+  return "\n\n" + std::string(kBeginFence) + "\n" + block + std::string(kEndFence) + "\n";
+}
+
+HelperBlock find_helper_block(std::string_view text) {
+  size_t begin = text.find(kBeginFence);
+  if (begin == std::string_view::npos) return {};
+  // The end fence at the start of a line after the begin fence.
+  for (size_t end = text.find(kEndFence, begin); end != std::string_view::npos; end = text.find(kEndFence, end + 1))
+    if (end > 0 && text[end - 1] == '\n') return HelperBlock{true, static_cast<uint32_t>(end)};
+  return {};
 }
 
 }  // namespace tpu::rewriter

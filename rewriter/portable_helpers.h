@@ -24,4 +24,16 @@ std::string helper_function(std::string_view name);
 std::string render_helpers(const std::set<std::string>& wanted,
                            const std::set<std::string>& defined);
 
+/// The same helpers without the fence and the blank lines before it: what joins a module's
+/// existing block. Empty when nothing is missing.
+std::string render_helper_functions(const std::set<std::string>& wanted,
+                                    const std::set<std::string>& defined);
+
+/// Where a module's helper block (as render_helpers writes it) ends.
+struct HelperBlock {
+  bool found = false;
+  uint32_t end_fence = 0;  ///< offset of the `# tpu-migrate: ignore-end` line
+};
+HelperBlock find_helper_block(std::string_view text);
+
 }  // namespace tpu::rewriter

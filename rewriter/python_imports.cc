@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "rewriter/python_imports.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <map>
 
 #include "analyzer/python/syntax.h"
@@ -46,8 +48,7 @@ std::map<std::string, int> identifier_uses(TSNode root, std::string_view source)
       stack.push_back(field(node, "object"));
       continue;
     }
-    uint32_t count = ts_node_named_child_count(node);
-    for (uint32_t i = 0; i < count; ++i) stack.push_back(ts_node_named_child(node, i));
+    python::for_each_named_child(node, [&](TSNode child) { stack.push_back(child); });
   }
   return uses;
 }
@@ -144,20 +145,28 @@ ImportLayout read_imports(std::string_view source) {
 
 std::vector<Edit> unused_import_removals(std::string_view before, std::string_view after) {
   python::TreePtr before_tree = python::parse_python(before);
+  return unused_import_removals(ts_tree_root_node(before_tree.get()), before, after);
+}
+
+std::vector<Edit> unused_import_removals(TSNode before_root, std::string_view before, std::string_view after) {
   python::TreePtr after_tree = python::parse_python(after);
-  auto uses_before = identifier_uses(ts_tree_root_node(before_tree.get()), before);
+  auto uses_before = identifier_uses(before_root, before);
   auto uses_after = identifier_uses(ts_tree_root_node(after_tree.get()), after);
 
   std::vector<Edit> edits;
+  // Whole statements removed, per enclosing block: a block must keep one statement.
+  std::map<uintptr_t, std::vector<std::pair<size_t, TSNode>>> whole_by_block;
   std::vector<TSNode> stack{ts_tree_root_node(after_tree.get())};
   while (!stack.empty()) {
     TSNode node = stack.back();
     stack.pop_back();
     if (!is_import(node) || is(node, "future_import_statement")) {
-      uint32_t count = ts_node_named_child_count(node);
-      for (uint32_t i = 0; i < count; ++i) stack.push_back(ts_node_named_child(node, i));
+      python::for_each_named_child(node, [&](TSNode child) { stack.push_back(child); });
       continue;
     }
+    // `try: import apex` probes whether a module is there: the import is the point, used or not.
+    TSNode parent = ts_node_parent(node);
+    if (is(parent, "block") && is(ts_node_parent(parent), "try_statement")) continue;
     std::vector<Binding> bindings = bindings_of(node, after);
     std::vector<std::string> kept;
     for (const Binding& binding : bindings) {
@@ -177,6 +186,7 @@ std::vector<Edit> unused_import_removals(std::string_view before, std::string_vi
                         std::string_view::npos;
       if (alone && rest_blank) edits.push_back(Edit{"", line_start, line_end, ""});
       else edits.push_back(Edit{"", begin, end, "pass"});
+      if (is(parent, "block")) whole_by_block[reinterpret_cast<uintptr_t>(parent.id)].push_back({edits.size() - 1, node});
       continue;
     }
     std::string rebuilt;
@@ -187,6 +197,18 @@ std::vector<Edit> unused_import_removals(std::string_view before, std::string_vi
     }
     for (size_t i = 0; i < kept.size(); ++i) rebuilt += (i ? ", " : "") + kept[i];
     edits.push_back(Edit{"", begin, end, rebuilt});
+  }
+  // A block whose every statement goes keeps `pass` in place of its first one.
+  for (auto& [block, removed] : whole_by_block) {
+    TSNode parent = ts_node_parent(removed.front().second);
+    uint32_t statements = 0;
+    for (uint32_t i = 0, count = ts_node_named_child_count(parent); i < count; ++i)
+      statements += !is(ts_node_named_child(parent, i), "comment");
+    if (statements != removed.size()) continue;
+    auto first = std::min_element(removed.begin(), removed.end(), [](const auto& a, const auto& b) {
+      return ts_node_start_byte(a.second) < ts_node_start_byte(b.second);
+    });
+    edits[first->first] = Edit{"", ts_node_start_byte(first->second), ts_node_end_byte(first->second), "pass"};
   }
   return edits;
 }

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include <tree_sitter/api.h>
+
 #include "analyzer/core/finding.h"
 
 namespace tpu::rewriter {
@@ -26,7 +28,11 @@ ImportLayout read_imports(std::string_view source);
 std::string normalize_statement(std::string_view statement);
 
 /// Edits on `after` that remove imported names that `before` used and `after` no longer
-/// uses (a fix replaced their last use). A statement left with no names is removed whole.
+/// uses (a fix replaced their last use). A statement left with no names is removed whole, or
+/// becomes `pass` when its block would be left with none; imports in a `try:` body stay (they
+/// probe whether a module is installed).
 std::vector<Edit> unused_import_removals(std::string_view before, std::string_view after);
+/// The same with `before` already parsed.
+std::vector<Edit> unused_import_removals(TSNode before_root, std::string_view before, std::string_view after);
 
 }  // namespace tpu::rewriter

@@ -43,6 +43,10 @@ struct RewritePlan {
   std::vector<FileRewrite> files;   ///< only files with changes or notes
   std::vector<Unfixed> unfixed;
   std::vector<InputError> errors;
+  /// Temporary files that interrupted runs left beside the Python files (relative paths);
+  /// write_plan removes them.
+  std::vector<std::string> leftovers;
+  std::filesystem::path root;
 };
 
 /// Rewrites one file's text. `path` names it in findings and notes.
@@ -56,8 +60,9 @@ struct WriteOptions {
   bool allow_dirty = false;  ///< write files with uncommitted git changes too
 };
 
-/// Writes the planned files atomically. A file that has uncommitted changes (unless
-/// allowed) or whose real path leaves the root is not written; each refusal is an error.
+/// Removes the plan's leftover temporary files, then writes the planned files atomically. A
+/// file that has uncommitted changes (unless allowed) or whose real path leaves the root is
+/// not written; each refusal is an error.
 std::vector<InputError> write_plan(const std::filesystem::path& root, RewritePlan& plan,
                                    const WriteOptions& options);
 

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Golden before/after tests for the rewriter: rewriter/fixtures/<name>.py rewritten for each
 // target (xla, torchtpu) and style (portable, direct) must equal <name>.<target>.<style>.py
-// beside it, and the rewrite must be a fixpoint (a second run changes nothing) that re-parses.
+// beside it, and the rewrite must be a fixpoint (a second run changes nothing) that parses as
+// CPython reads it: the rewriter's strict check, and CPython itself when /usr/bin/python3 is
+// there (skipped, and said so, where it is not).
 // Unsafe fixes are on, so that every fix is exercised. TPU_UPDATE_GOLDEN=1 rewrites goldens.
 #include <doctest/doctest.h>
 
@@ -9,9 +11,11 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include "analyzer/python/syntax.h"
 #include "rewriter/rewrite.h"
+#include "rewriter/validity.h"
 
 namespace fs = std::filesystem;
 using namespace tpu;
@@ -26,12 +30,15 @@ std::string read_all(const fs::path& path) {
   return out.str();
 }
 
+constexpr const char* kPython = "/usr/bin/python3";
+
 }  // namespace
 
 TEST_CASE("rewrite fixtures: goldens per target and style, fixpoint, re-parse") {
   fs::path folder = fs::path(TPU_SOURCE_DIR) / "rewriter" / "fixtures";
   bool update = std::getenv("TPU_UPDATE_GOLDEN") != nullptr;
   size_t fixtures = 0;
+  std::vector<fs::path> goldens;
   for (const auto& entry : fs::directory_iterator(folder)) {
     std::string name = entry.path().filename().string();
     // Goldens are <name>.<target>.<style>.py; fixtures have no dot before ".py".
@@ -59,8 +66,20 @@ TEST_CASE("rewrite fixtures: goldens per target and style, fixpoint, re-parse") 
         CHECK(second.after == first.after);
         python::TreePtr tree = python::parse_python(first.after);
         CHECK(python::first_syntax_error_line(ts_tree_root_node(tree.get())) == 0);
+        CHECK_FALSE(strict_syntax_problem(first.after));
+        if (!update) goldens.push_back(golden);
       }
     }
   }
-  CHECK(fixtures >= 1);
+  CHECK(fixtures >= 3);
+  if (!fs::exists(kPython)) {
+    MESSAGE("skipped: no " << kPython << " to check that CPython parses the goldens");
+    return;
+  }
+  for (const fs::path& golden : goldens) {
+    CAPTURE(golden);
+    std::string command = std::string(kPython) +
+                          " -c \"import ast, sys; ast.parse(open(sys.argv[1], 'rb').read())\" " + golden.string();
+    CHECK(std::system(command.c_str()) == 0);
+  }
 }
