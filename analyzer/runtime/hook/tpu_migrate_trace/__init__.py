@@ -9,6 +9,7 @@ import importlib.machinery
 import sys
 
 from . import config as _config
+from .import_hooks import spec_from_other_finders
 
 _started = False
 
@@ -44,13 +45,7 @@ class _TorchImportHook(importlib.abc.MetaPathFinder):
         if name != "torch":
             return None
         sys.meta_path.remove(self)
-        spec = None
-        for finder in sys.meta_path:
-            find = getattr(finder, "find_spec", None)
-            if find is not None:
-                spec = find(name, path, target)
-                if spec is not None:
-                    break
+        spec = spec_from_other_finders(name, path, target, self)
         if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
             return spec
         loader = spec.loader

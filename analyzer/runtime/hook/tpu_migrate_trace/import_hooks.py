@@ -6,6 +6,18 @@ import importlib.abc
 import sys
 
 
+def spec_from_other_finders(name, path, target, asking):
+    """The spec the finders on sys.meta_path other than `asking` give for a module, or None: a
+    finder that wraps a loader asks the others for the loader it wraps."""
+    for finder in sys.meta_path:
+        find = getattr(finder, "find_spec", None) if finder is not asking else None
+        if find is not None:
+            spec = find(name, path, target)
+            if spec is not None:
+                return spec
+    return None
+
+
 class AfterImport(importlib.abc.MetaPathFinder):
     def __init__(self, report_error):
         self._waiting = {}  # module name -> callbacks
@@ -24,13 +36,7 @@ class AfterImport(importlib.abc.MetaPathFinder):
         callbacks = self._waiting.pop(name, None)
         if callbacks is None:
             return None
-        spec = None
-        for finder in sys.meta_path:  # the spec the other finders give, its loader wrapped
-            find = getattr(finder, "find_spec", None) if finder is not self else None
-            if find is not None:
-                spec = find(name, path, target)
-                if spec is not None:
-                    break
+        spec = spec_from_other_finders(name, path, target, self)  # its loader gets wrapped
         if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
             return spec
         original = spec.loader.exec_module
