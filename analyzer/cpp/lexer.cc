@@ -168,7 +168,8 @@ class Lexer {
   void block_comment() {
     size_t begin = pos_;
     size_t close = text_.find("*/", pos_ + 2);
-    if (close == std::string_view::npos) problem(begin, "unterminated /* comment; the rest of the file was read as a comment");
+    if (close == std::string_view::npos)
+      problem(begin, "unterminated /* comment; the rest of the file was read as a comment");
     pos_ = close == std::string_view::npos ? text_.size() : close + 2;
     out_.comments.push_back({static_cast<uint32_t>(begin), static_cast<uint32_t>(pos_)});
   }
