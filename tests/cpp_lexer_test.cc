@@ -121,3 +121,55 @@ TEST_CASE("cpp lexer: other accelerators' branches are dead, shared and CUDA one
   CHECK(branch_of("versioned7") == Branch::Active);
   CHECK(branch_of("shipping8") == Branch::Active);
 }
+
+namespace {
+
+// "line: message" for each problem, so that a check names both the construct and where it starts.
+std::vector<std::string> problems(std::string_view text) {
+  LexedFile lexed = lex(text);
+  std::vector<std::string> out;
+  for (const LexProblem& problem : lexed.problems) {
+    uint32_t line = 1 + static_cast<uint32_t>(std::count(text.begin(), text.begin() + problem.begin, '\n'));
+    out.push_back(std::to_string(line) + ": " + problem.message);
+  }
+  return out;
+}
+
+bool starts_with(const std::vector<std::string>& found, std::string_view prefix) {
+  return found.size() == 1 && found[0].starts_with(prefix);
+}
+
+}  // namespace
+
+TEST_CASE("cpp lexer: unterminated constructs are problems with the line they start on") {
+  SUBCASE("block comment") {
+    CHECK(starts_with(problems("int a;\nint b; /* never\nclosed\n"), "2: unterminated /* comment"));
+  }
+  SUBCASE("string literal: the token ends at the line, the next line lexes normally") {
+    std::string text = "x = 1;\ns = \"open\ncudaMalloc(p);\n";
+    CHECK(problems(text) == std::vector<std::string>{"2: unterminated string literal"});
+    CHECK(spellings(lex(text)).back() == ";");
+    CHECK(std::ranges::count(spellings(lex(text)), "cudaMalloc") == 1);
+  }
+  SUBCASE("character literal") {
+    CHECK(problems("\n\nchar c = 'x;\n") == std::vector<std::string>{"3: unterminated character literal"});
+  }
+  SUBCASE("raw string") {
+    CHECK(starts_with(problems("a;\nb;\nauto s = R\"d(text )\" still open\n"), "3: unterminated raw string literal"));
+  }
+  SUBCASE("conditionals without #endif, innermost and outermost") {
+    CHECK(problems("#ifdef USE_CUDA\nint a;\n#if X\n#endif\n#ifndef Y\n") ==
+          std::vector<std::string>{"1: #ifdef with no matching #endif", "5: #ifndef with no matching #endif"});
+  }
+}
+
+TEST_CASE("cpp lexer: look-alikes of unterminated constructs are not problems") {
+  CHECK(problems("const char* s = \"a */ b /* c\";\n").empty());        // comment marks inside a string
+  CHECK(problems("/* it's a \" quote */ int a; // don't\n").empty());   // quotes inside comments
+  CHECK(problems("const char* s = \"one \\\ntwo\";\nint b;\n").empty());  // a line continuation in a string
+  CHECK(problems("const char* s = \"one \\\r\ntwo\";\r\nint b;\r\n").empty());  // ... with CRLF
+  CHECK(problems("char q = '\\'';\nauto r = R\"x(a \" ) \")x\";\n").empty());
+  CHECK(problems("#if A\n#ifdef B\n#else\n#endif\n#elif C\n#endif\n").empty());  // nested #ifs that close
+  CHECK(problems("#if 0\ndon't\n#endif\n#error can't build\n").empty());  // skipped code and #error text
+  CHECK(problems("int n = 1'000'000;\n").empty());                          // digit separators
+}

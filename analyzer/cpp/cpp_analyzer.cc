@@ -128,6 +128,8 @@ CppAnalysis analyze_cpp(const SourceFile& file, AstFacts ast, std::string no_tre
                         const AttributeMacros* macros) {
   CppAnalysis analysis;
   CppFileView view = build_view(file, std::move(ast), std::move(no_tree), deep, macros);
+  for (const LexProblem& problem : view.lexed.problems)
+    analysis.errors.push_back(InputError{file.path(), file.line_of(problem.begin), problem.message});
 
   std::vector<Finding> findings;
   CppRuleContext context(view, findings);

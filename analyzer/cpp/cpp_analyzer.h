@@ -16,6 +16,7 @@ namespace tpu::cpp {
 struct CppAnalysis {
   std::vector<Finding> findings;  ///< suppressions applied, in source order
   CppFileFacts facts;
+  std::vector<InputError> errors;  ///< bad input the lexer read past (unterminated comment, literal, #if)
 };
 
 /// `ast.available` false means there is no tree; `no_tree` then says why, for the notes of

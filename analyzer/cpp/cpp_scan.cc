@@ -166,6 +166,7 @@ CppScanOutcome scan_cpp(const std::vector<DiscoveredFile>& files, const std::fil
     CppAnalysis analysis = analyze_cpp(source, std::move(tree.facts), no_tree, deep, &macros);
     out.findings = std::move(analysis.findings);
     out.facts = std::move(analysis.facts);
+    for (InputError& error : analysis.errors) out.errors.push_back(std::move(error));
     out.bytes = source.text().size();
     out.analysed = true;
     if (options.file_done) options.file_done();

@@ -125,6 +125,10 @@ class Lexer {
       token();
     }
     end_directive(text_.size());
+    for (const Frame& frame : frames_)  // outermost first, which is source order
+      problem(frame.begin, frame.keyword + " with no matching #endif");
+    std::stable_sort(out_.problems.begin(), out_.problems.end(),
+                     [](const LexProblem& a, const LexProblem& b) { return a.begin < b.begin; });
     return std::move(out_);
   }
 
@@ -157,9 +161,15 @@ class Lexer {
     out_.comments.push_back({static_cast<uint32_t>(begin), static_cast<uint32_t>(pos_)});
   }
 
+  void problem(size_t begin, std::string message) {
+    out_.problems.push_back({static_cast<uint32_t>(begin), std::move(message)});
+  }
+
   void block_comment() {
     size_t begin = pos_;
     size_t close = text_.find("*/", pos_ + 2);
+    if (close == std::string_view::npos)
+      problem(begin, "unterminated /* comment; the rest of the file was read as a comment");
     pos_ = close == std::string_view::npos ? text_.size() : close + 2;
     out_.comments.push_back({static_cast<uint32_t>(begin), static_cast<uint32_t>(pos_)});
   }
@@ -170,17 +180,27 @@ class Lexer {
   }
 
   void quoted(char quote) {  // pos_ is on the opening quote
+    size_t begin = pos_;
     ++pos_;
     while (pos_ < text_.size()) {
       char c = text_[pos_];
+      if (c == '\\' && continues_line(pos_)) {  // a splice, CRLF included, continues the literal
+        skip_splice();
+        continue;
+      }
       if (c == '\\' && pos_ + 1 < text_.size()) {
         pos_ += 2;
         continue;
       }
-      if (c == '\n') return;  // unterminated: stop at the line end
+      if (c == '\n') break;  // unterminated: stop at the line end
       ++pos_;
       if (c == quote) return;
     }
+    // Skipped code (`#if 0`) and #error/#warning text may hold a lone apostrophe (`don't`):
+    // compilers accept both, so only live code is reported.
+    bool free_text = current_directive_ >= 0 && out_.directives[current_directive_].kind == DirectiveKind::Other;
+    if (branch_ != Branch::Dead && !free_text)
+      problem(begin, quote == '"' ? "unterminated string literal" : "unterminated character literal");
   }
 
   void raw_string() {  // pos_ is on the opening quote of R"delim(…)delim"
@@ -191,6 +211,8 @@ class Lexer {
     }
     std::string closing = ")" + std::string(text_.substr(pos_ + 1, open - pos_ - 1)) + "\"";
     size_t close = text_.find(closing, open);
+    if (close == std::string_view::npos)
+      problem(pos_, "unterminated raw string literal; the rest of the file was read as the string");
     pos_ = close == std::string_view::npos ? text_.size() : close + closing.size();
   }
 
@@ -273,6 +295,8 @@ class Lexer {
       case DirectiveKind::Ifdef:
       case DirectiveKind::Ifndef: {
         Frame frame;
+        frame.begin = d.begin;
+        frame.keyword = "#" + std::string(word);
         if (d.kind == DirectiveKind::If && condition_is_zero()) frame.dead_mask = 1;
         Accelerator other = other_accelerator(condition_text(), d.kind);
         if (other == Accelerator::Taken) frame.dead_mask |= 1;
@@ -393,6 +417,8 @@ class Lexer {
   struct Frame {
     uint32_t dead_mask = 0;  ///< bit i: branch i is dead (`#if 0`, another accelerator's code)
     int index = 0;           ///< which branch we are in: 0 for #if, then one more per #elif/#else
+    uint32_t begin = 0;      ///< where its #if/#ifdef/#ifndef line starts, for an unclosed one
+    std::string keyword;     ///< "#if", "#ifdef" or "#ifndef"
   };
 
   std::string_view text_;

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -51,11 +52,20 @@ struct Comment {
   uint32_t begin = 0, end = 0;
 };
 
+/// Bad input the lexer read past: an unterminated comment, literal or conditional. Lexing
+/// goes on (a literal ends at its line, a comment or raw string at the end of the file), so
+/// the file keeps its findings; the scan reports each problem as an input error.
+struct LexProblem {
+  uint32_t begin = 0;    ///< byte where the unterminated construct starts
+  std::string message;   ///< e.g. "unterminated /* comment"
+};
+
 struct LexedFile {
   std::string_view text;
   std::vector<Token> tokens;
   std::vector<Directive> directives;
   std::vector<Comment> comments;
+  std::vector<LexProblem> problems;  ///< in source order
 
   std::string_view spelling(const Token& token) const {
     return text.substr(token.begin, token.end - token.begin);

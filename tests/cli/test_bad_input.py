@@ -94,3 +94,25 @@ def test_path_that_does_not_exist(tree):
     assert process.returncode == 2
     assert report["errors"] == [{"path": str(tree / "nope"), "message": "no such file or directory"}]
     assert len(process.stderr.strip().splitlines()) == 1
+
+
+def test_unterminated_cuda_constructs_keep_the_rest_of_the_file(tree):
+    (tree / "kernel.cu").write_text(
+        "#include <cuda_runtime.h>\n"
+        "void f(float** p) {\n"
+        "  cudaMalloc(p, 4);\n"
+        "  const char* s = \"open;\n"
+        "}\n"
+        "#ifdef WITH_EXTRA\n"
+        "int extra;\n"
+    )
+    report, process = scan_json(tree)
+    assert process.returncode == 0, process.stderr
+    errors = {(e["path"], e.get("line"), e["message"]) for e in report["errors"]}
+    assert errors == {
+        ("kernel.cu", 4, "unterminated string literal"),
+        ("kernel.cu", 6, "#ifdef with no matching #endif"),
+    }, report["errors"]
+    assert sum(1 for line in process.stderr.splitlines() if "kernel.cu:4" in line) == 1, process.stderr
+    assert any(f["path"] == "kernel.cu" and f["line"] == 3 for f in report["findings"]), report["findings"]
+    assert ("good.py", "TPU101") in {(f["path"], f["rule"]) for f in report["findings"]}
