@@ -21,8 +21,6 @@ std::string table_cell(std::string_view text) {
   return cell;
 }
 
-std::string_view language_name(Language language) { return language == Language::Cpp ? "cpp" : "python"; }
-
 // One section per category (in the order of the Category enum), each a table in code order.
 // Everything comes from the rule table, so the output is the same on every run.
 void print_markdown(std::ostream& out) {
@@ -44,7 +42,7 @@ void print_markdown(std::ostream& out) {
             << "|---|---|---|---|---|---|---|\n";
       first = false;
       out << "| " << rule->code << " | `" << rule->name << "` | " << to_string(rule->category) << " | "
-          << language_name(rule->language) << " | " << to_string(rule->severity) << " | "
+          << to_string(rule->language) << " | " << to_string(rule->severity) << " | "
           << (rule->fix ? to_string(*rule->fix) : "none") << " | " << table_cell(rule->summary) << " |\n";
     }
   }

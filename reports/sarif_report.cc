@@ -31,7 +31,7 @@ ordered_json artifact_location(const Report& report, std::string_view path) {
 }
 
 std::string help_markdown(const RuleMeta& rule) {
-  std::string_view language = rule.language == Language::Cpp ? "cpp" : "python";
+  std::string_view language = to_string(rule.language);
   std::string text = std::string(rule.summary) + "\n\n## Why it matters on a TPU\n\n" +
                      std::string(rule.rationale) + "\n\n## The TPU way\n\n" + std::string(rule.tpu_way);
   if (!rule.before.empty())

@@ -12,6 +12,9 @@ namespace tpu {
 
 enum class Language : uint8_t { Python, Cpp };
 
+/// "python" or "cpp": the name `rules`, SARIF and docs/rules.md give a rule's language.
+constexpr std::string_view to_string(Language language) { return language == Language::Cpp ? "cpp" : "python"; }
+
 /// One rule. Codes are stable forever and never reused; names are kebab-case and name the
 /// pattern found ("tensor-cuda-call"), so "ignore tensor-cuda-call" reads right.
 struct RuleMeta {
