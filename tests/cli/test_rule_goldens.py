@@ -26,8 +26,6 @@ TRACE_OR_SCAN_TIME_ONLY = {
 # Rules that can fire on a single file but have no golden line yet: gaps, not exemptions. Each
 # entry names the fixture that should get a line; remove it when the line is added.
 EXPECTED_MISSING = {
-    "TPU312": "fires on `nvcuda::wmma` / `mma_sync` in device code, but analyzer/cpp/rules/"
-              "cuda_kernel.fixture.cu has no tensor-core fragment, so cuda_kernel.golden has no line",
 }
 
 GOLDEN_LINE = re.compile(r"^(?:\S+:)?\d+:\d+ (TPU\d{3}) ")

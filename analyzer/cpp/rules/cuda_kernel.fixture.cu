@@ -20,6 +20,13 @@ __device__ T warp_sum(T v) {  // expect: TPU301
   return v;
 }
 
+// Tensor-core fragments: one warp's 16x16 tile product on the MMA units.
+__device__ void mma_tile(nvcuda::wmma::fragment<nvcuda::wmma::accumulator, 16, 16, 16, float>& acc,  // expect: TPU301, TPU312, TPU312
+                         const nvcuda::wmma::fragment<nvcuda::wmma::matrix_a, 16, 16, 16, half, nvcuda::wmma::row_major>& a,  // expect: TPU312, TPU312, TPU312
+                         const nvcuda::wmma::fragment<nvcuda::wmma::matrix_b, 16, 16, 16, half, nvcuda::wmma::col_major>& b) {  // expect: TPU312, TPU312, TPU312
+  nvcuda::wmma::mma_sync(acc, a, b, acc);  // expect: TPU312
+}
+
 template <typename scalar_t>
 __global__ void scale_kernel(scalar_t* x, int n) {  // expect: TPU300
   __shared__ float tile[256];  // expect: TPU304
