@@ -9,6 +9,7 @@
 #define TPU_CHECKER_HAS_ENGINE 0
 #endif
 
+
 namespace tpu::checker {
 
 extern const char kWorkerScript[];
@@ -20,6 +21,8 @@ constexpr const char* kEngineFile = "libtpu_checker_torch.so";
 bool engine_built() { return TPU_CHECKER_HAS_ENGINE != 0; }
 
 std::string_view worker_script() { return kWorkerScript; }
+
+std::string_view torch_package_name() { return TPU_TORCH_PACKAGE_NAME; }
 
 std::vector<std::filesystem::path> engine_search_paths(const std::filesystem::path& executable_dir) {
   std::vector<std::filesystem::path> paths;
@@ -33,12 +36,14 @@ std::vector<std::filesystem::path> engine_search_paths(const std::filesystem::pa
 std::unique_ptr<Engine> load_engine(const EngineOptions& options, const std::vector<std::filesystem::path>& search,
                                     std::string* error) {
   std::string tried;
+  bool found_any = false;
   for (const std::filesystem::path& path : search) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec)) {
       tried += "\n  " + path.string() + " (not found)";
       continue;
     }
+    found_any = true;
     void* library = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (!library) {
       tried += "\n  " + path.string() + ": " + ::dlerror();
@@ -59,6 +64,11 @@ std::unique_ptr<Engine> load_engine(const EngineOptions& options, const std::vec
     return std::unique_ptr<Engine>(engine);
   }
   *error = "the replay engine (" + std::string(kEngineFile) + ") could not be loaded:" + tried;
+  // Installed from the packages, the engine lives in its own package (it pulls in libtorch,
+  // which the scan and the CI gate do not need): say which one to install.
+  if (!found_any)
+    *error += "\n  it comes with the " + std::string(torch_package_name()) +
+              " package (which installs libtorch); or build tpu-migrate with libtorch-dev";
   return nullptr;
 }
 

@@ -25,6 +25,10 @@ std::vector<std::filesystem::path> engine_search_paths(const std::filesystem::pa
 std::unique_ptr<Engine> load_engine(const EngineOptions& options, const std::vector<std::filesystem::path>& search,
                                     std::string* error);
 
+/// The Debian package that installs the libtorch parts (this engine and the TorchScript
+/// tracer), for messages that say what to install when they are missing.
+std::string_view torch_package_name();
+
 /// The device worker's Python source (checker/worker/check_worker.py, compiled in).
 std::string_view worker_script();
 

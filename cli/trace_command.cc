@@ -17,6 +17,7 @@
 
 
 #include "analyzer/runtime/trace_session.h"
+#include "checker/engine_loader.h"
 #include "cli/commands.h"
 
 namespace fs = std::filesystem;
@@ -57,16 +58,25 @@ std::vector<std::string> program_from_cmdline(const std::vector<std::string>& fa
   return {};
 }
 
-// tpu-migrate-torchscript sits next to tpu-migrate (same build folder, same install bin/).
+// tpu-migrate-torchscript sits next to tpu-migrate (same build folder, same install bin/), or
+// on PATH; empty when it is nowhere (the tool was installed without its libtorch package).
 fs::path torchscript_tracer() {
   if (const char* forced = std::getenv("TPU_MIGRATE_TORCHSCRIPT")) return forced;
+  constexpr const char* kTracer = "tpu-migrate-torchscript";
   std::error_code ec;
   fs::path self = fs::read_symlink("/proc/self/exe", ec);
   if (!ec) {
-    fs::path beside = self.parent_path() / "tpu-migrate-torchscript";
+    fs::path beside = self.parent_path() / kTracer;
     if (fs::exists(beside, ec)) return beside;
   }
-  return "tpu-migrate-torchscript";  // PATH lookup by execvp
+  const char* path = std::getenv("PATH");
+  for (std::string_view rest = path ? path : ""; !rest.empty();) {
+    size_t colon = rest.find(':');
+    fs::path candidate = fs::path(rest.substr(0, colon)) / kTracer;
+    if (!candidate.parent_path().empty() && fs::exists(candidate, ec)) return candidate;
+    rest = colon == std::string_view::npos ? std::string_view() : rest.substr(colon + 1);
+  }
+  return {};
 }
 
 std::string megabytes(uint64_t bytes) {
@@ -163,7 +173,16 @@ void add_trace_command(CLI::App& app, int& exit_code) {
         exit_code = kExitError;
         return;
       }
-      run = runtime::trace_torchscript(options, torchscript_tracer(), arguments->torchscript, arguments->inputs);
+      fs::path tracer = torchscript_tracer();
+      if (tracer.empty()) {
+        std::cerr << "tpu-migrate trace: --torchscript needs tpu-migrate-torchscript, beside tpu-migrate or "
+                     "on PATH; it comes with the "
+                  << checker::torch_package_name()
+                  << " package (which installs libtorch), or build tpu-migrate with libtorch-dev\n";
+        exit_code = kExitError;
+        return;
+      }
+      run = runtime::trace_torchscript(options, tracer, arguments->torchscript, arguments->inputs);
     } else {
       if (options.argv.empty()) {
         std::cerr << "tpu-migrate trace: no program given; usage: tpu-migrate trace [options] -- python "

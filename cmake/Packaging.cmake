@@ -35,8 +35,8 @@ set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://github.com/tpu-migrate/tpu-migrate")
 set(CPACK_DEBIAN_TOOL_PACKAGE_NAME tpu-migrate)
 set(CPACK_DEBIAN_TOOL_DESCRIPTION
     "scan finds every CUDA tie in Python and C++/CUDA code, rewrite fixes what can be fixed\nmechanically, trace records the aten ops a program runs, explain says why each finding matters.")
-set(CPACK_DEBIAN_TOOL_PACKAGE_RECOMMENDS "tpu-migrate-torch (= ${PROJECT_VERSION}), python3-torch")
-set(CPACK_DEBIAN_TORCH_PACKAGE_NAME tpu-migrate-torch)
+set(CPACK_DEBIAN_TOOL_PACKAGE_RECOMMENDS "${TPU_TORCH_PACKAGE_NAME} (= ${PROJECT_VERSION}), python3-torch")
+set(CPACK_DEBIAN_TORCH_PACKAGE_NAME ${TPU_TORCH_PACKAGE_NAME})
 set(CPACK_DEBIAN_TORCH_DESCRIPTION
     "The libtorch parts of tpu-migrate: the numerics engine of `tpu-migrate check` and the\nTorchScript tracer of `tpu-migrate trace --torchscript`.")
 set(CPACK_DEBIAN_TORCH_PACKAGE_DEPENDS "tpu-migrate (= ${PROJECT_VERSION})")

@@ -147,3 +147,16 @@ def test_check_without_the_engine_package_says_where_it_looked(installed, trace_
     process = run_installed(bare, "check", trace_dir, "--device", "cpu")
     assert process.returncode == 2
     assert str(bare / "usr" / "lib" / "tpu-migrate" / "libtpu_checker_torch.so") in process.stderr, process.stderr
+    assert "tpu-migrate-torch package" in process.stderr, process.stderr
+
+
+def test_trace_torchscript_without_the_torch_package_names_it(installed, tmp_path):
+    bare = tmp_path / "root"
+    shutil.copytree(installed, bare, symlinks=True)
+    (bare / "usr" / "bin" / "tpu-migrate-torchscript").unlink(missing_ok=True)
+    model = tmp_path / "model.pt"
+    model.write_bytes(b"not read: the tracer is missing")
+    process = run_installed(bare, "trace", "--torchscript", model, "--input", "float32[1,2]",
+                            "--out", tmp_path / "out")
+    assert process.returncode == 2, process.stdout + process.stderr
+    assert "tpu-migrate-torch package" in process.stderr, process.stderr
