@@ -199,17 +199,27 @@ def _patch_context_manager(torch):
 
 
 def _patch_custom_fwd_cast(torch):
-    # custom_fwd(cast_inputs=...) casts only tensors that are `is_cuda`; here they are CPU tensors.
-    module = getattr(getattr(torch.cuda, "amp", None), "autocast_mode", None)
-    original = getattr(module, "_cast", None)
-    if original is None:
-        return
+    # custom_fwd(cast_inputs=...) casts only tensors on the CUDA device; here they are CPU tensors.
+    # torch 1.13 casts in torch.cuda.amp.autocast_mode._cast(value, dtype); torch 2.x in
+    # torch.amp.autocast_mode._cast(value, device_type, dtype), which the old one now calls.
+    def eligible(value):
+        return value.is_floating_point() and value.device.type == "cpu" and value.dtype is not torch.float64
 
-    def _cast(value, dtype):
-        if isinstance(value, torch.Tensor):
-            if value.is_floating_point() and value.device.type == "cpu" and value.dtype is not torch.float64:
-                return value.to(dtype)
-            return value
-        return original(value, dtype)  # containers recurse through the module's _cast: this one
+    legacy = getattr(getattr(torch.cuda, "amp", None), "autocast_mode", None)
+    legacy_cast = getattr(legacy, "_cast", None)
+    if legacy_cast is not None:
+        def _cast(value, dtype):
+            if isinstance(value, torch.Tensor):
+                return value.to(dtype) if eligible(value) else value
+            return legacy_cast(value, dtype)  # containers recurse through the module's _cast: this one
 
-    module._cast = _cast
+        legacy._cast = _cast
+    current = getattr(getattr(torch, "amp", None), "autocast_mode", None)
+    current_cast = getattr(current, "_cast", None)
+    if current_cast is not None and current is not legacy:
+        def _cast_for(value, device_type, dtype):
+            if device_type == "cuda" and isinstance(value, torch.Tensor):
+                return value.to(dtype) if eligible(value) else value
+            return current_cast(value, device_type, dtype)  # containers recurse through this one
+
+        current._cast = _cast_for

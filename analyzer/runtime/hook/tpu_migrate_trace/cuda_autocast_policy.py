@@ -1,6 +1,9 @@
 # SPDX-License-Identifier: Apache-2.0
-"""CUDA autocast's op policy, as torch 1.13 registers it at the AutocastCUDA dispatch key
-(aten/src/ATen/autocast_mode.cpp, `TORCH_LIBRARY_IMPL(aten, Autocast, m)`).
+"""CUDA autocast's op policy, as torch registers it at the AutocastCUDA dispatch key: torch 1.13's
+lists (aten/src/ATen/autocast_mode.cpp, `TORCH_LIBRARY_IMPL(aten, Autocast, m)`) and the ops torch
+2.x added to them (the `AT_FORALL_*` lists of aten/src/ATen/autocast_mode.h). No op changed its
+policy between those versions, so one table serves both; an op a version does not register is
+never looked up.
 
 Keys are "op" or "op.overload" (aten namespace, the overload exactly as registered); values are
 the cast policy. The installed torch says which ops it registers at AutocastCUDA
@@ -30,6 +33,8 @@ _LOWER_PRECISION_FP = (
     "einsum", "mm", "mv", "linear", "addbmm", "baddbmm", "bmm", "chain_matmul", "linalg_multi_dot",
     "_thnn_fused_lstm_cell", "_thnn_fused_gru_cell", "lstm_cell", "gru_cell", "rnn_tanh_cell",
     "rnn_relu_cell",
+    # torch 2.x
+    "linalg_vecdot", "_scaled_dot_product_flash_attention", "scaled_dot_product_attention",
 )
 _FP32 = (
     "acos", "asin", "cosh", "erfinv", "exp", "expm1", "log", "log10", "log2", "log1p", "reciprocal",
@@ -40,11 +45,18 @@ _FP32 = (
     "smooth_l1_loss", "huber_loss", "mse_loss", "margin_ranking_loss", "multilabel_margin_loss",
     "soft_margin_loss", "triplet_margin_loss", "multi_margin_loss",
     "binary_cross_entropy_with_logits", "dist", "pdist", "cdist", "renorm", "logsumexp",
+    # torch 2.x
+    "rms_norm", "upsample_nearest1d", "_upsample_nearest_exact1d", "upsample_nearest2d",
+    "_upsample_nearest_exact2d", "upsample_nearest3d", "_upsample_nearest_exact3d", "upsample_linear1d",
+    "upsample_bilinear2d", "_upsample_bilinear2d_aa", "upsample_trilinear3d", "upsample_bicubic2d",
+    "_upsample_bicubic2d_aa",
 )
 _FP32_SET_OPT_DTYPE = (
     "prod", "prod.dim_int", "prod.dim_Dimname", "softmax.int", "softmax.Dimname", "log_softmax.int",
     "log_softmax.Dimname", "cumprod", "cumprod.dimname", "cumsum", "cumsum.dimname", "sum",
     "sum.dim_IntList", "sum.dim_DimnameList",
+    # torch 2.x
+    "linalg_vector_norm", "linalg_matrix_norm", "linalg_matrix_norm.str_ord",
 )
 # fp32_append_dtype: the op and the overload (with a dtype argument) it is redispatched to.
 APPEND_DTYPE_TARGETS = {
@@ -55,6 +67,8 @@ APPEND_DTYPE_TARGETS = {
 _PROMOTE = (
     "addcdiv", "addcmul", "atan2", "bilinear", "cross", "dot", "grid_sampler", "index_put",
     "tensordot", "scatter_add",
+    # torch 2.x
+    "vdot",
 )
 
 POLICY = {
