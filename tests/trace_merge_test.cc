@@ -128,6 +128,25 @@ TEST_CASE("a second trace adds its calls to the first's") {
   CHECK(addmm->locations.size() == 1);
 }
 
+TEST_CASE("an attention kernel the CPU run picked is judged as the attention the program called") {
+  testing::TempDir dir;
+  std::string train = dir.write("train.py", kTrain).string();
+  ScanResult result = scan_one_job(dir);
+  TraceData trace;
+  trace.ops.push_back(op("aten::_scaled_dot_product_flash_attention_for_cpu", train, 5, 6));
+  trace.ops.push_back(op("aten::_scaled_dot_product_flash_attention_for_cpu_backward", train, 5, 6));
+  merge_trace(result, trace, {.target = "xla", .root = dir.path()});
+  // On XLA the composite takes its math path: no CPU fallback, no TPU900 for the CPU kernel.
+  CHECK(finding(result, "TPU900", 5) == nullptr);
+  auto used = [&](std::string_view name) {
+    return std::find_if(result.ops.begin(), result.ops.end(), [&](const OpUse& u) { return u.op == name; });
+  };
+  REQUIRE(used("aten::scaled_dot_product_attention") != result.ops.end());
+  CHECK(used("aten::scaled_dot_product_attention")->count == 12);
+  CHECK(used("aten::scaled_dot_product_attention")->status == "decomposed");
+  CHECK(used("aten::_scaled_dot_product_flash_attention_for_cpu") == result.ops.end());
+}
+
 TEST_CASE("an unreadable trace only adds errors") {
   testing::TempDir dir;
   ScanResult result;

@@ -141,9 +141,26 @@ void report(std::vector<Finding>& findings, Locator& locator, const TraceMergeOp
   findings.push_back(std::move(finding));
 }
 
+// Kernels a composite op picks only because the traced run had CPU tensors: on a TPU the same
+// composite picks its own path (scaled_dot_product_attention asks _fused_sdp_choice, which on the CPU
+// answers flash_attention_for_cpu, aten/src/ATen/native/transformers/attention.cpp; on PyTorch/XLA it
+// takes the math decomposition, and nanoGPT on XLA:CPU sent no attention op to the CPU fallback). So a
+// traced call of one of these is judged as the op the program called; its backward is that op's
+// autograd on the target.
+std::string_view op_the_program_called(std::string_view traced) {
+  static constexpr std::pair<std::string_view, std::string_view> kHostSelected[] = {
+      {"_scaled_dot_product_flash_attention_for_cpu", "aten::scaled_dot_product_attention"},
+      {"_scaled_dot_product_flash_attention_for_cpu_backward", "aten::scaled_dot_product_attention"},
+  };
+  std::string_view bare = traced.substr(traced.rfind(':') == std::string_view::npos ? 0 : traced.rfind(':') + 1);
+  for (const auto& [kernel, entry] : kHostSelected)
+    if (bare == kernel) return entry;
+  return traced;
+}
+
 void merge_op(ScanResult& result, const TracedOp& op, const TraceMergeOptions& options, Locator& locator) {
   const opdb::OpDb& db = opdb::OpDb::builtin();
-  opdb::OpInfo info = db.lookup(op.name, options.target);
+  opdb::OpInfo info = db.lookup(op_the_program_called(op.name), options.target);
   std::string name = info.found ? info.name : op.name;
   auto use = std::find_if(result.ops.begin(), result.ops.end(), [&](const OpUse& u) { return u.op == name; });
   if (use == result.ops.end()) {
