@@ -3,7 +3,7 @@
 # outside the clone so that CI and a developer pay for each one once.
 #
 #   scripts/venvs.sh                  build the environments named in $TPU_MIGRATE_VENVS
-#                                     (default: torch-modern torch-xla); a second run does nothing
+#                                     (default: torch-modern torch-xla torch-tpu); a second run does nothing
 #   scripts/venvs.sh NAME...          build these
 #   scripts/venvs.sh --path NAME      print the ready environment's folder; exit 1 with the reason
 #                                     on stderr when it is not built (the tests skip with it)
@@ -47,11 +47,23 @@ pins_torch_xla=(
   certifi==2026.7.22 charset-normalizer==3.5.2
   pytest==8.4.2 iniconfig==2.3.0 pluggy==1.6.0 packaging==26.3 pygments==2.21.0
 )
+# torch-tpu: TorchTPU 0.2.0 from PyPI on the torch 2.13.0 CPU wheel, with libtpu. Without a TPU it
+# imports, its dispatcher lists the PrivateUse1 kernels (opdb sync) and its API carries stage
+# metadata; no tensor can be made on device "tpu". About 0.3 GB download, 1.9 GB installed.
+pins_torch_tpu=(
+  torch==2.13.0 filelock==4.0.8 typing-extensions==4.16.0 setuptools==80.9.0 sympy==1.14.0
+  mpmath==1.3.0 networkx==3.6.1 jinja2==3.1.6 markupsafe==3.0.3 fsspec==2026.9.0
+  torch-tpu==0.2.0 libtpu==0.0.52 numpy==2.3.5 absl-py==2.5.0 portpicker==1.6.0 psutil==7.2.2
+  tensorboard==2.21.0 tensorboard-data-server==0.7.2 grpcio==1.85.3 markdown==3.11.3 protobuf==7.36.2
+  werkzeug==3.1.9 pillow==13.0.0 frozendict==2.5.1 immutabledict==4.3.1 pyzmq==27.3.0
+  pytest==8.4.2 iniconfig==2.3.0 pluggy==1.6.0 packaging==26.3 pygments==2.21.0
+)
 # What each environment must be able to do before it counts as ready.
 probe_torch_modern='import torch, numpy; torch.ones(2).add(1)'
+probe_torch_tpu='import torch, torch_tpu; assert torch.accelerator.device_count() >= 0'
 probe_torch_xla='import torch, torch_xla, torch_xla.debug.metrics; t = torch.ones(2, device=torch_xla.device()); assert (t + 1).sum().item() == 4'
 
-names=(torch-modern torch-xla)
+names=(torch-modern torch-xla torch-tpu)
 
 pins_of() { local var="pins_${1//-/_}[@]"; printf '%s\n' "${!var}"; }
 probe_of() { local var="probe_${1//-/_}"; printf '%s' "${!var}"; }
@@ -120,7 +132,7 @@ case ${1:-} in
   --list) for n in "${names[@]}"; do echo "$n ($(folder_of "$n")):"; pins_of "$n" | sed 's/^/  /'; done ;;
   -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//' ;;
   *)
-    if (($#)); then wanted=("$@"); else read -ra wanted <<<"${TPU_MIGRATE_VENVS:-torch-modern torch-xla}"; fi
+    if (($#)); then wanted=("$@"); else read -ra wanted <<<"${TPU_MIGRATE_VENVS:-torch-modern torch-xla torch-tpu}"; fi
     for name in "${wanted[@]}"; do
       known "$name" || { echo "venvs: unknown environment '$name' (known: ${names[*]})" >&2; exit 2; }
       build "$name"  # a failure is reported and recorded, not fatal: the tests skip with the reason
