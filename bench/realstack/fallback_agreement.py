@@ -84,11 +84,17 @@ def environment_for(program, copy, **extra):
     return env
 
 
-def run_on_xla(program, copy, python, work, style):
+def run_on_xla(program, copy, python, work, style, timeout):
     metrics = work / f"metrics-{style}.json"
-    ran = subprocess.run([str(python), str(XLA_RUN), str(metrics), program.script, *program.xla_args],
-                         cwd=copy / program.workdir, capture_output=True, text=True,
-                         env=environment_for(program, copy, PJRT_DEVICE="CPU"))
+    command = [str(python), str(XLA_RUN), str(metrics), program.script, *program.xla_args]
+    try:
+        ran = subprocess.run(command, cwd=copy / program.workdir, capture_output=True, text=True,
+                             env=environment_for(program, copy, PJRT_DEVICE="CPU"), timeout=timeout)
+    except subprocess.TimeoutExpired as expired:
+        # A program that compiles a new graph per step (a sequence grown token by token) can run
+        # for hours on XLA:CPU: stop it and say so, with what it logged until then.
+        output = expired.stdout.decode() if isinstance(expired.stdout, bytes) else (expired.stdout or "")
+        ran = subprocess.CompletedProcess(command, "timeout", output, f"stopped after {timeout} s")
     report = json.loads(metrics.read_text()) if metrics.exists() else {
         "executed_fallback_ops": [], "fallback_counters": {}, "compiles_after_each_step": []}
     return ran, report
@@ -116,7 +122,7 @@ def last_line(text):
     return lines[-1] if lines else ""
 
 
-def measure(program, corpus, python, trace_python, binary, work):
+def measure(program, corpus, python, trace_python, binary, work, timeout):
     folder = program.folder(corpus)
     result = {"program": program.name}
     if folder is None or not folder.is_dir():
@@ -139,7 +145,7 @@ def measure(program, corpus, python, trace_python, binary, work):
         if rewrite.returncode != 0:
             result[style] = {"error": f"rewrite exited {rewrite.returncode}: {last_line(rewrite.stderr)}"}
             continue
-        ran, report = run_on_xla(program, copy, python, work, style)
+        ran, report = run_on_xla(program, copy, python, work, style, timeout)
         losses = program.losses(ran.stdout)
         worst, within = compare_losses(program, reference, losses)
         result[style] = {"xla_exit": ran.returncode, "xla_error": last_line(ran.stderr) if ran.returncode else "",
@@ -218,6 +224,8 @@ def main():
     parser.add_argument("--corpus", type=Path,
                         help="folder with checkouts of the public programs (nanoGPT, minGPT); without it only the sample runs")
     parser.add_argument("--only", help="run only the programs whose name contains this")
+    parser.add_argument("--timeout", type=int, default=900,
+                        help="seconds each run on XLA:CPU may take before it is stopped (default 900)")
     args = parser.parse_args()
     python = args.python or environment("torch-xla")
     trace_python = args.trace_python or environment("torch-modern")
@@ -228,8 +236,10 @@ def main():
         if args.only and args.only not in program.name:
             continue
         with tempfile.TemporaryDirectory(prefix="fallback-agreement-") as work:
-            results.append(measure(program, args.corpus, python, trace_python, args.binary, Path(work)))
-    print_table(results)
+            results.append(measure(program, args.corpus, python, trace_python, args.binary, Path(work),
+                                   args.timeout))
+        print_table(results[-1:])  # as each program finishes: a long run shows what is done
+        sys.stdout.flush()
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1) + "\n")
     return 0
