@@ -7,7 +7,6 @@
 #include <set>
 #include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 
 namespace tpu::python {
 
@@ -256,7 +255,7 @@ class Resolver {
       exports += file.facts->exports.size();
     }
     by_key_.reserve(definitions);
-    by_suffix_.reserve(2 * definitions);
+    by_last_two_.reserve(definitions);
     exports_.reserve(exports);
     for (size_t f = 0; f < files.size(); ++f) {
       const HelperFacts& facts = *files[f].facts;
@@ -265,14 +264,9 @@ class Resolver {
       for (size_t d = 0; d < facts.definitions.size(); ++d) {
         std::string_view key = facts.definitions[d].key;
         by_key_.emplace(key, Target{f, d});
-        // "src.pkg.mod.f" is also reached as "pkg.mod.f" and "mod.f" (installed packages,
-        // scripts run from a sub-folder): suffixes of two names or more, when unique.
-        for (size_t dot = key.find('.'); dot != std::string_view::npos; dot = key.find('.', dot + 1)) {
-          std::string_view suffix = key.substr(dot + 1);
-          if (suffix.find('.') == std::string_view::npos) break;
-          auto [it, inserted] = by_suffix_.emplace(suffix, Target{f, d});
-          if (!inserted && (it->second.file != f || it->second.definition != d)) ambiguous_.insert(suffix);
-        }
+        // Reached by a suffix of two names or more (below): indexed once, by its last two.
+        if (std::count(key.begin(), key.end(), '.') >= 2)
+          by_last_two_.emplace(last_two(key), Indexed{key, Target{f, d}});
       }
     }
   }
@@ -289,15 +283,39 @@ class Resolver {
         return resolve(std::string(it->second).append(key.substr(dot)), depth + 1);
       if (dot == 0) break;
     }
-    if (auto it = by_suffix_.find(key); it != by_suffix_.end() && ambiguous_.count(key) == 0)
-      return it->second;
-    return std::nullopt;
+    return by_suffix(key);
   }
 
  private:
+  // The last two dotted names of `key` (all of it when it has one dot).
+  static std::string_view last_two(std::string_view key) {
+    size_t last = key.rfind('.');
+    size_t before = last == 0 || last == std::string_view::npos ? std::string_view::npos : key.rfind('.', last - 1);
+    return before == std::string_view::npos ? key : key.substr(before + 1);
+  }
+
+  // "src.pkg.mod.f" is also reached as "pkg.mod.f" and "mod.f" (installed packages, scripts run
+  // from a sub-folder): by a suffix of two names or more, when one definition alone has it.
+  std::optional<Target> by_suffix(std::string_view suffix) const {
+    if (suffix.find('.') == std::string_view::npos) return std::nullopt;
+    std::optional<Target> found;
+    auto [begin, end] = by_last_two_.equal_range(last_two(suffix));
+    for (auto it = begin; it != end; ++it) {
+      std::string_view key = it->second.key;
+      if (key.size() <= suffix.size() || !key.ends_with(suffix) || key[key.size() - suffix.size() - 1] != '.')
+        continue;
+      if (found) return std::nullopt;  // ambiguous
+      found = it->second.target;
+    }
+    return found;
+  }
+
   std::unordered_map<std::string_view, Target> by_key_;
-  std::unordered_map<std::string_view, Target> by_suffix_;
-  std::unordered_set<std::string_view> ambiguous_;
+  struct Indexed {
+    std::string_view key;
+    Target target;
+  };
+  std::unordered_multimap<std::string_view, Indexed> by_last_two_;
   std::unordered_map<std::string, std::string_view, ViewHash, std::equal_to<>> exports_;
 };
 
