@@ -36,12 +36,12 @@ struct FileKey {
 
 FileKey key_file(const DiscoveredFile& file, const ScanOptions& options) {
   FileKey key;
-  auto read = SourceFile::read(file.absolute, file.relative, options.limits);
+  auto read = SourceFile::read_text(file.absolute, file.relative, options.limits);
   if (auto* error = std::get_if<InputError>(&read)) {
     key.error = std::move(*error);
     return key;
   }
-  const std::string& text = std::get<SourceFile>(read).text();
+  const std::string& text = std::get<std::string>(read);
   key.key = cache::file_key(file.relative, text);
   key.bytes = text.size();
   return key;

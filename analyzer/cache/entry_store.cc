@@ -96,7 +96,8 @@ std::optional<std::string> EntryStore::load(const Hash128& key) const {
   std::string_view payload = view.substr(kHeaderSize);
   if (get_u64(view, 24) != payload.size() || get_u64(view, 32) != XXH3_64bits(payload.data(), payload.size()))
     return std::nullopt;
-  return std::string(payload);
+  bytes.erase(0, kHeaderSize);
+  return bytes;
 }
 
 void EntryStore::store(const Hash128& key, std::string_view payload) {
