@@ -5,10 +5,12 @@
 #include <atomic>
 #include <iterator>
 #include <map>
+#include <optional>
 #include <thread>
 #include <unordered_set>
 #include <variant>
 
+#include "analyzer/cache/result_cache.h"
 #include "analyzer/cpp/rules/rule_families.h"
 #include "analyzer/python/python_analyzer.h"
 #include "analyzer/python/rules/rule_families.h"
@@ -24,18 +26,34 @@ struct FileOutcome {
   bool analysed = false;
 };
 
-FileOutcome analyse_file(const DiscoveredFile& file, const ScanOptions& options) {
-  FileOutcome outcome;
-  if (file.language != FileLanguage::Python) return outcome;  // C++: the C++ pass (scan_cpp)
-  auto read = SourceFile::read(file.absolute, file.relative, options.limits);
+// What a first look at a Python file found, when the cache is on: its key and size, or why it
+// cannot be read.
+struct FileKey {
+  std::optional<InputError> error;
+  cache::Hash128 key;
+  uint64_t bytes = 0;
+};
+
+FileKey key_file(const DiscoveredFile& file, const ScanOptions& options) {
+  FileKey key;
+  auto read = SourceFile::read_text(file.absolute, file.relative, options.limits);
   if (auto* error = std::get_if<InputError>(&read)) {
-    outcome.errors.push_back(std::move(*error));
-    return outcome;
+    key.error = std::move(*error);
+    return key;
   }
-  const SourceFile& source = std::get<SourceFile>(read);
-  outcome.bytes = source.text().size();
+  const std::string& text = std::get<std::string>(read);
+  key.key = cache::file_key(file.relative, text);
+  key.bytes = text.size();
+  return key;
+}
+
+// A cached analysis holds every rule's findings: --select/--ignore apply here, to cached and
+// fresh ones alike, and the repository-wide pass links them afterwards, whichever they were.
+FileOutcome outcome_of(python::PythonAnalysis analysis, uint64_t bytes, const ScanOptions& options) {
+  FileOutcome outcome;
+  outcome.bytes = bytes;
   outcome.analysed = true;
-  outcome.analysis = python::analyze_python(source, options.target);
+  outcome.analysis = std::move(analysis);
   outcome.errors = std::move(outcome.analysis.errors);
   for (Finding& finding : outcome.analysis.findings) {
     const RuleMeta* rule = find_rule(finding.rule);
@@ -44,6 +62,62 @@ FileOutcome analyse_file(const DiscoveredFile& file, const ScanOptions& options)
   }
   outcome.analysis.findings.clear();
   return outcome;
+}
+
+// Analyses one Python file, or takes its analysis from the cache. `known` is what a first look
+// found (the file is then read only when its entry is missing); `changed` is set when the file
+// is no longer what that look saw.
+FileOutcome analyse_file(const DiscoveredFile& file, const ScanOptions& options, cache::PythonAnalysisCache* cache,
+                         const FileKey* known, std::atomic<bool>& changed) {
+  if (cache != nullptr && known != nullptr && !known->error)
+    if (auto cached = cache->load(file.relative, known->key)) return outcome_of(std::move(*cached), known->bytes, options);
+  auto read = SourceFile::read(file.absolute, file.relative, options.limits);
+  if (auto* error = std::get_if<InputError>(&read)) {
+    if (known != nullptr && !known->error) changed = true;
+    FileOutcome outcome;
+    outcome.errors.push_back(std::move(*error));
+    return outcome;
+  }
+  const SourceFile& source = std::get<SourceFile>(read);
+  cache::Hash128 key;
+  if (cache != nullptr) {
+    key = cache::file_key(source.path(), source.text());
+    if (known != nullptr && (known->error || !(known->key == key))) changed = true;
+    if (known == nullptr)
+      if (auto cached = cache->load(source.path(), key)) return outcome_of(std::move(*cached), source.text().size(), options);
+  }
+  python::PythonAnalysis analysis = python::analyze_python(source, options.target);
+  if (cache != nullptr) cache->store(source.path(), key, analysis);
+  return outcome_of(std::move(analysis), source.text().size(), options);
+}
+
+// Runs work(k) for every k below `count` on up to `jobs` threads.
+template <class Work>
+void parallel_for(size_t count, unsigned jobs, Work work) {
+  unsigned threads = static_cast<unsigned>(std::min<size_t>(jobs, std::max<size_t>(count, 1)));
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t k = next++; k < count; k = next++) work(k);
+  };
+  if (threads <= 1) {
+    worker();
+    return;
+  }
+  std::vector<std::jthread> pool;
+  for (unsigned j = 0; j < threads; ++j) pool.emplace_back(worker);
+}
+
+// The hash of every Python file's path and key (or unreadability), in discovery order.
+cache::Hash128 tree_key(const std::vector<FileKey>& keys, const std::vector<DiscoveredFile>& files,
+                        const std::vector<size_t>& python, const std::string& rules) {
+  cache::KeyHasher hasher;
+  hasher.add(rules);
+  for (size_t k = 0; k < python.size(); ++k) {
+    hasher.add(files[python[k]].relative);
+    if (keys[k].error) hasher.add("unreadable");
+    else hasher.add(keys[k].key);
+  }
+  return hasher.digest();
 }
 
 bool refers_to(std::string_view reference, const std::string& module) {
@@ -220,66 +294,99 @@ ScanResult scan(const std::filesystem::path& root, const ScanOptions& options) {
     if (files[i].language == FileLanguage::Python) python.push_back(i);
     else cpp_files.push_back(files[i]);
   }
+  std::optional<cache::PythonAnalysisCache> cache;
+  if (options.cache.enabled && !python.empty()) cache.emplace(options.cache, root, options.target);
   unsigned jobs = options.jobs != 0 ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
   std::atomic<size_t> done{0};
   auto file_done = [&] {
     size_t finished = ++done;
     if (options.progress) options.progress(finished, files.size());
   };
-  {
-    unsigned python_jobs = static_cast<unsigned>(std::min<size_t>(jobs, std::max<size_t>(python.size(), 1)));
-    std::atomic<size_t> next{0};
-    auto worker = [&] {
-      for (size_t k = next++; k < python.size(); k = next++) {
-        outcomes[python[k]] = analyse_file(files[python[k]], options);
-        file_done();
+
+  // With the cache and no C++ file (whose parse is not cached), the linked Python side of the
+  // whole scan is one entry under the hash of every file's key: a re-scan with nothing changed
+  // reads and hashes the files, and neither decodes their entries nor links them again.
+  std::vector<FileKey> keys;
+  std::optional<cache::Hash128> tree;
+  std::string rules;
+  std::optional<cache::LinkedPython> linked;
+  if (cache && cpp_files.empty()) {
+    keys.resize(python.size());
+    parallel_for(python.size(), jobs, [&](size_t k) {
+      keys[k] = key_file(files[python[k]], options);
+      file_done();
+    });
+    rules = cache::enabled_rules(options.filter);
+    tree = tree_key(keys, files, python, rules);
+    linked = cache->load_linked(rules, *tree);
+  }
+
+  cpp::CppScanOutcome cpp;
+  if (linked) {
+    for (FileKey& key : keys) {
+      if (key.error) {
+        result.errors.push_back(std::move(*key.error));
+        continue;
       }
-    };
-    if (python_jobs <= 1) {
-      worker();
-    } else {
-      std::vector<std::jthread> threads;
-      for (unsigned j = 0; j < python_jobs; ++j) threads.emplace_back(worker);
+      ++result.files_scanned;
+      result.bytes_scanned += key.bytes;
     }
-  }
+  } else {
+    std::atomic<bool> changed{false};
+    parallel_for(python.size(), jobs, [&](size_t k) {
+      outcomes[python[k]] = analyse_file(files[python[k]], options, cache ? &*cache : nullptr,
+                                         keys.empty() ? nullptr : &keys[k], changed);
+      if (keys.empty()) file_done();
+    });
 
-  // C++/CUDA: parsed by libclang (fast or deep), in parallel, each file under its time bound.
-  cpp::CppScanOptions cpp_options;
-  cpp_options.mode = options.cpp_mode;
-  cpp_options.compile_commands_dir = options.compile_commands_dir;
-  cpp_options.file_timeout_ms = options.cpp_file_timeout_ms;
-  cpp_options.include_dirs = options.cpp_include_dirs;
-  cpp_options.jobs = jobs;
-  cpp_options.limits = options.limits;
-  cpp_options.file_done = file_done;
-  cpp::CppScanOutcome cpp = cpp::scan_cpp(cpp_files, root, cpp_options);
+    // C++/CUDA: parsed by libclang (fast or deep), in parallel, each file under its time bound.
+    cpp::CppScanOptions cpp_options;
+    cpp_options.mode = options.cpp_mode;
+    cpp_options.compile_commands_dir = options.compile_commands_dir;
+    cpp_options.file_timeout_ms = options.cpp_file_timeout_ms;
+    cpp_options.include_dirs = options.cpp_include_dirs;
+    cpp_options.jobs = jobs;
+    cpp_options.limits = options.limits;
+    cpp_options.file_done = file_done;
+    cpp = cpp::scan_cpp(cpp_files, root, cpp_options);
 
-  // The inventory ties the extensions' ops to the Python code that calls them.
-  std::vector<std::string> modules = declared_modules(outcomes);
-  std::vector<cpp::PythonUse> uses;
-  for (const FileOutcome& outcome : outcomes)
-    for (const python::ModuleReference& reference : outcome.analysis.references)
-      uses.push_back({reference.qualified, reference.location, reference.is_import});
-  std::vector<const cpp::CppFileFacts*> facts;
-  for (const cpp::CppFileOutcome& file : cpp.files)
-    if (file.analysed) facts.push_back(&file.facts);
-  if (!cpp_files.empty()) {
-    result.inventory = cpp::build_inventory(facts, modules, uses);
-    result.inventory.mode = cpp.mode;
-  }
-  result.cpp_stats.mode = cpp_files.empty() ? "" : cpp.mode;
-  result.cpp_stats.flags_source = cpp.flags_source;
+    // The inventory ties the extensions' ops to the Python code that calls them.
+    std::vector<std::string> modules = declared_modules(outcomes);
+    std::vector<cpp::PythonUse> uses;
+    for (const FileOutcome& outcome : outcomes)
+      for (const python::ModuleReference& reference : outcome.analysis.references)
+        uses.push_back({reference.qualified, reference.location, reference.is_import});
+    std::vector<const cpp::CppFileFacts*> facts;
+    for (const cpp::CppFileOutcome& file : cpp.files)
+      if (file.analysed) facts.push_back(&file.facts);
+    if (!cpp_files.empty()) {
+      result.inventory = cpp::build_inventory(facts, modules, uses);
+      result.inventory.mode = cpp.mode;
+    }
+    result.cpp_stats.mode = cpp_files.empty() ? "" : cpp.mode;
+    result.cpp_stats.flags_source = cpp.flags_source;
 
-  link_extension_uses(outcomes, options, modules, result.inventory);
-  drop_python_defined_extensions(outcomes);
-  link_helpers(outcomes, options);
-  result.ops = aggregate_op_uses(outcomes);
-  for (FileOutcome& outcome : outcomes) {
-    if (outcome.analysed) ++result.files_scanned;
-    result.bytes_scanned += outcome.bytes;
-    std::move(outcome.findings.begin(), outcome.findings.end(), std::back_inserter(result.findings));
-    std::move(outcome.errors.begin(), outcome.errors.end(), std::back_inserter(result.errors));
+    link_extension_uses(outcomes, options, modules, result.inventory);
+    drop_python_defined_extensions(outcomes);
+    link_helpers(outcomes, options);
+    linked.emplace();
+    linked->ops = aggregate_op_uses(outcomes);
+    for (FileOutcome& outcome : outcomes) {
+      if (outcome.analysed) ++result.files_scanned;
+      result.bytes_scanned += outcome.bytes;
+      std::move(outcome.findings.begin(), outcome.findings.end(), std::back_inserter(linked->findings));
+      // What could not be read is no analysis: its error comes from each run's own reading.
+      auto& errors = outcome.analysed ? linked->errors : result.errors;
+      std::move(outcome.errors.begin(), outcome.errors.end(), std::back_inserter(errors));
+    }
+    // A file that changed while it was scanned must not leave its old key on the new results.
+    if (tree && !changed) cache->store_linked(rules, *tree, *linked);
   }
+  if (cache) result.cache_warning = cache->warning();
+  result.ops = std::move(linked->ops);
+  std::move(linked->findings.begin(), linked->findings.end(), std::back_inserter(result.findings));
+  std::move(linked->errors.begin(), linked->errors.end(), std::back_inserter(result.errors));
+
   for (cpp::CppFileOutcome& file : cpp.files) {
     std::move(file.errors.begin(), file.errors.end(), std::back_inserter(result.errors));
     if (!file.analysed) continue;

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "analyzer/cache/result_cache.h"
 #include "analyzer/core/discovery.h"
 #include "analyzer/core/finding.h"
 #include "analyzer/core/rule_filter.h"
@@ -23,6 +24,8 @@ struct ScanOptions {
   RuleFilter filter;
   unsigned jobs = 0;  ///< 0 = all cores
   std::string target = "xla";  ///< op-database target for op statuses
+  /// The content-hash cache of per-file results (off unless enabled; the CLI enables it).
+  cache::CacheOptions cache;
   /// Called from worker threads as files finish (done, total); may be empty.
   std::function<void(size_t, size_t)> progress;
 
@@ -55,6 +58,8 @@ struct ScanResult {
   /// from cpp::inventory_json).
   cpp::Inventory inventory;
   CppStats cpp_stats;
+  /// Empty, or why the cache could not be written (the results are complete either way).
+  std::string cache_warning;
 };
 
 /// Scans `root` (a file or a folder, which must exist).

@@ -66,8 +66,8 @@ EOF
 measure() {
   local stats=$work/time.txt out=$work/out.txt
   local -a argv
-  if [[ $1 == scan ]]; then argv=(scan "$2" --format json -o "$work/report.json")
-  else argv=(rewrite "$2"); fi  # prints the diff; the file is not changed
+  if [[ $1 == scan ]]; then argv=(scan "$2" --no-cache --format json -o "$work/report.json")
+  else argv=(rewrite "$2" --no-cache); fi  # prints the diff; the file is not changed
   local rc=0
   /usr/bin/time -v -o "$stats" timeout "$limit" "$tool" "${argv[@]}" >"$out" 2>"$work/err.txt" || rc=$?
   if ((rc == 124 || rc == 137)); then echo "killed(>${limit}s) -"; return; fi

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks `tpu-migrate scan` on a large Python tree against two references, in one run:
-#   1. the scan: `tpu-migrate scan DIR --format json -o /dev/null`, all cores;
+#   1. the scan: `tpu-migrate scan DIR --no-cache --format json -o /dev/null`, all cores (the
+#      cached re-scans: bench/scan_cache.sh);
 #   2. the floor: tpu_parse_floor (bench/parse_floor.cc), tree-sitter alone reading and parsing
 #      the same .py/.pyi files on the same cores;
 #   3. ripgrep counting a CUDA regex in the same tree's Python files.
@@ -59,7 +60,8 @@ mkdir -p "$work"
 # Sorted, as the scan's discovery sorts. The scan also honours .gitignore; the count check
 # below says whether that made a difference.
 skip=(.git .hg .svn __pycache__ node_modules site-packages dist-packages .tox .nox .mypy_cache
-      .pytest_cache .ruff_cache .venv venv .eggs build dist .ipynb_checkpoints _build .cache)
+      .pytest_cache .ruff_cache .venv venv .eggs build dist .ipynb_checkpoints _build .cache
+      .tpu-migrate-cache)
 prune=()
 for name in "${skip[@]}"; do prune+=(-name "$name" -o); done
 prune+=(-name '*.egg-info')
@@ -72,7 +74,7 @@ files=$(wc -l < "$work/files.txt")
 bytes=$(tr '\n' '\0' < "$work/files.txt" | xargs -0 cat | wc -c)  # also warms the page cache
 
 # --- one untimed run of the scan: warm-up, and its report checked ----------------------------------
-"$scan_bin" scan "$corpus" --format json -o "$work/report.json" --jobs "$jobs" >/dev/null 2>"$work/scan.stderr" || {
+"$scan_bin" scan "$corpus" --no-cache --format json -o "$work/report.json" --jobs "$jobs" >/dev/null 2>"$work/scan.stderr" || {
   rc=$?; echo "scan_python.sh: the scan failed (exit $rc):" >&2; tail -5 "$work/scan.stderr" >&2; exit 1; }
 read -r scanned report_errors findings < <(python3 - "$work/report.json" <<'EOF' 2>/dev/null || echo "? ? ?"
 import json, sys
@@ -102,7 +104,7 @@ regex='\.cuda\(|torch\.cuda|"cuda'
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 for ((i = 1; i <= runs; ++i)); do
   echo "run $i/$runs ..." >&2
-  measure scan "$scan_bin" scan "$corpus" --format json -o /dev/null --jobs "$jobs"
+  measure scan "$scan_bin" scan "$corpus" --no-cache --format json -o /dev/null --jobs "$jobs"
   measure floor "$floor_bin" --jobs "$jobs" --list "$work/files.txt"
   measure rg rg -c --type py --threads "$jobs" "$regex" "$corpus"
 done
@@ -152,5 +154,5 @@ awk -v sw="$scan_wall" -v fw="$floor_wall" -v sc="$scan_cpu" -v fc="$floor_cpu" 
     (ratio <= 1.5 && p < 1048576) ? "met" : "NOT met" }'
 [[ $busy == 0 ]] || echo "warning: other work shared the cores (see the load average): wall times are" \
   "inflated; the CPU-seconds ratio is the steadier figure. Rerun on an idle machine."
-echo "(scan: tpu-migrate scan DIR --format json -o /dev/null; floor: tpu_parse_floor --list FILES;" \
+echo "(scan: tpu-migrate scan DIR --no-cache --format json -o /dev/null; floor: tpu_parse_floor --list FILES;" \
      "ripgrep: rg -c --type py '$regex' DIR)"

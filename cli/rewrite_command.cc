@@ -7,6 +7,7 @@
 #include <variant>
 
 #include "analyzer/core/config.h"
+#include "cli/cache_options.h"
 #include "cli/commands.h"
 #include "rewriter/rewrite.h"
 #include "rewriter/unified_diff.h"
@@ -19,6 +20,7 @@ struct RewriteArguments {
   bool apply = false, check = false, unsafe_fixes = false, allow_dirty = false, no_ignore = false;
   std::string target, style = "portable";
   std::vector<std::string> select, ignore, include, exclude;
+  CacheArguments cache;
 };
 
 void print_unfixed(const std::vector<rewriter::Unfixed>& unfixed) {
@@ -73,6 +75,7 @@ int run_rewrite(const RewriteArguments& arguments) {
   options.discovery.exclude = config.exclude;
   options.discovery.exclude.insert(options.discovery.exclude.end(), arguments.exclude.begin(), arguments.exclude.end());
   options.discovery.use_ignore_files = options.discovery.skip_default_folders = !arguments.no_ignore;
+  options.cache = cache_options(arguments.cache);
 
   rewriter::RewritePlan plan = rewriter::plan_rewrite(arguments.path, options);
   size_t changed = 0;
@@ -85,6 +88,7 @@ int run_rewrite(const RewriteArguments& arguments) {
   for (const std::string& leftover : plan.leftovers)
     std::cerr << "tpu-migrate: " << leftover << ": a temporary file left by an interrupted run; "
               << (arguments.apply ? "removed" : "--apply removes it") << "\n";
+  if (!plan.cache_warning.empty()) std::cerr << "tpu-migrate: warning: " << plan.cache_warning << "\n";
   std::vector<InputError> errors = plan.errors;
   if (arguments.apply) {
     auto write_errors = rewriter::write_plan(arguments.path, plan, {arguments.allow_dirty});
@@ -143,6 +147,7 @@ void add_rewrite_command(CLI::App& app, int& exit_code) {
   rewrite->add_option("--include", arguments->include, "Only files matching GLOB");
   rewrite->add_option("--exclude", arguments->exclude, "Skip files matching GLOB");
   rewrite->add_flag("--no-ignore", arguments->no_ignore, "Do not honour .gitignore/.ignore");
+  add_cache_options(*rewrite, arguments->cache);
   rewrite->callback([arguments, &exit_code] { exit_code = run_rewrite(*arguments); });
 }
 

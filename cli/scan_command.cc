@@ -10,6 +10,7 @@
 #include "analyzer/core/config.h"
 #include "analyzer/runtime/trace_merge.h"
 #include "analyzer/scan.h"
+#include "cli/cache_options.h"
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "reports/source_context.h"
@@ -35,6 +36,7 @@ struct ScanArguments {
   std::vector<std::string> cpp_include;
   // Traces (tpu-migrate trace --out DIR) to fold into the report.
   std::vector<std::string> traces;
+  CacheArguments cache;
 };
 
 template <class T>
@@ -79,6 +81,7 @@ ScanResult scan_paths(const ScanArguments& arguments, const ScanOptions& options
         append(same->locations, use.locations);
       }
     }
+    if (merged.cache_warning.empty()) merged.cache_warning = one.cache_warning;
     append(merged.findings, one.findings);
     append(merged.errors, one.errors);
     merged.files_scanned += one.files_scanned;
@@ -126,6 +129,7 @@ int run_scan(ScanArguments arguments) {
   options.compile_commands_dir = arguments.compile_commands_dir;
   options.cpp_file_timeout_ms = static_cast<uint32_t>(arguments.cpp_timeout_seconds * 1000);
   options.cpp_include_dirs = arguments.cpp_include;
+  options.cache = cache_options(arguments.cache);
 
   reports::Report report;
   report.root = arguments.paths.size() == 1 ? arguments.paths.front() : ".";
@@ -150,6 +154,8 @@ int run_scan(ScanArguments arguments) {
     reports::attach_sources(report, reports::SourceOptions{.excerpts = wants_excerpts(arguments.output),
                                                            .jobs = arguments.jobs});
 
+  // The results are complete without the cache: a cache that cannot be written is one warning.
+  if (!report.scan.cache_warning.empty()) std::cerr << "tpu-migrate: warning: " << report.scan.cache_warning << "\n";
   // Every input problem is one line on stderr, and an entry in the report's errors.
   for (const InputError& error : report.scan.errors) {
     std::cerr << "tpu-migrate: " << error.path;
@@ -219,6 +225,7 @@ void add_scan_command(CLI::App& app, int& exit_code) {
       ->check(CLI::PositiveNumber);
   scan->add_option("--cpp-include", arguments->cpp_include,
                    "Extra include folder for --cpp-deep (repeatable)");
+  add_cache_options(*scan, arguments->cache);
   scan->callback([arguments, &exit_code] { exit_code = run_scan(*arguments); });
 }
 

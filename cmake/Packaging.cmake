@@ -8,7 +8,7 @@
 # The two libtorch parts are installed by their own folders' CMakeLists.txt (component "torch").
 #
 # Two packages, so that the tool does not pull libtorch (about 1 GB) in: `tpu-migrate` (scan,
-# rewrite, trace, explain, ops; depends on libclang, libtree-sitter, libgit2) and
+# rewrite, trace, explain, ops; depends on libclang, libtree-sitter, libgit2, libxxhash) and
 # `tpu-migrate-torch` (check's engine and the TorchScript tracer; depends on libtorch), which the
 # first recommends, with python3-torch (trace runs the user's Python with torch).
 # `cpack -G DEB` in the build folder writes both; their Depends come from dpkg-shlibdeps.

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <map>
 #include <cctype>
+#include <iterator>
+#include <optional>
 #include <set>
 #include <variant>
 
@@ -16,6 +18,7 @@
 #include "rewriter/git_state.h"
 #include "rewriter/portable_helpers.h"
 #include "rewriter/python_imports.h"
+#include "rewriter/rewrite_cache.h"
 #include "rewriter/validity.h"
 
 namespace fs = std::filesystem;
@@ -299,6 +302,7 @@ FileRewrite rewrite_text(const std::string& path, const std::string& text,
   if (auto problem = strict_syntax_problem(body_root, body)) {
     bool grammar_error = python::first_syntax_error_line(body_root) != 0;
     std::optional<bool> cpython = grammar_error ? cpython_parses(body) : std::optional<bool>(false);
+    file.asked_cpython = grammar_error;
     if (cpython != true)
       return refuse("does not parse (line " + std::to_string(problem->line) + ": " + problem->message +
                     (cpython ? "" : "; no python3 to ask") + "); not rewritten");
@@ -393,6 +397,8 @@ RewritePlan plan_rewrite(const fs::path& root, const RewriteOptions& options) {
   plan.errors = std::move(discovery.errors);
   plan.root = root;
   std::set<fs::path> folders;
+  std::optional<RewriteCache> cache;
+  if (options.cache.enabled) cache.emplace(root, options);
   for (const DiscoveredFile& found : discovery.files) {
     if (found.language != FileLanguage::Python) continue;
     if (folders.insert(found.absolute.parent_path()).second)
@@ -404,10 +410,24 @@ RewritePlan plan_rewrite(const fs::path& root, const RewriteOptions& options) {
       plan.errors.push_back(std::move(*error));
       continue;
     }
-    FileRewrite file = rewrite_text(found.relative, std::get<SourceFile>(read).text(), options, &plan.unfixed);
+    const std::string& text = std::get<SourceFile>(read).text();
+    std::optional<RewriteCache::Entry> cached;
+    cache::Hash128 key;
+    if (cache) {
+      key = cache::file_key(found.relative, text);
+      cached = cache->load(found.relative, text, key);
+    }
+    if (!cached) {
+      cached.emplace();
+      cached->file = rewrite_text(found.relative, text, options, &cached->unfixed);
+      if (cache && !cached->file.asked_cpython) cache->store(key, cached->file, cached->unfixed);
+    }
+    FileRewrite& file = cached->file;
     file.absolute = found.absolute;
+    std::move(cached->unfixed.begin(), cached->unfixed.end(), std::back_inserter(plan.unfixed));
     if (file.after != file.before || !file.notes.empty()) plan.files.push_back(std::move(file));
   }
+  if (cache) plan.cache_warning = cache->warning();
   return plan;
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "analyzer/cache/result_cache.h"
 #include "analyzer/core/discovery.h"
 #include "analyzer/core/rule_filter.h"
 #include "analyzer/core/source_file.h"
@@ -22,6 +23,8 @@ struct RewriteOptions {
   RuleFilter filter;
   DiscoveryOptions discovery;
   ReadLimits limits;
+  /// The content-hash cache of per-file plans (off unless enabled; the CLI enables it).
+  cache::CacheOptions cache;
 };
 
 struct FileRewrite {
@@ -31,6 +34,9 @@ struct FileRewrite {
   size_t fixes = 0;                 ///< fixes applied
   std::vector<std::string> notes;   ///< skipped overlapping fixes, refusals
   bool refused = false;             ///< the file is left untouched (see notes)
+  /// The plan asked the machine's python3 (the grammar lags the language): not cached, as
+  /// another python3 may answer otherwise.
+  bool asked_cpython = false;
 };
 
 /// A finding the rewriter did not fix, and why ("no mechanical fix", "unsafe: …").
@@ -47,6 +53,8 @@ struct RewritePlan {
   /// write_plan removes them.
   std::vector<std::string> leftovers;
   std::filesystem::path root;
+  /// Empty, or why the cache could not be written (the plan is complete either way).
+  std::string cache_warning;
 };
 
 /// Rewrites one file's text. `path` names it in findings and notes.

@@ -4,10 +4,11 @@
 set -euo pipefail
 
 # libclang-19-dev: the C++/CUDA front end (analyzer/cpp). libtorch-dev: the numerics engine of
-# `check` (checker/torch) and the TorchScript tracer (`trace --torchscript`).
+# `check` (checker/torch) and the TorchScript tracer (`trace --torchscript`). libxxhash-dev: the
+# result cache's content hash (analyzer/cache).
 want=(build-essential cmake ninja-build pkg-config git
       libtree-sitter-dev libcli11-dev nlohmann-json3-dev libtomlplusplus-dev doctest-dev libgit2-dev
-      libclang-19-dev libtorch-dev)
+      libclang-19-dev libtorch-dev libxxhash-dev)
 if [[ ${1:-build} == test ]]; then
   # python3-torch: the rewritten sample must still train (tests/cli/test_rewrite.py), `trace`
   # runs real programs, `check` has a Python worker; the op database's generator tests use

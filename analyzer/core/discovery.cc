@@ -136,6 +136,9 @@ class Walker {
     }
     bool is_dir = fs::is_directory(target, ec);
     if (is_dir) {
+      // The result cache holds no source, and a stray file put there is not the repository's,
+      // even with --no-ignore.
+      if (name == kResultCacheFolder) return;
       if (options_.skip_default_folders && (is_default_skipped_folder(name) ||
                                             fs::exists(target / "pyvenv.cfg", ec)))
         return;

@@ -34,6 +34,9 @@ struct Discovery {
   size_t cpp_files = 0;
 };
 
+/// The folder the result cache keeps at a scan root (analyzer/cache): never walked.
+inline constexpr std::string_view kResultCacheFolder = ".tpu-migrate-cache";
+
 /// A path as reports show it: bytes that are not UTF-8 (a file name from another encoding) are
 /// written \xNN, so that the report is valid text and the name can still be recovered.
 std::string reported_path(std::string_view raw);

@@ -108,6 +108,14 @@ std::optional<std::string_view> utf16_encoding(std::string_view head) {
 std::variant<SourceFile, InputError> SourceFile::read(const std::filesystem::path& absolute,
                                                       std::string relative_path,
                                                       const ReadLimits& limits) {
+  auto text = read_text(absolute, relative_path, limits);
+  if (auto* error = std::get_if<InputError>(&text)) return std::move(*error);
+  return SourceFile(std::move(relative_path), std::move(std::get<std::string>(text)));
+}
+
+std::variant<std::string, InputError> SourceFile::read_text(const std::filesystem::path& absolute,
+                                                            const std::string& relative_path,
+                                                            const ReadLimits& limits) {
   std::error_code ec;
   auto size = std::filesystem::file_size(absolute, ec);
   if (ec) return InputError{relative_path, 0, "cannot read: " + ec.message()};
@@ -130,7 +138,7 @@ std::variant<SourceFile, InputError> SourceFile::read(const std::filesystem::pat
     return InputError{relative_path, 0, "binary file; not scanned"};
   if (uint32_t bad_line = first_invalid_utf8_line(text))
     return InputError{relative_path, bad_line, "invalid UTF-8; not scanned"};
-  return SourceFile(std::move(relative_path), std::move(text));
+  return text;
 }
 
 uint32_t SourceFile::line_of(uint32_t byte) const {

@@ -26,6 +26,10 @@ class SourceFile {
   static std::variant<SourceFile, InputError> read(const std::filesystem::path& absolute,
                                                    std::string relative_path,
                                                    const ReadLimits& limits);
+  /// The same checks and text, without the line index (the result cache only hashes it).
+  static std::variant<std::string, InputError> read_text(const std::filesystem::path& absolute,
+                                                         const std::string& relative_path,
+                                                         const ReadLimits& limits);
 
   const std::string& path() const { return path_; }
   const std::string& text() const { return text_; }

@@ -84,4 +84,20 @@ bool Suppressions::suppresses(const Finding& finding, std::string_view rule_name
   return false;
 }
 
+Suppressions::State Suppressions::state() const {
+  State state{{by_line_.begin(), by_line_.end()}, file_wide_, whole_file_, regions_, open_region_};
+  std::sort(state.by_line.begin(), state.by_line.end());
+  return state;
+}
+
+Suppressions Suppressions::from_state(State state) {
+  Suppressions suppressions;
+  for (auto& [line, rules] : state.by_line) suppressions.by_line_.emplace(line, std::move(rules));
+  suppressions.file_wide_ = std::move(state.file_wide);
+  suppressions.whole_file_ = state.whole_file;
+  suppressions.regions_ = std::move(state.regions);
+  suppressions.open_region_ = state.open_region;
+  return suppressions;
+}
+
 }  // namespace tpu

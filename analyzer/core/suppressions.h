@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "analyzer/core/finding.h"
@@ -22,6 +23,18 @@ class Suppressions {
 
   /// True when a suppression covers `finding` (its first or last line, or the file).
   bool suppresses(const Finding& finding, std::string_view rule_name) const;
+
+  /// What the comments said, as plain data: the result cache stores a file's suppressions
+  /// and restores them without reading the file again.
+  struct State {
+    std::vector<std::pair<uint32_t, std::vector<std::string>>> by_line;  ///< sorted by line
+    std::vector<std::string> file_wide;
+    bool whole_file = false;
+    std::vector<std::pair<uint32_t, uint32_t>> regions;
+    uint32_t open_region = 0;
+  };
+  State state() const;
+  static Suppressions from_state(State state);
 
  private:
   // An empty list means "every rule".

@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <string_view>
 #include <unordered_map>
 
 namespace tpu::python {
@@ -237,50 +238,85 @@ bool passes_on_from_class(const HelperDefinition& definition, Category category)
          definition.end_line - definition.line + 1 <= kMaxHelperClassLines;
 }
 
+// Lookups by std::string_view without building a std::string (C++20 heterogeneous lookup).
+struct ViewHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+};
+
+// The keys are views into the files' facts, which outlive the pass: a tree of 100,000
+// definitions allocates nothing for them.
 class Resolver {
  public:
   explicit Resolver(const std::vector<HelperFile>& files) {
+    size_t definitions = 0, exports = 0;
+    for (const HelperFile& file : files) {
+      definitions += file.facts->definitions.size();
+      exports += file.facts->exports.size();
+    }
+    by_key_.reserve(definitions);
+    by_last_two_.reserve(definitions);
+    exports_.reserve(exports);
     for (size_t f = 0; f < files.size(); ++f) {
       const HelperFacts& facts = *files[f].facts;
       for (const auto& [local, qualified] : facts.exports)
-        exports_[facts.module + "." + local] = qualified;
+        exports_.insert_or_assign(facts.module + "." + local, std::string_view(qualified));
       for (size_t d = 0; d < facts.definitions.size(); ++d) {
-        const std::string& key = facts.definitions[d].key;
+        std::string_view key = facts.definitions[d].key;
         by_key_.emplace(key, Target{f, d});
-        // "src.pkg.mod.f" is also reached as "pkg.mod.f" and "mod.f" (installed packages,
-        // scripts run from a sub-folder): suffixes of two names or more, when unique.
-        for (size_t dot = key.find('.'); dot != std::string::npos; dot = key.find('.', dot + 1)) {
-          std::string suffix = key.substr(dot + 1);
-          if (suffix.find('.') == std::string::npos) break;
-          auto [it, inserted] = by_suffix_.emplace(suffix, Target{f, d});
-          if (!inserted && (it->second.file != f || it->second.definition != d)) ambiguous_.insert(suffix);
-        }
+        // Reached by a suffix of two names or more (below): indexed once, by its last two.
+        if (std::count(key.begin(), key.end(), '.') >= 2)
+          by_last_two_.emplace(last_two(key), Indexed{key, Target{f, d}});
       }
     }
   }
 
-  std::optional<Target> resolve(const std::string& key, int depth = 0) const {
+  std::optional<Target> resolve(std::string_view key, int depth = 0) const {
     if (depth > 4) return std::nullopt;
     if (auto it = by_key_.find(key); it != by_key_.end()) return it->second;
     if (auto it = exports_.find(key); it != exports_.end() && it->second != key)
       return resolve(it->second, depth + 1);
     // `from pkg import helper` where pkg/__init__.py re-exports it; also `pkg.helper.method`.
-    for (size_t dot = key.rfind('.'); dot != std::string::npos && dot > 0;
+    for (size_t dot = key.rfind('.'); dot != std::string_view::npos && dot > 0;
          dot = key.rfind('.', dot - 1)) {
       if (auto it = exports_.find(key.substr(0, dot)); it != exports_.end() && it->second != key)
-        return resolve(it->second + key.substr(dot), depth + 1);
+        return resolve(std::string(it->second).append(key.substr(dot)), depth + 1);
       if (dot == 0) break;
     }
-    if (auto it = by_suffix_.find(key); it != by_suffix_.end() && ambiguous_.count(key) == 0)
-      return it->second;
-    return std::nullopt;
+    return by_suffix(key);
   }
 
  private:
-  std::unordered_map<std::string, Target> by_key_;
-  std::unordered_map<std::string, Target> by_suffix_;
-  std::set<std::string> ambiguous_;
-  std::unordered_map<std::string, std::string> exports_;
+  // The last two dotted names of `key` (all of it when it has one dot).
+  static std::string_view last_two(std::string_view key) {
+    size_t last = key.rfind('.');
+    size_t before = last == 0 || last == std::string_view::npos ? std::string_view::npos : key.rfind('.', last - 1);
+    return before == std::string_view::npos ? key : key.substr(before + 1);
+  }
+
+  // "src.pkg.mod.f" is also reached as "pkg.mod.f" and "mod.f" (installed packages, scripts run
+  // from a sub-folder): by a suffix of two names or more, when one definition alone has it.
+  std::optional<Target> by_suffix(std::string_view suffix) const {
+    if (suffix.find('.') == std::string_view::npos) return std::nullopt;
+    std::optional<Target> found;
+    auto [begin, end] = by_last_two_.equal_range(last_two(suffix));
+    for (auto it = begin; it != end; ++it) {
+      std::string_view key = it->second.key;
+      if (key.size() <= suffix.size() || !key.ends_with(suffix) || key[key.size() - suffix.size() - 1] != '.')
+        continue;
+      if (found) return std::nullopt;  // ambiguous
+      found = it->second.target;
+    }
+    return found;
+  }
+
+  std::unordered_map<std::string_view, Target> by_key_;
+  struct Indexed {
+    std::string_view key;
+    Target target;
+  };
+  std::unordered_multimap<std::string_view, Indexed> by_last_two_;
+  std::unordered_map<std::string, std::string_view, ViewHash, std::equal_to<>> exports_;
 };
 
 }  // namespace
@@ -300,28 +336,40 @@ bool is_other_accelerator_path(std::string_view path) {
 
 void link_helper_calls(const std::vector<HelperFile>& files) {
   Resolver resolver(files);
-  // Direct ties: the first finding (by line) inside each definition.
+  // Direct ties: inside each definition, the most specific finding, then the first by line,
+  // then the first in the file's order. A definition's findings are found by a binary search
+  // of the file's findings by start, not by a pass over all of them (a modeling file holds
+  // thousands of definitions and findings).
   std::vector<std::vector<std::optional<Tie>>> ties(files.size());
+  std::vector<std::pair<uint32_t, size_t>> starts;  // (begin byte, index) of findings that pass on
   for (size_t f = 0; f < files.size(); ++f) {
     const HelperFacts& facts = *files[f].facts;
     ties[f].resize(facts.definitions.size());
     if (facts.definitions.empty()) continue;
-    for (const Finding& finding : *files[f].findings) {
-      if (!passes_on(finding)) continue;
-      for (size_t d = 0; d < facts.definitions.size(); ++d) {
-        const HelperDefinition& definition = facts.definitions[d];
-        if (finding.location.begin_byte < definition.begin_byte ||
-            finding.location.begin_byte >= definition.end_byte)
-          continue;
+    const std::vector<Finding>& findings = *files[f].findings;
+    starts.clear();
+    for (size_t i = 0; i < findings.size(); ++i)
+      if (passes_on(findings[i])) starts.emplace_back(findings[i].location.begin_byte, i);
+    std::sort(starts.begin(), starts.end());
+    for (size_t d = 0; d < facts.definitions.size(); ++d) {
+      const HelperDefinition& definition = facts.definitions[d];
+      std::optional<Tie>& tie = ties[f][d];
+      size_t tie_index = 0;
+      for (auto it = std::lower_bound(starts.begin(), starts.end(), std::make_pair(definition.begin_byte, size_t{0}));
+           it != starts.end() && it->first < definition.end_byte; ++it) {
+        const Finding& finding = findings[it->second];
         if (definition.is_class ? !passes_on_from_class(definition, finding.category)
                                 : definition.end_line - definition.line + 1 >
                                       helper_line_limit(finding.category))
           continue;
-        std::optional<Tie>& tie = ties[f][d];
         int rank = specificity(finding.category);
-        if (!tie || rank > specificity(tie->category) ||
-            (rank == specificity(tie->category) && finding.location.line < tie->line))
-          tie = Tie{finding.category, finding.location.line, finding.symbol};
+        bool better = !tie || rank > specificity(tie->category) ||
+                      (rank == specificity(tie->category) &&
+                       (finding.location.line < tie->line ||
+                        (finding.location.line == tie->line && it->second < tie_index)));
+        if (!better) continue;
+        tie = Tie{finding.category, finding.location.line, finding.symbol};
+        tie_index = it->second;
       }
     }
   }

@@ -246,7 +246,8 @@ def run_scan(tool, root):
     """The tool's findings over the whole repository, paths relative to root."""
     with tempfile.TemporaryDirectory() as scratch:
         report = os.path.join(scratch, "report.json")
-        result = subprocess.run([tool, "scan", root, "--format", "json", "--output", report],
+        # --no-cache: the checkouts stay as they were (no .tpu-migrate-cache in them).
+        result = subprocess.run([tool, "scan", root, "--no-cache", "--format", "json", "--output", report],
                                 capture_output=True, text=True)
         if not os.path.exists(report):
             raise RuntimeError(f"{tool} scan {root} wrote no report (exit {result.returncode}): "

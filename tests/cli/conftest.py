@@ -14,6 +14,9 @@ SAMPLE = SOURCE_DIR / "samples" / "gpt_trainer"
 # built-in ones, whatever the machine's user has synced (ctest sets this too). A test that
 # syncs passes its own folder.
 os.environ.setdefault("TPU_MIGRATE_DATA_DIR", str(SOURCE_DIR / "build" / "tests" / "no-user-tables"))
+# Scans share one result cache in the build folder rather than leaving one in each scanned tree
+# (ctest sets this too; test_scan_cache.py tests the default place).
+os.environ.setdefault("TPU_MIGRATE_CACHE_DIR", str(SOURCE_DIR / "build" / "tests" / "cli-cache"))
 
 
 def run(*args, cwd=None, env=None, user=None):

@@ -70,7 +70,7 @@ def run_installed(root, *args, cwd=None):
 
 def test_dependencies(packages):
     depends = field(packages["tpu-migrate"], "Depends")
-    for library in ("libclang1-19", "libtree-sitter0"):
+    for library in ("libclang1-19", "libtree-sitter0", "libxxhash0"):
         assert library in depends, depends
     assert "libtorch" not in depends and "python3-torch" not in depends, depends
     recommends = field(packages["tpu-migrate"], "Recommends")
