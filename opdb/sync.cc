@@ -15,9 +15,9 @@
 namespace tpu::opdb {
 namespace {
 
-// TorchTPU (TARGETS.md, "TorchTPU as released"): the package, its dispatch key, and the switch
-// without which an op with no TPU kernel raises instead of running on the CPU.
-constexpr std::string_view kTorchTpuTarget = "torchtpu";
+// TorchTPU (TARGETS.md, "TorchTPU as released"; its target name is opdb/targets.h's): the
+// package, its dispatch key, and the switch without which an op with no TPU kernel raises
+// instead of running on the CPU.
 constexpr std::string_view kTorchTpuPackage = "torch_tpu";
 constexpr std::string_view kTorchTpuKey = "PrivateUse1";
 constexpr std::string_view kTorchTpuFallbackSwitch = "torch_tpu._internal.execution_mode.enable_cpu_fallback = True";

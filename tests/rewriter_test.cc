@@ -34,6 +34,7 @@ Edit edit(uint32_t begin, uint32_t end, std::string text) { return Edit{"f.py", 
 
 RewriteOptions direct_xla() {
   RewriteOptions options;
+  options.target = "xla";  // TorchTPU is the default target
   options.style = Style::Direct;
   return options;
 }
@@ -114,7 +115,7 @@ TEST_CASE("rewrite: CRLF line endings and a BOM are kept, bytes outside the edit
 
 TEST_CASE("rewrite: portable helpers are inserted once and fenced from the scanner") {
   std::string text = "import torch\n\nx = t.cuda()\ny = u.cuda()\n";
-  RewriteOptions options;  // xla, portable
+  RewriteOptions options;  // the default target, portable (its rows serve both targets)
   FileRewrite result = rewrite_text("a.py", text, options);
   CHECK(result.after.find("x = t.to(_tpu_device())") != std::string::npos);
   size_t first = result.after.find("def _tpu_device(");

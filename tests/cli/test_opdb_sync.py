@@ -67,9 +67,9 @@ def test_a_synced_table_takes_precedence_in_scan(tmp_path):
     """Synced as target xla (the CPU key standing in for XLA), the table answers `scan` too, except
     where the built-in data knows better than a kernel registry (nonzero's kernel always falls back)."""
     env = {"TPU_MIGRATE_DATA_DIR": str(tmp_path)}
-    builtin, _ = scan_json(SAMPLE, env=env)
+    builtin, _ = scan_json(SAMPLE, "--target", "xla", env=env)
     assert sync(tmp_path, "--dispatch-key", "CPU", "--target", "xla").returncode == 0
-    synced, _ = scan_json(SAMPLE, env=env)
+    synced, _ = scan_json(SAMPLE, "--target", "xla", env=env)
     before = {op["name"]: op for op in builtin["ops"]}
     after = {op["name"]: op for op in synced["ops"]}
     assert before.keys() == after.keys()
