@@ -90,11 +90,15 @@ SyncResult probe_error(SyncResult result, const SyncRequest& request, const std:
 
 }  // namespace
 
-std::string default_sync_target(const std::string& dispatch_key) { return dispatch_key == "XLA" ? "xla" : ""; }
+std::string sync_target(const SyncRequest& request) {
+  if (!request.target.empty()) return request.target;
+  if (request.dispatch_key.empty()) return std::string(kDefaultTarget);
+  return request.dispatch_key == "XLA" ? std::string(kXlaTarget) : std::string();
+}
 
 std::string sync_dispatch_key(const SyncRequest& request) {
   if (!request.dispatch_key.empty()) return request.dispatch_key;
-  if (OpDb::canonical_target(request.target) == std::string(kTorchTpuTarget)) return std::string(kTorchTpuKey);
+  if (OpDb::canonical_target(sync_target(request)) == std::string(kTorchTpuTarget)) return std::string(kTorchTpuKey);
   return "XLA";
 }
 
@@ -105,7 +109,7 @@ std::string opt_in_cpu_fallback(const std::string& target) {
 SyncResult sync_from_python(const SyncRequest& request) {
   SyncResult result;
   const std::string key = sync_dispatch_key(request);
-  std::string target = request.target.empty() ? default_sync_target(key) : request.target;
+  std::string target = sync_target(request);
   if (target.empty()) {
     return failure(result, SyncError::BadRequest,
                    "dispatch key " + key + " answers for no built-in target: name one with --target");

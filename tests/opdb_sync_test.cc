@@ -122,8 +122,16 @@ TEST_CASE("opdb sync: TorchTPU's CPU fallback raises until the program switches 
   SyncRequest request;
   request.target = "torchtpu";
   CHECK(sync_dispatch_key(request) == "PrivateUse1");
-  request.target = "";
+  request.target = "xla";
   CHECK(sync_dispatch_key(request) == "XLA");
+  // Neither key nor target: the default target, TorchTPU, and its key.
+  request.target = "";
+  CHECK(sync_target(request) == "torchtpu");
+  CHECK(sync_dispatch_key(request) == "PrivateUse1");
+  request.dispatch_key = "XLA";
+  CHECK(sync_target(request) == "xla");
+  request.dispatch_key = "CPU";
+  CHECK(sync_target(request).empty());  // another key needs --target
 }
 
 TEST_CASE("opdb sync: a real PrivateUse1 backend answers for target torchtpu") {
@@ -287,11 +295,18 @@ TEST_CASE("opdb sync: runs for real in Debian's python3, with dispatch key CPU i
 TEST_CASE("opdb sync: errors a user can fix are told apart") {
   SyncRequest request;
   request.python = kPython;
+  request.target = "xla";
   SyncResult xla = sync_from_python(request);  // key XLA: imports torch_xla
   if (xla.error != SyncError::TorchMissing && xla.error != SyncError::None) {
     CHECK(xla.error == SyncError::ModuleMissing);
     CHECK(xla.module == "torch_xla");
     CHECK(xla.message.find("torch_xla is not installed") != std::string::npos);
+  }
+  request.target = "";  // the default target, TorchTPU: key PrivateUse1, imports torch_tpu
+  SyncResult tpu = sync_from_python(request);
+  if (tpu.error != SyncError::TorchMissing && tpu.error != SyncError::None) {
+    CHECK(tpu.error == SyncError::ModuleMissing);
+    CHECK(tpu.module == "torch_tpu");
   }
 
   request.python = "/nonexistent/python";

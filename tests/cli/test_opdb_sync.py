@@ -92,7 +92,7 @@ def test_sync_uses_the_data_dir_from_the_environment(tmp_path):
 
 @pytest.mark.skipif(python_has("torch_xla"), reason="torch_xla is installed here")
 def test_sync_without_torch_xla_says_so(tmp_path):
-    process = sync(tmp_path)  # dispatch key XLA, target xla
+    process = sync(tmp_path, "--target", "xla")  # dispatch key XLA
     assert process.returncode == 2
     assert "torch_xla is not installed for /usr/bin/python3" in process.stderr
     assert "--python" in process.stderr
@@ -131,6 +131,10 @@ def test_sync_torchtpu_from_a_privateuse1_backend(tmp_path):
 @pytest.mark.skipif(python_has("torch_tpu"), reason="torch_tpu is installed here")
 def test_sync_torchtpu_without_torch_tpu_says_so(tmp_path):
     process = sync(tmp_path, "--target", "torchtpu")  # dispatch key PrivateUse1, imports torch_tpu
+    assert process.returncode == 2
+    assert "torch_tpu is not installed for /usr/bin/python3" in process.stderr
+    # The default target is TorchTPU: a plain `opdb sync` asks torch_tpu too.
+    process = sync(tmp_path)
     assert process.returncode == 2
     assert "torch_tpu is not installed for /usr/bin/python3" in process.stderr
     assert "pip install torch_tpu" in process.stderr
