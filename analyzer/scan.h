@@ -15,6 +15,7 @@
 #include "analyzer/core/source_file.h"
 #include "analyzer/cpp/cpp_scan.h"
 #include "analyzer/cpp/inventory.h"
+#include "opdb/targets.h"
 
 namespace tpu {
 
@@ -23,7 +24,7 @@ struct ScanOptions {
   ReadLimits limits;
   RuleFilter filter;
   unsigned jobs = 0;  ///< 0 = all cores
-  std::string target = "xla";  ///< op-database target for op statuses
+  std::string target = std::string(opdb::kDefaultTarget);  ///< op-database target for op statuses
   /// The content-hash cache of per-file results (off unless enabled; the CLI enables it).
   cache::CacheOptions cache;
   /// Called from worker threads as files finish (done, total); may be empty.

@@ -132,6 +132,10 @@ std::string check_json(const CheckReport& report, std::string_view tool_version)
                       {"executor", report.candidate.executor},
                       {"precision", report.candidate.precision},
                       {"description", report.candidate.description}};
+  if (!report.emulated_target.empty()) {
+    out["candidate"]["target"] = report.emulated_target;
+    out["candidate"]["precision_defaults"] = report.precision_defaults;
+  }
   out["config"] = report.config.empty() ? ordered_json(nullptr) : ordered_json(report.config);
   const CheckSummary& s = report.summary;
   out["summary"] = {{"verdict", std::string(overall_verdict(report))},

@@ -114,6 +114,10 @@ struct CheckReport {
   std::string source_device;  ///< what the trace ran on: "cuda:0", "cpu (cuda-as-cpu)"
   std::string project_root;   ///< paths below are relative to it when inside
   CandidateInfo candidate;
+  /// With --emulate tpu: the TPU target whose precision defaults the emulation follows
+  /// ("torchtpu" or "xla") and its setting in that target's words (precision_defaults.h).
+  /// Empty for the other executors.
+  std::string emulated_target, precision_defaults;
   std::string config;  ///< the configuration file used, empty when none
   CheckSummary summary;
   std::vector<OpCheck> ops;  ///< worst first

@@ -101,6 +101,8 @@ std::string check_table(const CheckReport& report, const TableOptions& options) 
     out << "trace:     " << report.trace << (report.source_device.empty() ? "" : "  (ran on " + report.source_device + ")")
         << "\n";
   out << "candidate: " << report.candidate.description << "\n";
+  if (!report.emulated_target.empty())
+    out << "emulating: " << report.precision_defaults << " (--target " << report.emulated_target << ")\n";
   out << "reference: the op on the CPU in float64" << (report.config.empty() ? "" : "; tolerances from " + report.config)
       << "\n";
   if (!report.ops.empty()) {

@@ -21,9 +21,11 @@
 #include "checker/check_table.h"
 #include "checker/damage_spec.h"
 #include "checker/engine_loader.h"
+#include "checker/precision_defaults.h"
 #include "checker/run_check.h"
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "opdb/targets.h"
 #include "reports/report.h"
 
 namespace fs = std::filesystem;
@@ -37,6 +39,7 @@ struct CheckArguments {
   bool worker = false;
   std::string python;
   std::string emulate;
+  std::string target;  ///< whose precision defaults --emulate tpu follows; empty: the default target
   std::string precision = "default";
   std::vector<std::string> ops;
   uint64_t max_samples = 0;
@@ -95,6 +98,10 @@ std::string engine_options(const CheckArguments& args, checker::EngineOptions& o
     if (args.emulate != "tpu") return "--emulate takes `tpu`";
     if (args.device != "cpu") return "--emulate tpu runs on the CPU; leave --device out";
     if (args.worker) return "--emulate tpu runs in libtorch; drop --worker";
+  } else if (!args.target.empty()) {
+    return "--target names whose precision defaults --emulate tpu follows; add --emulate tpu";
+  }
+  if (!args.emulate.empty()) {
     options.executor = Executor::EmulateTpu;
   } else if (args.device == "perturb-test") {
     if (args.worker) return "perturb-test is a libtorch test executor; drop --worker";
@@ -204,6 +211,10 @@ int run_check_command(const CheckArguments& args) {
   } else {
     report.candidate = engine->candidate();
   }
+  if (options.executor == checker::Executor::EmulateTpu) {
+    report.emulated_target = args.target.empty() ? std::string(opdb::kDefaultTarget) : args.target;
+    report.precision_defaults = checker::precision_defaults(report.emulated_target, options.precision);
+  }
   if (!config.config->source.empty()) report.config = config.config->source.string();
   if (!args.model.empty()) {
     ModelJob job;
@@ -257,6 +268,10 @@ void add_check_command(CLI::App& app, int& exit_code) {
   command->add_option("--emulate", args->emulate,
                       "Emulate a target's arithmetic on the CPU: tpu (the matmul precision defaults PyTorch/XLA and "
                       "TorchTPU share: DEFAULT is one bfloat16 pass)");
+  command->add_option("--target", args->target,
+                      "With --emulate tpu: whose precision defaults to follow and name, torchtpu (TorchTPU, the "
+                      "default: torch.tpu.Precision) or xla (PyTorch/XLA: set_mat_mul_precision)")
+      ->check(CLI::IsMember({"torchtpu", "xla"}));
   command->add_option("--precision", args->precision,
                       "Matmul/convolution precision: default (1 bfloat16 pass), high (bf16x3), highest (float32)");
   // allow_extra_args(false): `--op aten::mm TRACE` must not take TRACE as a second op.

@@ -5,6 +5,7 @@
 
 #include "analyzer/core/rule.h"
 #include "cli/commands.h"
+#include "opdb/targets.h"
 #include "reports/readiness.h"
 
 namespace tpu::cli {
@@ -18,6 +19,14 @@ void indent(std::ostream& out, std::string_view text) {
     out << "    " << text.substr(start, end - start) << "\n";
     start = end + 1;
   }
+}
+
+// Which target the findings' messages are written for: the way of the default target first.
+std::string targets_note() {
+  return "scan and rewrite answer for " + std::string(opdb::target_display_name(opdb::kDefaultTarget)) +
+         " (torch_tpu, device \"tpu\") unless told otherwise: `--target xla` (or `target = \"xla\"` in "
+         "the configuration) answers for PyTorch/XLA. A finding's message leads with the chosen target's way "
+         "and names the other's where they differ.";
 }
 
 int run_explain(const std::string& what) {
@@ -39,6 +48,7 @@ int run_explain(const std::string& what) {
             << rule->summary << "\n\n"
             << "Why it matters on a TPU\n  " << rule->rationale << "\n\n"
             << "The TPU way\n  " << rule->tpu_way << "\n\n"
+            << "Targets\n  " << targets_note() << "\n\n"
             << "Before\n";
   indent(std::cout, rule->before);
   std::cout << "\nAfter\n";

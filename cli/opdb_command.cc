@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // `tpu-migrate opdb`: manage the user-level op tables that take precedence over the built-in ones.
 //
-//   tpu-migrate opdb sync --python ~/venv/bin/python            ask torch_xla's dispatcher (target xla)
-//   tpu-migrate opdb sync --python ~/venv/bin/python --target torchtpu   ask torch_tpu's (key PrivateUse1)
+//   tpu-migrate opdb sync --python ~/venv/bin/python            ask torch_tpu's dispatcher (target torchtpu, key PrivateUse1)
+//   tpu-migrate opdb sync --python ~/venv/bin/python --target xla   ask torch_xla's (key XLA)
 //   tpu-migrate opdb sync --python python3 --dispatch-key CPU --target cpu-check
 //   tpu-migrate opdb show                                       which synced tables are in use
 //   tpu-migrate opdb remove --target xla                        back to the built-in table
@@ -186,14 +186,14 @@ void add_opdb_command(CLI::App& app, int& exit_code) {
 
   CLI::App* sync = opdb->add_subcommand(
       "sync",
-      "Ask your torch_xla's (or, with --target torchtpu, torch_tpu's) dispatcher which ops have a kernel; the "
-      "table it writes takes precedence");
+      "Ask your torch_tpu's (TorchTPU, the default target; or, with --target xla, torch_xla's) dispatcher "
+      "which ops have a kernel; the table it writes takes precedence");
   sync->add_option("--python", options->sync.python, "the interpreter whose torch to ask (default python3)");
   sync->add_option("--dispatch-key", options->sync.dispatch_key,
-                   "dispatch key to ask about (default XLA, PrivateUse1 for --target torchtpu; CPU exercises the "
-                   "mechanism without a backend package)");
+                   "dispatch key to ask about (default PrivateUse1 for torchtpu, XLA for --target xla; CPU "
+                   "exercises the mechanism without a backend package)");
   sync->add_option("--target", options->sync.target,
-                   "target the table answers for (default xla for key XLA; torchtpu; required for other keys)");
+                   "target the table answers for (default torchtpu, xla for key XLA; required for other keys)");
   sync->add_option("--import", options->sync.imports,
                    "backend package to import first (torch_xla is automatic; torch_tpu too for --target torchtpu "
                    "unless --import names another)");

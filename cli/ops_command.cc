@@ -34,7 +34,7 @@ using opdb::Status;
 struct OpsOptions {
   std::vector<std::string> names;
   std::string status;
-  std::string target = "xla";
+  std::string target = std::string(opdb::kDefaultTarget);
   std::string format = "text";
   bool matrix = false;
 };
@@ -115,6 +115,14 @@ void print_query_text(const OpDb& db, const Query& q, const std::string& target)
     line("note:", q.python->note);
   }
   line("reason:", info.reason);
+  // The two TPU targets answer differently for many ops (XLA runs an unlowered op on the CPU,
+  // TorchTPU raises): name the other one's answer where it differs.
+  if (target == opdb::kTorchTpuTarget || target == opdb::kXlaTarget) {
+    OpInfo other = db.lookup(q.aten, opdb::other_tpu_target(target));
+    if (other.found && other.status != info.status)
+      line(std::string(opdb::target_display_name(other.target)) + ":",
+           std::string(opdb::to_string(other.status)) + " (" + other.reason + ")");
+  }
   line("condition:", info.condition);
   line("kind:", info.kind);
   line("decomposes into:", join(with_status(db, info.decomposes_into, target), ", "));
@@ -295,7 +303,8 @@ void add_ops_command(CLI::App& app, int& exit_code) {
                   "aten ops (nonzero, aten::add.Tensor) or Python APIs (torch.nn.functional.softmax, torch.nn.Conv2d)");
   ops->add_option("--status", options->status, "list ops with this status: lowered|decomposed|fallback|unsupported|unknown");
   ops->add_option("--target", options->target,
-                  "xla (default; alias tpu), torchtpu, xpu, mps, ascend (alias npu), or a target from `opdb sync`");
+                  "torchtpu (TorchTPU, the default; alias tpu, its device name), xla (PyTorch/XLA), xpu, mps, "
+                  "ascend (alias npu), or a target from `opdb sync`");
   ops->add_option("--format", options->format, "text (default) or json");
   ops->add_flag("--matrix", options->matrix,
                 "print the status on every target of the named ops, or of the ops a repository (a path) uses");

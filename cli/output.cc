@@ -157,20 +157,20 @@ void add_gate_options(CLI::App& command, GateRequest& request) {
   command.add_option("--write-baseline", request.write_baseline, "Write every current finding to FILE as a baseline");
 }
 
-std::string load_baseline(const GateRequest& request, std::optional<std::vector<std::string>>& fingerprints) {
-  fingerprints.reset();
+std::string load_baseline(const GateRequest& request, std::optional<reports::Baseline>& baseline) {
+  baseline.reset();
   if (request.baseline.empty()) return {};
   std::string problem;
   auto text = read_file(request.baseline, problem);
   if (!text) return problem;
   auto parsed = reports::parse_baseline(*text);
   if (auto* error = std::get_if<std::string>(&parsed)) return request.baseline + ": " + *error;
-  fingerprints = std::move(std::get<reports::Baseline>(parsed).fingerprints);
+  baseline = std::move(std::get<reports::Baseline>(parsed));
   return {};
 }
 
 bool check_requests(OutputRequest& output, const GateRequest& gate,
-                    std::optional<std::vector<std::string>>& baseline) {
+                    std::optional<reports::Baseline>& baseline) {
   std::string problem = resolve_output(output);
   if (problem.empty()) problem = load_baseline(gate, baseline);
   if (problem.empty()) return true;
@@ -179,8 +179,8 @@ bool check_requests(OutputRequest& output, const GateRequest& gate,
 }
 
 int apply_baseline_options(reports::Report& report, const GateRequest& request,
-                           const std::optional<std::vector<std::string>>& fingerprints) {
-  if (fingerprints) reports::apply_baseline(report, reports::Baseline{*fingerprints});
+                           const std::optional<reports::Baseline>& baseline) {
+  if (baseline) reports::apply_baseline(report, *baseline);
   if (!request.write_baseline.empty()) {
     std::string problem = write_output(request.write_baseline, reports::render_baseline(report));
     if (!problem.empty()) {

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "reports/baseline.h"
 #include "reports/formats.h"
 #include "reports/report.h"
 
@@ -66,17 +67,17 @@ bool wants_sources(const OutputRequest& output, const GateRequest& gate);
 
 /// Reads the --baseline file now, so that a bad one fails before a long scan. Returns an
 /// error message (exit 2), empty on success or when there is no baseline.
-std::string load_baseline(const GateRequest& request, std::optional<std::vector<std::string>>& fingerprints);
+std::string load_baseline(const GateRequest& request, std::optional<reports::Baseline>& baseline);
 
 /// What scan and report check before any work: the output options (resolve_output) and the
 /// baseline (load_baseline). Prints the problem and returns false when one is found (exit 2).
 bool check_requests(OutputRequest& output, const GateRequest& gate,
-                    std::optional<std::vector<std::string>>& baseline);
+                    std::optional<reports::Baseline>& baseline);
 
 /// Applies the loaded baseline to the report and writes --write-baseline. Returns kExitOk
 /// or kExitError (after printing why).
 int apply_baseline_options(reports::Report& report, const GateRequest& request,
-                           const std::optional<std::vector<std::string>>& fingerprints);
+                           const std::optional<reports::Baseline>& baseline);
 
 /// Evaluates the gate and prints why it failed. Returns kExitOk or kExitGateFailed.
 int check_gate(const reports::Report& report, const GateRequest& request);

@@ -22,7 +22,7 @@ struct ReportArguments {
 };
 
 int run_report(ReportArguments arguments) {
-  std::optional<std::vector<std::string>> baseline;
+  std::optional<reports::Baseline> baseline;
   if (!check_requests(arguments.output, arguments.gate, baseline)) return kExitError;
   std::string text;
   if (arguments.input == "-") {

@@ -9,6 +9,7 @@
 #include "analyzer/core/config.h"
 #include "cli/cache_options.h"
 #include "cli/commands.h"
+#include "opdb/targets.h"
 #include "rewriter/rewrite.h"
 #include "rewriter/unified_diff.h"
 
@@ -60,7 +61,7 @@ int run_rewrite(const RewriteArguments& arguments) {
   }
   const Config& config = std::get<Config>(config_or_error);
   rewriter::RewriteOptions options;
-  options.target = !arguments.target.empty() ? arguments.target : config.target.value_or("xla");
+  options.target = !arguments.target.empty() ? arguments.target : config.target.value_or(std::string(opdb::kDefaultTarget));
   options.style = arguments.style == "direct" ? rewriter::Style::Direct : rewriter::Style::Portable;
   options.unsafe_fixes = arguments.unsafe_fixes;
   std::vector<std::string> ignore = config.ignore;
@@ -128,16 +129,16 @@ void add_rewrite_command(CLI::App& app, int& exit_code) {
       "rewrite",
       "Fix what can be fixed mechanically: a unified diff by default, --apply to write.\n"
       "Examples:\n"
-      "  tpu-migrate rewrite .                      show the diff (portable style, PyTorch/XLA)\n"
+      "  tpu-migrate rewrite .                      show the diff (portable style, TorchTPU)\n"
       "  tpu-migrate rewrite . --apply              write it (files with uncommitted changes are skipped)\n"
-      "  tpu-migrate rewrite . --style direct --target torchtpu\n"
+      "  tpu-migrate rewrite . --style direct --target xla\n"
       "  tpu-migrate rewrite . --check              exit 1 if anything would change (CI)");
   rewrite->add_option("path", arguments->path, "File or folder (default: .)");
   rewrite->add_flag("--apply", arguments->apply, "Write the fixes (atomically) instead of printing a diff");
   rewrite->add_flag("--check", arguments->check, "Exit 1 when anything would change");
   rewrite->add_flag("--unsafe-fixes", arguments->unsafe_fixes, "Also apply fixes that may change behaviour");
   rewrite->add_flag("--allow-dirty", arguments->allow_dirty, "Also write files with uncommitted git changes");
-  rewrite->add_option("--target", arguments->target, "xla (PyTorch/XLA, default) or torchtpu")
+  rewrite->add_option("--target", arguments->target, "torchtpu (TorchTPU, the default) or xla (PyTorch/XLA)")
       ->check(CLI::IsMember({"xla", "torchtpu"}));
   rewrite->add_option("--style", arguments->style,
                       "portable (default: runs on TPU, CUDA or CPU) or direct (the target's API only)")

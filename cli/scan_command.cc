@@ -13,6 +13,7 @@
 #include "cli/cache_options.h"
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "opdb/targets.h"
 #include "reports/source_context.h"
 
 namespace fs = std::filesystem;
@@ -94,10 +95,31 @@ ScanResult scan_paths(const ScanArguments& arguments, const ScanOptions& options
   return merged;
 }
 
+// The scan's target: --target, else the configuration's, else the baseline's (a baseline written
+// for PyTorch/XLA, the default before TorchTPU, keeps accepting its findings), else the default.
+// Says on stderr when the baseline decides, or when it was written for another target.
+std::string choose_target(const ScanArguments& arguments, const Config& config,
+                          const std::optional<reports::Baseline>& baseline) {
+  std::string chosen = !arguments.target.empty() ? arguments.target : config.target.value_or("");
+  if (baseline && chosen.empty() && baseline->target != opdb::kDefaultTarget) {
+    std::cerr << "tpu-migrate: note: " << arguments.gate.baseline << " was written for "
+              << opdb::target_display_name(baseline->target) << " (--target " << baseline->target
+              << "); scanning for it. The default target is now " << opdb::target_display_name(opdb::kDefaultTarget)
+              << ": pass --target " << opdb::kDefaultTarget << " with --write-baseline to move the baseline to it\n";
+    return baseline->target;
+  }
+  if (chosen.empty()) chosen = opdb::kDefaultTarget;
+  if (baseline && baseline->target != chosen)
+    std::cerr << "tpu-migrate: note: " << arguments.gate.baseline << " was written for "
+              << opdb::target_display_name(baseline->target) << ", this scan is for "
+              << opdb::target_display_name(chosen) << ": findings that differ between the targets count as new\n";
+  return chosen;
+}
+
 int run_scan(ScanArguments arguments) {
   if (arguments.paths.empty()) arguments.paths.push_back(".");
   // Usage problems and a bad baseline fail before the scan, not after it.
-  std::optional<std::vector<std::string>> baseline;
+  std::optional<reports::Baseline> baseline;
   if (!check_requests(arguments.output, arguments.gate, baseline)) return kExitError;
   auto config_or_error = load_config(arguments.paths.front());
   if (auto* error = std::get_if<InputError>(&config_or_error)) {
@@ -133,9 +155,9 @@ int run_scan(ScanArguments arguments) {
 
   reports::Report report;
   report.root = arguments.paths.size() == 1 ? arguments.paths.front() : ".";
-  report.profile = !arguments.target.empty() ? arguments.target : config.target.value_or("xla");
+  report.profile = choose_target(arguments, config, baseline);
   options.target = report.profile;
-  if (report.profile != "xla" && report.profile != "torchtpu") report.target = report.profile;
+  if (report.profile != opdb::kXlaTarget && report.profile != opdb::kTorchTpuTarget) report.target = report.profile;
   ProgressMeter progress;
   options.progress = progress.callback();
   auto start = std::chrono::steady_clock::now();
@@ -199,8 +221,8 @@ void add_scan_command(CLI::App& app, int& exit_code) {
   scan->add_option("--ignore", arguments->ignore, "Skip these rules (same forms as --select)")
       ->delimiter(',');
   scan->add_option("--target", arguments->target,
-                   "Target: xla (PyTorch/XLA, default) or torchtpu; for op coverage also ascend, "
-                   "xpu, mps")
+                   "Target: torchtpu (TorchTPU, the default) or xla (PyTorch/XLA); for op coverage "
+                   "also ascend, xpu, mps")
       ->check(CLI::IsMember({"xla", "torchtpu", "ascend", "xpu", "mps"}));
   scan->add_option("--jobs,-j", arguments->jobs, "Parallel jobs (default: all cores)");
   scan->add_flag("--no-ignore", arguments->no_ignore,

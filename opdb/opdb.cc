@@ -285,8 +285,9 @@ const std::vector<std::string>& OpDb::targets() {
 }
 
 std::optional<std::string> OpDb::canonical_target(std::string_view target) {
-  // PyTorch/XLA is the TPU stack users can install today; "npu" is what torch_npu calls Ascend.
-  if (target == "tpu") return std::string("xla");
+  // "tpu" is TorchTPU's device name (torch.device("tpu")), so it names TorchTPU, never
+  // PyTorch/XLA (whose device is "xla"); "npu" is what torch_npu calls Ascend.
+  if (target == "tpu") return std::string(kTorchTpuTarget);
   if (target == "npu") return std::string("ascend");
   for (const auto& known : targets()) {
     if (known == target) return known;

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "opdb/targets.h"
 #include "opdb/user_tables.h"
 
 namespace tpu::opdb {
@@ -96,7 +97,7 @@ class OpDb {
 
   /// Built-in targets: "xla", "torchtpu", "xpu", "mps", "ascend".
   static const std::vector<std::string>& targets();
-  /// Canonical built-in target name for `target` ("tpu" -> "xla", "npu" -> "ascend"), or nullopt.
+  /// Canonical built-in target name for `target` ("tpu" -> "torchtpu", "npu" -> "ascend"), or nullopt.
   static std::optional<std::string> canonical_target(std::string_view target);
   /// canonical_target(), or `target` itself when a synced table exists for it.
   std::optional<std::string> resolve_target(std::string_view target) const;
@@ -108,13 +109,13 @@ class OpDb {
   /// `op`: "aten::nonzero" (the op's default or representative overload), "aten::add.Tensor",
   /// "add.Tensor", "torch.ops.aten.add.Tensor", "aten::add.default", "torchvision::nms".
   /// Status Unknown (found == false) when the op or the target is not in the database.
-  OpInfo lookup(std::string_view op, std::string_view target = "xla") const;
+  OpInfo lookup(std::string_view op, std::string_view target = kDefaultTarget) const;
 
   /// All overloads of the op that `op` names, in table order ("aten::add.Tensor", "aten::add.out", ...).
   std::vector<std::string> overloads(std::string_view op) const;
 
   /// Every overload with `status` on `target`, sorted by name.
-  std::vector<OpInfo> list(Status status, std::string_view target = "xla") const;
+  std::vector<OpInfo> list(Status status, std::string_view target = kDefaultTarget) const;
 
   /// "torch.nonzero", "torch.nn.functional.conv2d", "torch.nn.Conv2d", "Tensor.nonzero" (or
   /// "torch.Tensor.nonzero") -> "aten::nonzero", "aten::conv2d", "aten::convolution", ...

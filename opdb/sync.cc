@@ -15,9 +15,9 @@
 namespace tpu::opdb {
 namespace {
 
-// TorchTPU (TARGETS.md, "TorchTPU as released"): the package, its dispatch key, and the switch
-// without which an op with no TPU kernel raises instead of running on the CPU.
-constexpr std::string_view kTorchTpuTarget = "torchtpu";
+// TorchTPU (TARGETS.md, "TorchTPU as released"; its target name is opdb/targets.h's): the
+// package, its dispatch key, and the switch without which an op with no TPU kernel raises
+// instead of running on the CPU.
 constexpr std::string_view kTorchTpuPackage = "torch_tpu";
 constexpr std::string_view kTorchTpuKey = "PrivateUse1";
 constexpr std::string_view kTorchTpuFallbackSwitch = "torch_tpu._internal.execution_mode.enable_cpu_fallback = True";
@@ -90,11 +90,15 @@ SyncResult probe_error(SyncResult result, const SyncRequest& request, const std:
 
 }  // namespace
 
-std::string default_sync_target(const std::string& dispatch_key) { return dispatch_key == "XLA" ? "xla" : ""; }
+std::string sync_target(const SyncRequest& request) {
+  if (!request.target.empty()) return request.target;
+  if (request.dispatch_key.empty()) return std::string(kDefaultTarget);
+  return request.dispatch_key == "XLA" ? std::string(kXlaTarget) : std::string();
+}
 
 std::string sync_dispatch_key(const SyncRequest& request) {
   if (!request.dispatch_key.empty()) return request.dispatch_key;
-  if (OpDb::canonical_target(request.target) == std::string(kTorchTpuTarget)) return std::string(kTorchTpuKey);
+  if (OpDb::canonical_target(sync_target(request)) == std::string(kTorchTpuTarget)) return std::string(kTorchTpuKey);
   return "XLA";
 }
 
@@ -105,7 +109,7 @@ std::string opt_in_cpu_fallback(const std::string& target) {
 SyncResult sync_from_python(const SyncRequest& request) {
   SyncResult result;
   const std::string key = sync_dispatch_key(request);
-  std::string target = request.target.empty() ? default_sync_target(key) : request.target;
+  std::string target = sync_target(request);
   if (target.empty()) {
     return failure(result, SyncError::BadRequest,
                    "dispatch key " + key + " answers for no built-in target: name one with --target");

@@ -15,7 +15,7 @@ struct SyncRequest {
   std::string python = "python3";      ///< interpreter: a path, or a name looked up on PATH
   std::string dispatch_key;            ///< empty: the target's key (torchtpu -> PrivateUse1), else XLA;
                                        ///< "CPU" exercises the same path without a backend package
-  std::string target;                  ///< empty: the default for the key (XLA -> "xla")
+  std::string target;                  ///< empty: the key's ("XLA" -> "xla"), else the default (torchtpu)
   std::vector<std::string> imports;    ///< backend packages to import first; XLA adds torch_xla, and
                                        ///< torchtpu adds torch_tpu when no --import names another
   std::string method = "auto";         ///< probe method: auto | registrations | dump (tests)
@@ -44,10 +44,12 @@ struct SyncResult {
   SyncedTable table;    ///< ready for write_user_table()
 };
 
-/// The target a dispatch key's table is for when none is given ("XLA" -> "xla"); empty if none.
-std::string default_sync_target(const std::string& dispatch_key);
+/// The target a request's table answers for: its own, else the dispatch key's ("XLA" -> "xla"),
+/// else, with neither given, the default target (TorchTPU); empty for another key without a target.
+std::string sync_target(const SyncRequest& request);
 
-/// The dispatch key a request asks about: its own, else its target's (torchtpu -> PrivateUse1), else XLA.
+/// The dispatch key a request asks about: its own, else its target's (torchtpu -> PrivateUse1,
+/// xla -> XLA; no target: the default target's, PrivateUse1).
 std::string sync_dispatch_key(const SyncRequest& request);
 
 /// How to switch on a target's CPU fallback when its backend raises for ops without a kernel until

@@ -5,6 +5,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "opdb/targets.h"
 #include "reports/paths.h"
 
 namespace tpu::reports {
@@ -62,6 +63,7 @@ std::string render_baseline(const Report& report) {
   }
   nlohmann::ordered_json document = {{"schema", "tpu-migrate/baseline@1"},
                                      {"tool", {{"name", "tpu-migrate"}, {"version", tool_version()}}},
+                                     {"target", report.profile},
                                      {"findings", std::move(entries)}};
   return document.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
@@ -77,6 +79,11 @@ std::variant<Baseline, std::string> parse_baseline(std::string_view text) {
   auto findings = document.find("findings");
   if (findings == document.end() || !findings->is_array()) return std::string("no 'findings' array");
   Baseline baseline;
+  // A baseline file says "target", a JSON report "profile"; files from before the default
+  // became TorchTPU say neither and were written for PyTorch/XLA.
+  auto target = document.find(schema == "tpu-migrate/baseline@1" ? "target" : "profile");
+  baseline.target = target != document.end() && target->is_string() ? target->get<std::string>()
+                                                                     : std::string(opdb::kLegacyDefaultTarget);
   for (const auto& entry : *findings) {
     auto value = entry.is_object() ? entry.find("fingerprint") : entry.end();
     if (!entry.is_object() || value == entry.end() || !value->is_string())

@@ -7,9 +7,14 @@
 // call twice in a file) share a fingerprint, so matching counts them as a multiset: a
 // baseline holding a fingerprint twice accepts two such findings, and a third is new.
 //
-// The baseline file is JSON ("tpu-migrate/baseline@1"): one entry per finding, with the
-// parts of the fingerprint beside it so that a reviewer can read what was accepted.
-// A saved JSON report (with fingerprints) is accepted as a baseline too.
+// The baseline file is JSON ("tpu-migrate/baseline@1"): the target it was written for, and one
+// entry per finding, with the parts of the fingerprint beside it so that a reviewer can read
+// what was accepted. A saved JSON report (with fingerprints) is accepted as a baseline too.
+//
+// Findings depend on the target (an op that falls back on PyTorch/XLA raises on TorchTPU), so a
+// baseline remembers its target. Files from before TorchTPU became the default name none: they
+// were written for PyTorch/XLA (opdb::kLegacyDefaultTarget), and a scan given no target of its
+// own uses the baseline's, so that a CI gate keeps accepting what it accepted.
 #pragma once
 
 #include <string>
@@ -35,6 +40,9 @@ std::string fingerprint(const Report& report, const Finding& finding, std::strin
 
 struct Baseline {
   std::vector<std::string> fingerprints;  ///< one per accepted finding (repeats allowed)
+  /// The target it was written for: its "target" (a baseline file), its "profile" (a JSON
+  /// report), else opdb::kLegacyDefaultTarget (written before either was recorded).
+  std::string target;
 };
 
 /// The baseline file for every finding of `report` (attach_sources() must have run).

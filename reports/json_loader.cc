@@ -84,7 +84,8 @@ Report report_of(const json& document) {
   Report report;
   report.root = optional_field<std::string>(document, "root", "");
   report.target = optional_field<std::string>(document, "target", "tpu");
-  report.profile = optional_field<std::string>(document, "profile", "xla");
+  // A report that names no profile was written when PyTorch/XLA was the default target.
+  report.profile = optional_field<std::string>(document, "profile", std::string(opdb::kLegacyDefaultTarget));
   const json& summary = document.at("summary");
   report.scan.files_scanned = summary.at("files_scanned").get<size_t>();
   if (auto files = summary.find("files"); files != summary.end()) {

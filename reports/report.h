@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "analyzer/scan.h"
+#include "opdb/targets.h"
 #include "reports/numerics.h"
 
 namespace tpu::reports {
@@ -69,7 +70,7 @@ struct BaselineComparison {
 struct Report {
   std::string root;     ///< the path as the user gave it
   std::string target = "tpu";
-  std::string profile = "xla";  ///< "xla" or "torchtpu"
+  std::string profile = std::string(opdb::kDefaultTarget);  ///< "torchtpu" or "xla" (or a non-TPU target)
   ScanResult scan;
   Summary summary;
   /// Empty, or exactly one entry per scan.findings (same order).

@@ -193,7 +193,8 @@ size_t blank_lines_at(std::string_view text, size_t at) {
 // helper block when it has one (a run with other rules, or an older version, wrote it), else
 // a new block follows the leading imports, two blank lines from the code on either side.
 std::vector<Edit> imports_and_helpers(const std::string& path, std::string_view text, bool crlf,
-                                      std::set<std::string> imports, const std::set<std::string>& helpers) {
+                                      std::set<std::string> imports, const std::set<std::string>& helpers,
+                                      std::string_view target) {
   ImportLayout layout = read_imports(text);
   if (!helpers.empty() && !layout.bound_names.count("torch") && !layout.statements.count("import torch"))
     imports.insert("import torch");
@@ -203,10 +204,10 @@ std::vector<Edit> imports_and_helpers(const std::string& path, std::string_view 
   std::vector<Edit> edits;
   HelperBlock existing = find_helper_block(text);
   if (existing.found) {
-    std::string functions = render_helper_functions(helpers, layout.bound_names);
+    std::string functions = render_helper_functions(helpers, layout.bound_names, target);
     if (!functions.empty())
       edits.push_back(Edit{path, existing.end_fence, existing.end_fence, with_line_endings("\n\n" + functions, crlf)});
-  } else if (std::string block = render_helpers(helpers, layout.bound_names); !block.empty()) {
+  } else if (std::string block = render_helpers(helpers, layout.bound_names, target); !block.empty()) {
     // The block opens with two blank lines; none at the very top of a file.
     if (layout.insert_at == 0 && insertion.empty()) block.erase(0, block.find_first_not_of('\n'));
     insertion += block;
@@ -354,7 +355,7 @@ FileRewrite rewrite_text(const std::string& path, const std::string& text,
     // resolves what the fixes wrote (`torch_xla.sync()` is a step boundary only when
     // torch_xla is imported). A later round's helpers join the block the first one wrote.
     if (!settled) {
-      std::vector<Edit> additions = imports_and_helpers(path, current, crlf, imports, helpers);
+      std::vector<Edit> additions = imports_and_helpers(path, current, crlf, imports, helpers, options.target);
       if (!additions.empty()) edits.add(PendingFix{"imports", 0, additions});
     }
     current = edits.apply();

@@ -12,12 +12,13 @@
 #include "analyzer/core/discovery.h"
 #include "analyzer/core/rule_filter.h"
 #include "analyzer/core/source_file.h"
+#include "opdb/targets.h"
 #include "rewriter/fix_templates.h"
 
 namespace tpu::rewriter {
 
 struct RewriteOptions {
-  std::string target = "xla";  ///< "xla" or "torchtpu"
+  std::string target = std::string(opdb::kDefaultTarget);  ///< "torchtpu" or "xla"
   Style style = Style::Portable;
   bool unsafe_fixes = false;
   RuleFilter filter;

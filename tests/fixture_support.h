@@ -44,4 +44,15 @@ inline std::map<uint32_t, std::vector<std::string>> expectations(const std::stri
   return expected;
 }
 
+/// The target a fixture is analysed for: the value of its `# fixture-target: NAME` line (rules
+/// that only one target has, statuses of one target), else `fallback` (the default target).
+inline std::string fixture_target(const std::string& text, std::string_view fallback) {
+  constexpr std::string_view kMarker = "# fixture-target: ";
+  size_t at = text.find(kMarker);
+  if (at == std::string::npos) return std::string(fallback);
+  size_t begin = at + kMarker.size();
+  size_t end = text.find_first_of(" \r\n", begin);
+  return text.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
+}
+
 }  // namespace tpu::testing

@@ -7,7 +7,7 @@ What the rewriter emits comes from two places, both read here as they are compil
   - opdb/data/rewrite_map.tsv: each row's replacement and imports, for the target(s) it serves
     (`*` serves both xla and torchtpu);
   - rewriter/portable_helpers.cc: the Python helpers the portable style inserts (its R"py(...)py"
-    blocks), which serve both targets.
+    blocks), one table per target (kXlaHelpers, kTorchTpuHelpers).
 Each text is parsed with Python's `ast`; every dotted name under torch_xla, torch.tpu or torch_tpu
 (after resolving `import ... as` aliases) is checked against ../shared/upstream/api-surface/:
 the name exists, it is not deprecated, and a call binds to its signature (argument count and
@@ -172,10 +172,18 @@ def rewrite_rows():
     return [dict(zip(columns, line.split("\t"))) for line in lines if line and not line.startswith("#")]
 
 
+HELPER_TABLES = {"xla": "kXlaHelpers", "torchtpu": "kTorchTpuHelpers"}
+
+
 def helper_blocks() -> dict:
-    """helper name -> its Python code, as portable_helpers.cc defines them."""
+    """target -> {helper name -> its Python code}, as portable_helpers.cc's table for it defines them."""
     text = HELPERS_SOURCE.read_text(encoding="utf-8")
-    return dict(re.findall(r'\{"(\w+)", "\w*", R"py\((.*?)\)py"\}', text, re.S))
+    tables = {}
+    for target, table in HELPER_TABLES.items():
+        start = text.index(table + " = {{")
+        body = text[start:text.index("\n}};", start)]
+        tables[target] = dict(re.findall(r'\{"(\w+)", "\w*", R"py\((.*?)\)py"\}', body, re.S))
+    return tables
 
 
 def emitted():
@@ -189,10 +197,10 @@ def emitted():
         imports = "\n".join(i.strip() for i in row["imports"].split(";") if i.strip())
         for target in targets:
             out.append((f"rewrite_map {row['key']}/{target}/{row['style']}", target, imports, replacement))
-    # The helpers are inserted together, after the `base` block that imports torch_xla as `_torch_xla`.
-    blocks = helper_blocks()
-    for name, code in blocks.items():
-        for target in TARGETS:
+    # A target's helpers are inserted together, after its `base` block (PyTorch/XLA's imports
+    # torch_xla as `_torch_xla`; TorchTPU's calls torch.tpu by name).
+    for target, blocks in helper_blocks().items():
+        for name, code in blocks.items():
             out.append((f"helper {name}/{target}", target, blocks.get("base", ""), code))
     return out
 
@@ -250,7 +258,8 @@ def test_the_walk_reaches_both_targets_and_the_helpers(surface):
     assert "torch.tpu.manual_seed_all" in checked_names                  # a torchtpu row
     assert "torch_xla.distributed.parallel_loader.MpDeviceLoader" in checked_names  # a helper, through `pl`
     assert "torch_xla.sync" in checked_names                             # a helper, through `_torch_xla`
-    assert len(helper_blocks()) >= 20
+    assert "torch.tpu.synchronize" in checked_names                      # a TorchTPU helper
+    assert len(helper_blocks()["xla"]) >= 20 and len(helper_blocks()["torchtpu"]) >= 20
 
 
 @pytest.mark.parametrize("imports, text, expected", [

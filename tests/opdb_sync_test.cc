@@ -122,8 +122,16 @@ TEST_CASE("opdb sync: TorchTPU's CPU fallback raises until the program switches 
   SyncRequest request;
   request.target = "torchtpu";
   CHECK(sync_dispatch_key(request) == "PrivateUse1");
-  request.target = "";
+  request.target = "xla";
   CHECK(sync_dispatch_key(request) == "XLA");
+  // Neither key nor target: the default target, TorchTPU, and its key.
+  request.target = "";
+  CHECK(sync_target(request) == "torchtpu");
+  CHECK(sync_dispatch_key(request) == "PrivateUse1");
+  request.dispatch_key = "XLA";
+  CHECK(sync_target(request) == "xla");
+  request.dispatch_key = "CPU";
+  CHECK(sync_target(request).empty());  // another key needs --target
 }
 
 TEST_CASE("opdb sync: a real PrivateUse1 backend answers for target torchtpu") {
@@ -184,27 +192,27 @@ TEST_CASE("opdb sync: a synced table takes precedence over the built-in one, kee
   CHECK(db.synced_tables()[0].target == "xla");
 
   // Synced rows win: linalg_qr falls back in the built-in data, this install has a kernel.
-  CHECK(OpDb::embedded_only().lookup("aten::linalg_qr").status == Status::Fallback);
-  OpInfo qr = db.lookup("aten::linalg_qr");
+  CHECK(OpDb::embedded_only().lookup("aten::linalg_qr", "xla").status == Status::Fallback);
+  OpInfo qr = db.lookup("aten::linalg_qr", "xla");
   CHECK(qr.status == Status::Lowered);
   CHECK(qr.kind == "synced_kernel");
   CHECK(qr.provenance.find("torch 2.9.0") != std::string::npos);
   // A registered kernel that only hands off to the CPU stays fallback (the built-in data knows).
-  OpInfo nonzero = db.lookup("aten::nonzero");
+  OpInfo nonzero = db.lookup("aten::nonzero", "xla");
   CHECK(nonzero.status == Status::Fallback);
   CHECK(nonzero.kind == "fallback_by_default");
   // A lowered op keeps its built-in fallback condition; provenance names both sources.
-  OpInfo addmm = db.lookup("aten::addmm");
+  OpInfo addmm = db.lookup("aten::addmm", "xla");
   CHECK(addmm.status == Status::Lowered);
   CHECK(addmm.condition == "beta != 1 or alpha != 1");
   CHECK(addmm.provenance.find("torch 2.9.0") != std::string::npos);
   CHECK(addmm.provenance.find("xla_cpu_fallback_conditions") != std::string::npos);
   // Both say composite: the built-in answer, refined by the callees, stays.
-  CHECK(db.lookup("aten::ctc_loss.IntList").status == OpDb::embedded_only().lookup("aten::ctc_loss.IntList").status);
+  CHECK(db.lookup("aten::ctc_loss.IntList", "xla").status == OpDb::embedded_only().lookup("aten::ctc_loss.IntList", "xla").status);
   // Rows the install lacks keep the built-in answer; rows only the install has are answered.
-  CHECK(db.lookup("aten::topk").status == Status::Lowered);
-  CHECK(db.lookup("aten::topk").provenance.find("xla_native_functions.yaml") != std::string::npos);
-  CHECK(db.lookup("aten::brand_new_op").status == Status::Lowered);
+  CHECK(db.lookup("aten::topk", "xla").status == Status::Lowered);
+  CHECK(db.lookup("aten::topk", "xla").provenance.find("xla_native_functions.yaml") != std::string::npos);
+  CHECK(db.lookup("aten::brand_new_op", "xla").status == Status::Lowered);
   // Other targets are untouched.
   CHECK(db.lookup("aten::linalg_qr", "mps").provenance ==
         OpDb::embedded_only().lookup("aten::linalg_qr", "mps").provenance);
@@ -219,7 +227,7 @@ TEST_CASE("opdb sync: a synced target that is not built in becomes a target of i
   SyncedTable table = render_synced_table(probe, SyncedTableContext{"lab-tpu", "python3", "2026-01-02T03:04:05Z"});
   OpDb db = with_synced({UserTable{"lab-tpu", "/data/status_lab-tpu.tsv", table.text}});
   CHECK(db.resolve_target("lab-tpu") == std::optional<std::string>("lab-tpu"));
-  CHECK(db.resolve_target("tpu") == std::optional<std::string>("xla"));
+  CHECK(db.resolve_target("tpu") == std::optional<std::string>("torchtpu"));
   CHECK_FALSE(db.resolve_target("nope"));
   CHECK(db.all_targets().back() == "lab-tpu");
   CHECK(db.lookup("aten::mm", "lab-tpu").status == Status::Lowered);
@@ -287,11 +295,18 @@ TEST_CASE("opdb sync: runs for real in Debian's python3, with dispatch key CPU i
 TEST_CASE("opdb sync: errors a user can fix are told apart") {
   SyncRequest request;
   request.python = kPython;
+  request.target = "xla";
   SyncResult xla = sync_from_python(request);  // key XLA: imports torch_xla
   if (xla.error != SyncError::TorchMissing && xla.error != SyncError::None) {
     CHECK(xla.error == SyncError::ModuleMissing);
     CHECK(xla.module == "torch_xla");
     CHECK(xla.message.find("torch_xla is not installed") != std::string::npos);
+  }
+  request.target = "";  // the default target, TorchTPU: key PrivateUse1, imports torch_tpu
+  SyncResult tpu = sync_from_python(request);
+  if (tpu.error != SyncError::TorchMissing && tpu.error != SyncError::None) {
+    CHECK(tpu.error == SyncError::ModuleMissing);
+    CHECK(tpu.module == "torch_tpu");
   }
 
   request.python = "/nonexistent/python";

@@ -177,25 +177,25 @@ TEST_CASE("opdb: statuses checked by hand against the upstream files") {
 TEST_CASE("opdb: lookup details") {
   const OpDb& db = OpDb::embedded_only();
 
-  auto addmm = db.lookup("aten::addmm");
+  auto addmm = db.lookup("aten::addmm", "xla");
   CHECK(addmm.name == "aten::addmm");
   CHECK(addmm.condition == "beta != 1 or alpha != 1");
   CHECK(addmm.provenance.find("41398bfff334fc8d3b1c00be6ea8cc5411f6d6bf") != std::string::npos);
   CHECK(addmm.core);
 
-  auto nonzero = db.lookup("aten::nonzero");
+  auto nonzero = db.lookup("aten::nonzero", "xla");
   CHECK(nonzero.dynamic_output_shape);
   CHECK(nonzero.condition.rfind("ALWAYS", 0) == 0);
 
-  CHECK(db.lookup("aten::_local_scalar_dense").data_dependent_output);
+  CHECK(db.lookup("aten::_local_scalar_dense", "xla").data_dependent_output);
 
-  auto softmax = db.lookup("aten::softmax");
+  auto softmax = db.lookup("aten::softmax", "xla");
   CHECK(softmax.name == "aten::softmax.int");  // no default overload: the first functional one
   REQUIRE(softmax.decomposes_into.size() == 1);
   CHECK(softmax.decomposes_into[0] == "aten::_softmax");
   CHECK(softmax.provenance.find("composite_calls.tsv") != std::string::npos);
 
-  auto fallback = db.lookup("aten::_unique2");
+  auto fallback = db.lookup("aten::_unique2", "xla");
   CHECK(fallback.reason == "no XLA lowering; CPU fallback (host round trip per call)");
   CHECK(fallback.provenance == "native_functions.yaml@torch-2.14.1");
 }
@@ -206,22 +206,27 @@ TEST_CASE("opdb: op name spellings resolve to the same overload") {
     CAPTURE(spelling);
     CHECK(db.lookup(spelling).name == "aten::add.Tensor");
   }
-  CHECK(db.lookup("aten::nonzero.default").name == "aten::nonzero");
-  CHECK(db.lookup("torch.ops.torchvision.nms.default").name == "torchvision::nms");
-  CHECK(db.lookup("nonzero", "tpu").target == "xla");  // alias
+  CHECK(db.lookup("aten::nonzero.default", "xla").name == "aten::nonzero");
+  CHECK(db.lookup("torch.ops.torchvision.nms.default", "xla").name == "torchvision::nms");
+  // "tpu" is TorchTPU's device name: it names TorchTPU, never PyTorch/XLA.
+  CHECK(db.lookup("nonzero", "tpu").target == "torchtpu");
+  CHECK(OpDb::canonical_target("tpu") == std::optional<std::string>("torchtpu"));
+  // Without a target, the lookup answers for the default target, TorchTPU.
+  CHECK(db.lookup("aten::nonzero").target == tpu::opdb::kDefaultTarget);
+  CHECK(db.lookup("aten::unique_consecutive").reason == db.lookup("aten::unique_consecutive", "torchtpu").reason);
 }
 
 TEST_CASE("opdb: unknown ops and targets") {
   const OpDb& db = OpDb::embedded_only();
-  auto missing = db.lookup("aten::definitely_not_an_op");
+  auto missing = db.lookup("aten::definitely_not_an_op", "xla");
   CHECK_FALSE(missing.found);
   CHECK(missing.status == Status::Unknown);
   CHECK(!missing.reason.empty());
 
-  auto removed = db.lookup("aten::cholesky");  // XLA lowers it, but torch 2.14 removed it
+  auto removed = db.lookup("aten::cholesky", "xla");  // XLA lowers it, but torch 2.14 removed it
   CHECK_FALSE(removed.found);
 
-  auto custom = db.lookup("mylib::fused_thing");
+  auto custom = db.lookup("mylib::fused_thing", "xla");
   CHECK(custom.status == Status::Unknown);
 
   auto bad_target = db.lookup("aten::mm", "gpu");
@@ -372,11 +377,11 @@ TEST_CASE("opdb: loader on inline tables") {
   OpDb db(tpu::opdb::TableTexts{kOps, kPython, kCuda, {{"xla", kStatus}}});
 
   CHECK(db.load_errors().size() == 2);  // the bad status and the short row
-  auto foo = db.lookup("foo");
+  auto foo = db.lookup("foo", "xla");
   CHECK(foo.status == Status::Fallback);
   CHECK(foo.provenance == "somewhere@abc");
   CHECK(foo.tags == std::vector<std::string>{"core", "pointwise"});
-  CHECK_FALSE(db.lookup("foo.out").found);  // its status row was rejected
+  CHECK_FALSE(db.lookup("foo.out", "xla").found);  // its status row was rejected
   CHECK(db.aten_for_python("torch.foo") == std::optional<std::string>("aten::foo"));
   CHECK(db.cuda_apis().empty());
 }

@@ -205,6 +205,25 @@ TEST_CASE("gate: --fail-under and --fail-on") {
   CHECK(evaluate_gate(clean, GateOptions{.fail_on = Severity::Info}).failed);
 }
 
+TEST_CASE("baseline: it remembers its target; files that name none were written for PyTorch/XLA") {
+  Report report = report_of({cuda_call(3)});
+  report.profile = "torchtpu";
+  auto written = parse_baseline(render_baseline(report));
+  REQUIRE(std::holds_alternative<Baseline>(written));
+  CHECK(std::get<Baseline>(written).target == "torchtpu");
+  // Before TorchTPU became the default, baseline files had no "target": they were PyTorch/XLA's,
+  // as is a JSON report older than its "profile" field.
+  auto old = parse_baseline(R"({"schema":"tpu-migrate/baseline@1","findings":[{"fingerprint":"0123456789abcdef"}]})");
+  REQUIRE(std::holds_alternative<Baseline>(old));
+  CHECK(std::get<Baseline>(old).target == opdb::kLegacyDefaultTarget);
+  CHECK(std::get<Baseline>(old).fingerprints == std::vector<std::string>{"0123456789abcdef"});
+  auto saved_report = parse_baseline(R"({"schema":"tpu-migrate/report@1","profile":"torchtpu","findings":[]})");
+  REQUIRE(std::holds_alternative<Baseline>(saved_report));
+  CHECK(std::get<Baseline>(saved_report).target == "torchtpu");
+  auto old_report = parse_baseline(R"({"schema":"tpu-migrate/report@1","findings":[]})");
+  CHECK(std::get<Baseline>(old_report).target == "xla");
+}
+
 TEST_CASE("gate: with a baseline only new findings fail --fail-on; --fail-under judges them all") {
   Report report = testing::sample_report();
   Baseline all;

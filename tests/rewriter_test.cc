@@ -34,6 +34,7 @@ Edit edit(uint32_t begin, uint32_t end, std::string text) { return Edit{"f.py", 
 
 RewriteOptions direct_xla() {
   RewriteOptions options;
+  options.target = "xla";  // TorchTPU is the default target
   options.style = Style::Direct;
   return options;
 }
@@ -114,7 +115,7 @@ TEST_CASE("rewrite: CRLF line endings and a BOM are kept, bytes outside the edit
 
 TEST_CASE("rewrite: portable helpers are inserted once and fenced from the scanner") {
   std::string text = "import torch\n\nx = t.cuda()\ny = u.cuda()\n";
-  RewriteOptions options;  // xla, portable
+  RewriteOptions options;  // the default target, portable (its rows serve both targets)
   FileRewrite result = rewrite_text("a.py", text, options);
   CHECK(result.after.find("x = t.to(_tpu_device())") != std::string::npos);
   size_t first = result.after.find("def _tpu_device(");
@@ -175,9 +176,13 @@ TEST_CASE("rewrite: memory statistics keep their arguments; string keys fit insi
   std::string direct = rewrite_text("a.py", text, direct_xla()).after;
   CHECK(direct.find("print(f\"{xm.get_memory_info()['bytes_used']} B\")") != std::string::npos);
   CHECK(direct.find("m = xm.get_memory_info()[\"bytes_used\"]") != std::string::npos);
-  std::string portable = rewrite_text("a.py", text, RewriteOptions{}).after;
+  RewriteOptions portable_xla;
+  portable_xla.target = "xla";
+  std::string portable = rewrite_text("a.py", text, portable_xla).after;
   CHECK(portable.find("m = _tpu_memory_allocated(device=dev)") != std::string::npos);
   CHECK(portable.find("{_tpu_memory_allocated()} B") != std::string::npos);
+  // TorchTPU has no public memory statistics: no portable fix, the call stays for a person.
+  CHECK(rewrite_text("a.py", text, RewriteOptions{}).after == text);
   RewriteOptions unsafe = direct_xla();
   unsafe.unsafe_fixes = true;
   CHECK(rewrite_text("a.py", "import torch\nprint(f\"{torch.cuda.is_available()}\")\n", unsafe)
@@ -210,34 +215,61 @@ TEST_CASE("templates: every row of the rewrite map is well formed") {
         CAPTURE(key);
         auto found = find_template(key, target, style);
         REQUIRE(found);
-        for (const std::string& helper : found->helpers) CHECK(is_portable_helper(helper));
+        for (const std::string& helper : found->helpers) CHECK(is_portable_helper(helper, target));
       }
 }
 
 TEST_CASE("portable helpers: dependencies first, nothing twice") {
-  std::string block = render_helpers({"autocast"}, {});
-  size_t base = block.find("_torch_xla = None"), name = block.find("def _tpu_device_name"),
-         type = block.find("def _tpu_device_type"), dtype = block.find("def _tpu_autocast_dtype");
-  CHECK(base < name);
-  CHECK(name < type);
-  CHECK(type < dtype);
-  CHECK(render_helpers({"device"}, {"_torch_xla", "_tpu_device"}).empty());
+  for (const auto& [target, base_line] : {std::pair{"xla", "_torch_xla = None"},
+                                          std::pair{"torchtpu", "_torch_tpu = hasattr(torch, \"tpu\")"}}) {
+    CAPTURE(target);
+    std::string block = render_helpers({"autocast"}, {}, target);
+    size_t base = block.find(base_line), name = block.find("def _tpu_device_name"),
+           type = block.find("def _tpu_device_type"), dtype = block.find("def _tpu_autocast_dtype");
+    CHECK(base < name);
+    CHECK(name < type);
+    CHECK(type < dtype);
+  }
+  CHECK(render_helpers({"device"}, {"_torch_xla", "_tpu_device"}, "xla").empty());
+  CHECK(render_helpers({"device"}, {"_torch_tpu", "_tpu_device"}, "torchtpu").empty());
 }
 
-TEST_CASE("portable helpers: every helper the rewrite map names exists") {
+TEST_CASE("portable helpers: each target's helpers use its runtime") {
+  std::string xla = render_helpers({"device", "synchronize", "dist_backend"}, {}, "xla");
+  CHECK(xla.find("import torch_xla as _torch_xla") != std::string::npos);
+  CHECK(xla.find("torch.tpu") == std::string::npos);
+  std::string tpu = render_helpers({"device", "synchronize", "dist_backend"}, {}, "torchtpu");
+  CHECK(tpu.find("torch_xla") == std::string::npos);
+  CHECK(tpu.find("return torch.device(\"tpu\")") != std::string::npos);
+  CHECK(tpu.find("torch.tpu.synchronize()") != std::string::npos);
+  CHECK(tpu.find("return \"tpu_dist\"") != std::string::npos);
+  // A later run finds either target's block by its fence.
+  CHECK(find_helper_block(tpu).found);
+  CHECK(find_helper_block(xla).found);
+}
+
+TEST_CASE("portable helpers: every helper the rewrite map names exists for the target it serves") {
   for (const char* key : {"torch.cuda.empty_cache", "torch.cuda.current_device", "torch.cuda.get_device_name",
                           "torch.cuda.memory_allocated", "torch.cuda.memory_reserved",
                           "torch.cuda.max_memory_allocated", "torch.cuda.mem_get_info",
-                          "torch.cuda.reset_peak_memory_stats", "nccl.backend.init", "step.boundary"}) {
-    CAPTURE(key);
-    auto found = find_template(key, "xla", Style::Portable);
-    REQUIRE(found);
-    CHECK_FALSE(found->helpers.empty());
-    for (const std::string& helper : found->helpers) {
-      CHECK(is_portable_helper(helper));
-      CHECK(render_helpers({helper}, {}).find("def " + helper_function(helper) + "(") != std::string::npos);
+                          "torch.cuda.reset_peak_memory_stats", "nccl.backend.init", "step.boundary",
+                          "device.loader", "pin_memory", "torch.compile.default", "GradScaler"}) {
+    for (const char* target : {"xla", "torchtpu"}) {
+      CAPTURE(key);
+      CAPTURE(target);
+      auto found = find_template(key, target, Style::Portable);
+      if (!found) continue;  // no portable fix there (TorchTPU: memory statistics, loader, step boundary)
+      for (const std::string& helper : found->helpers) {
+        CHECK(is_portable_helper(helper, target));
+        CHECK(render_helpers({helper}, {}, target).find("def " + helper_function(helper) + "(") != std::string::npos);
+      }
     }
   }
+  // PyTorch/XLA has a portable fix for each of them; TorchTPU none for what it lacks.
+  CHECK(find_template("torch.cuda.memory_allocated", "xla", Style::Portable));
+  CHECK(find_template("step.boundary", "xla", Style::Portable));
+  CHECK_FALSE(find_template("torch.cuda.memory_allocated", "torchtpu", Style::Portable));
+  CHECK_FALSE(find_template("step.boundary", "torchtpu", Style::Portable));
 }
 
 TEST_CASE("unified diff: git-style headers and hunks") {
@@ -493,8 +525,10 @@ TEST_CASE("fix applicability: the rule table, the finding and the rewrite map ag
       }
     }
   }
+  // TPU110 on TorchTPU: memory statistics have no TorchTPU counterpart, so those sites have no fix.
   std::set<std::string> known = {"TPU110: rule table safe, finding unsafe", "TPU121: rule table unsafe, finding safe",
-           "TPU121: finding safe, rewrite direct unsafe", "TPU131: finding safe, rewrite direct unsafe"};
+           "TPU121: finding safe, rewrite direct unsafe", "TPU131: finding safe, rewrite direct unsafe",
+           "TPU110: rule table safe, finding none"};
   for (const std::string& found : disagreements) {
     CAPTURE(found);
     CHECK(known.count(found) == 1);

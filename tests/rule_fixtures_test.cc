@@ -8,7 +8,8 @@
 //     unmarked line has none (so a new false alarm fails, as clang-tidy's
 //     implicit-check-not does);
 //  2. the findings match the golden exactly (columns and symbols included).
-// A fixture named "<x>.setup.fixture.py" is analysed as setup.py (build-script rules).
+// A fixture named "<x>.setup.fixture.py" is analysed as setup.py (build-script rules). A fixture
+// is analysed for the default target (TorchTPU) unless a `# fixture-target: xla` line names another.
 // TPU_UPDATE_GOLDEN=1 rewrites the goldens instead of comparing; review them in the diff.
 #include <doctest/doctest.h>
 
@@ -50,7 +51,9 @@ TEST_CASE("rule fixtures: markers and goldens") {
     std::string text = read_all(fixture);
     // "<x>.setup.fixture.py" is analysed as a build script, under the name setup.py.
     SourceFile file(name.ends_with(".setup.fixture.py") ? "setup.py" : name, text);
-    python::PythonAnalysis analysis = python::analyze_python(file);
+    const std::string target = tpu::testing::fixture_target(text, opdb::kDefaultTarget);
+    CAPTURE(target);
+    python::PythonAnalysis analysis = python::analyze_python(file, target);
     CHECK(analysis.errors.empty());
 
     std::map<uint32_t, std::vector<std::string>> actual;

@@ -40,9 +40,11 @@ size_t count_rule(const ScanResult& result, const std::string& rule) {
                                            [&](const Finding& f) { return f.rule == rule; }));
 }
 
+// PyTorch/XLA: the merges below are checked against its CPU-fallback findings (TPU900).
 ScanResult scan_one_job(const testing::TempDir& dir) {
   ScanOptions options;
   options.jobs = 1;
+  options.target = "xla";
   return scan(dir.path(), options);
 }
 
@@ -145,6 +147,22 @@ TEST_CASE("an attention kernel the CPU run picked is judged as the attention the
   CHECK(used("aten::scaled_dot_product_attention")->count == 12);
   CHECK(used("aten::scaled_dot_product_attention")->status == "decomposed");
   CHECK(used("aten::_scaled_dot_product_flash_attention_for_cpu") == result.ops.end());
+}
+
+TEST_CASE("on the default target an op with no TorchTPU kernel is a blocker where it ran") {
+  testing::TempDir dir;
+  std::string train = dir.write("train.py", "import torch\n\ndef f(a, b):\n    return torch.logaddexp(a, b)\n").string();
+  ScanResult result;  // the trace alone
+  TraceData trace;
+  trace.ops.push_back(op("aten::logaddexp", train, 4, 3));
+  merge_trace(result, trace, {.root = dir.path()});
+  CHECK(count_rule(result, "TPU900") == 0);
+  const Finding* logaddexp = finding(result, "TPU901", 4);
+  REQUIRE(logaddexp != nullptr);
+  // TorchTPU's answer first, PyTorch/XLA's beside it where it differs.
+  CHECK(logaddexp->message.find("ran 3 times here (trace), which cannot run on TorchTPU: no TorchTPU kernel") !=
+        std::string::npos);
+  CHECK(logaddexp->message.find("(PyTorch/XLA runs it on the CPU instead") != std::string::npos);
 }
 
 TEST_CASE("an unreadable trace only adds errors") {

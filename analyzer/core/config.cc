@@ -55,7 +55,7 @@ std::variant<std::optional<Config>, InputError> parse_config_file(const fs::path
     auto value = node->value<std::string>();
     if (!value || (*value != "xla" && *value != "torchtpu"))
       return InputError{file.string(), static_cast<uint32_t>(node->source().begin.line),
-                        "'target' must be \"xla\" or \"torchtpu\""};
+                        "'target' must be \"torchtpu\" (TorchTPU, the default) or \"xla\" (PyTorch/XLA)"};
     config.target = *value;
   }
   return std::optional<Config>{std::move(config)};

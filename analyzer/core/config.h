@@ -18,7 +18,7 @@ struct Config {
   std::vector<std::string> ignore;
   std::vector<std::string> exclude;  ///< path globs
   std::vector<std::string> include;
-  std::optional<std::string> target;  ///< "xla" or "torchtpu"
+  std::optional<std::string> target;  ///< "torchtpu" or "xla"; unset: opdb::kDefaultTarget (TorchTPU)
   std::filesystem::path source;       ///< the file it came from; empty when none was found
 };
 

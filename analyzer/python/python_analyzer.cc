@@ -77,7 +77,9 @@ namespace {
 // rule names the fix site, and the map has a row for it on this target (in the default portable
 // style, else the direct one) or not. So the scan's "fix" and the rewriter never disagree.
 void resolve_fixes(std::vector<Finding>& findings, const std::string& target) {
-  std::string_view profile = target == "torchtpu" ? "torchtpu" : "xla";
+  // The rewrite map has the two TPU targets; a scan for another (op coverage on ascend, xpu,
+  // mps) describes the default target's fixes.
+  std::string_view profile = target == opdb::kXlaTarget ? opdb::kXlaTarget : opdb::kDefaultTarget;
   for (Finding& finding : findings) {
     if (!finding.fix || !finding.fix->edits.empty()) continue;
     const opdb::RewriteRow* row = nullptr;

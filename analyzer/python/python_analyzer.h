@@ -9,6 +9,7 @@
 #include "analyzer/core/suppressions.h"
 #include "analyzer/python/repository_helpers.h"
 #include "analyzer/python/rule_context.h"
+#include "opdb/targets.h"
 
 namespace tpu::python {
 
@@ -25,8 +26,8 @@ struct PythonAnalysis {
   HelperFacts helpers;  ///< what the file defines and calls, for the repository-wide helper pass
 };
 
-/// `target` is the op database's target for op statuses ("xla" by default).
-PythonAnalysis analyze_python(const SourceFile& file, const std::string& target = "xla");
+/// `target` is the op database's target for op statuses (TorchTPU, opdb::kDefaultTarget, by default).
+PythonAnalysis analyze_python(const SourceFile& file, const std::string& target = std::string(opdb::kDefaultTarget));
 
 /// The file's `# tpu-migrate: ignore…` comments alone (no rules run), for findings made
 /// elsewhere, such as a trace's.

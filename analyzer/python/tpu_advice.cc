@@ -5,13 +5,17 @@
 
 namespace tpu::python {
 
-std::string tpu_advice(std::string_view qualified_api) {
+std::string tpu_advice(std::string_view qualified_api, std::string_view target) {
   const opdb::CudaApiEntry* entry = opdb::OpDb::builtin().cuda_api(qualified_api);
   if (entry == nullptr) return {};
+  const bool xla_first = target == opdb::kXlaTarget;
+  const std::string& first = xla_first ? entry->xla : entry->torchtpu;
+  const std::string& second = xla_first ? entry->torchtpu : entry->xla;
+  const std::string_view first_name = xla_first ? "PyTorch/XLA" : "TorchTPU";
+  const std::string_view second_name = xla_first ? "TorchTPU" : "PyTorch/XLA";
   std::string advice;
-  if (!entry->xla.empty()) advice += " PyTorch/XLA: " + entry->xla + ".";
-  if (!entry->torchtpu.empty() && entry->torchtpu != entry->xla)
-    advice += " TorchTPU: " + entry->torchtpu + ".";
+  if (!first.empty()) advice += " " + std::string(first_name) + ": " + first + ".";
+  if (!second.empty() && second != first) advice += " " + std::string(second_name) + ": " + second + ".";
   return advice;
 }
 

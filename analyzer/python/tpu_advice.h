@@ -8,8 +8,9 @@
 
 namespace tpu::python {
 
-/// " PyTorch/XLA: …; TorchTPU: …" for a qualified API such as "torch.cuda.synchronize"
-/// (with a leading space), or an empty string when the map has no entry.
-std::string tpu_advice(std::string_view qualified_api);
+/// " TorchTPU: …. PyTorch/XLA: …." for a qualified API such as "torch.cuda.synchronize" (with a
+/// leading space), the chosen `target`'s way first (TorchTPU's for targets other than the two
+/// TPU ones); the other's only where it differs. Empty when the map has no entry.
+std::string tpu_advice(std::string_view qualified_api, std::string_view target);
 
 }  // namespace tpu::python

@@ -14,6 +14,7 @@
 #include "analyzer/python/python_analyzer.h"
 #include "analyzer/runtime/trace_rules.h"
 #include "opdb/opdb.h"
+#include "opdb/status_text.h"
 
 namespace fs = std::filesystem;
 
@@ -185,10 +186,7 @@ void merge_op(ScanResult& result, const TracedOp& op, const TraceMergeOptions& o
     });
     if (!known) use->locations.push_back(*at);
     if (rule == nullptr) continue;
-    std::string message = name + " ran " + times(site.count) + " here (trace) " +
-                          (info.status == opdb::Status::Fallback
-                               ? "with no XLA lowering: " + info.reason + "; each call is a host round trip and a graph break"
-                               : "and cannot run on a TPU: " + info.reason);
+    std::string message = name + " ran " + times(site.count) + " here (trace), " + opdb::off_target_clause(db, info);
     report(result.findings, locator, options, *rule, *at, name, message, site.count, {});
   }
   std::sort(use->locations.begin(), use->locations.end(), [](const Location& a, const Location& b) {

@@ -14,7 +14,7 @@
 namespace tpu::runtime {
 
 struct TraceMergeOptions {
-  std::string target = "xla";   ///< op-database target, as for the scan
+  std::string target = std::string(opdb::kDefaultTarget);  ///< op-database target, as for the scan
   std::filesystem::path root;   ///< the scan root: trace paths are made relative to it
   std::string label = "trace";  ///< the path given to trace errors in `errors`
   const RuleFilter* filter = nullptr;  ///< --select/--ignore, as for the static findings

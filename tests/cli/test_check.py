@@ -208,6 +208,25 @@ def test_emulate_tpu_passes_the_table_with_at_most_warnings(table_trace):
         assert "bfloat16" in report["ops"][[op["name"] for op in report["ops"]].index(name)]["samples"][0]["reason"]
     assert got["aten::_softmax"] == "pass"
     assert report["candidate"]["executor"] == "emulate-tpu"
+    # It names whose precision defaults it follows: TorchTPU's, the default target.
+    assert report["candidate"]["target"] == "torchtpu"
+    assert report["candidate"]["precision_defaults"].startswith("TorchTPU's torch.tpu.Precision.DEFAULT (one bfloat16 pass")
+
+
+def test_emulate_tpu_names_the_target_whose_precision_defaults_it_follows(table_trace):
+    table = run("check", table_trace, "--emulate", "tpu", "--precision", "high")
+    assert "emulating: TorchTPU's torch.tpu.Precision.HIGH (three bfloat16 passes) (--target torchtpu)" in table.stdout
+    xla, process = check_json(table_trace, "--emulate", "tpu", "--target", "xla")
+    assert process.returncode == 0, process.stderr
+    assert xla["candidate"]["target"] == "xla"
+    assert xla["candidate"]["precision_defaults"] == (
+        "PyTorch/XLA's torch_xla.backends.set_mat_mul_precision('default') (one bfloat16 pass, the default)")
+    # The same arithmetic either way: only the words differ.
+    default, _ = check_json(table_trace, "--emulate", "tpu")
+    assert statuses(default) == statuses(xla)
+    # Other executors follow no target's precision defaults and name none.
+    cpu, _ = check_json(table_trace)
+    assert "target" not in cpu["candidate"]
 
 
 def test_emulate_tpu_flags_an_ill_conditioned_matmul(ill_trace):
@@ -347,6 +366,8 @@ def test_usage_errors(table_trace, tmp_path):
     assert bad.returncode == 2 and "--emulate tpu runs on the CPU" in bad.stderr
     bad = run("check", table_trace, "--device", "perturb-test", "--worker")
     assert bad.returncode == 2
+    bad = run("check", table_trace, "--target", "xla")
+    assert bad.returncode == 2 and "add --emulate tpu" in bad.stderr
 
 
 def test_real_trace_of_the_sample_project(tmp_path):

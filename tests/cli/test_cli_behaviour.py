@@ -2,7 +2,7 @@
 """Exit codes, help, explain/rules, config, suppressions and colour, through the real CLI."""
 import json
 
-from conftest import SAMPLE, run, scan_json
+from conftest import SAMPLE, SOURCE_DIR, run, scan_json
 
 
 def test_exit_codes():
@@ -96,3 +96,24 @@ def test_several_paths_and_a_single_file(tmp_path):
     assert report["errors"] == [{"path": "missing", "message": "no such file or directory"}]
     report, _ = scan_json(tmp_path / "one" / "a.py")
     assert [f["path"] for f in report["findings"]] == ["a.py"]
+
+
+def test_the_readme_quick_start_shows_the_default_targets_report():
+    """The README's excerpt of the demo's report is what `scan samples/gpt_trainer` prints now, on
+    the default target, TorchTPU (the line with the scan's time is compared without it)."""
+    readme = (SOURCE_DIR / "README.md").read_text(encoding="utf-8")
+    command = "$ build/tpu-migrate scan samples/gpt_trainer\n"
+    start = readme.index(command) + len(command)
+    excerpt = readme[start:readme.index("```", start)].splitlines()
+    process = run("scan", SAMPLE)
+    assert process.returncode == 0, process.stderr
+    printed = process.stdout.splitlines()
+    assert "target torchtpu" in excerpt[[line.startswith("Scanned") for line in excerpt].index(True)]
+    for line in excerpt:
+        if line.strip() == "…":
+            continue
+        if line.startswith("Scanned"):
+            line = line.split(" in ")[0]
+            assert any(out.startswith(line) and out.endswith("target torchtpu") for out in printed), line
+        else:
+            assert line in printed, line

@@ -29,8 +29,8 @@ def test_matrix_of_a_repository_lists_the_ops_its_scan_finds(env):
     scanned = {op["name"]: op for op in report["ops"]}
     for row in matrix["ops"]:
         assert set(row["status"]) == set(TARGETS)
-        # The scan answers for its target (xla): the matrix's xla column must agree.
-        assert row["status"]["xla"] == scanned[row["name"]]["status"], row
+        # The scan answers for its target (TorchTPU, the default): the matrix's torchtpu column must agree.
+        assert row["status"]["torchtpu"] == scanned[row["name"]]["status"], row
         assert row["uses"] == scanned[row["name"]]["count"]
         assert row["status"]["torchtpu"] != "unknown"  # generated from TorchTPU's registrations
         assert row["status"]["torchtpu"] != "fallback"  # TorchTPU raises where XLA falls back

@@ -67,9 +67,9 @@ def test_a_synced_table_takes_precedence_in_scan(tmp_path):
     """Synced as target xla (the CPU key standing in for XLA), the table answers `scan` too, except
     where the built-in data knows better than a kernel registry (nonzero's kernel always falls back)."""
     env = {"TPU_MIGRATE_DATA_DIR": str(tmp_path)}
-    builtin, _ = scan_json(SAMPLE, env=env)
+    builtin, _ = scan_json(SAMPLE, "--target", "xla", env=env)
     assert sync(tmp_path, "--dispatch-key", "CPU", "--target", "xla").returncode == 0
-    synced, _ = scan_json(SAMPLE, env=env)
+    synced, _ = scan_json(SAMPLE, "--target", "xla", env=env)
     before = {op["name"]: op for op in builtin["ops"]}
     after = {op["name"]: op for op in synced["ops"]}
     assert before.keys() == after.keys()
@@ -92,7 +92,7 @@ def test_sync_uses_the_data_dir_from_the_environment(tmp_path):
 
 @pytest.mark.skipif(python_has("torch_xla"), reason="torch_xla is installed here")
 def test_sync_without_torch_xla_says_so(tmp_path):
-    process = sync(tmp_path)  # dispatch key XLA, target xla
+    process = sync(tmp_path, "--target", "xla")  # dispatch key XLA
     assert process.returncode == 2
     assert "torch_xla is not installed for /usr/bin/python3" in process.stderr
     assert "--python" in process.stderr
@@ -131,6 +131,10 @@ def test_sync_torchtpu_from_a_privateuse1_backend(tmp_path):
 @pytest.mark.skipif(python_has("torch_tpu"), reason="torch_tpu is installed here")
 def test_sync_torchtpu_without_torch_tpu_says_so(tmp_path):
     process = sync(tmp_path, "--target", "torchtpu")  # dispatch key PrivateUse1, imports torch_tpu
+    assert process.returncode == 2
+    assert "torch_tpu is not installed for /usr/bin/python3" in process.stderr
+    # The default target is TorchTPU: a plain `opdb sync` asks torch_tpu too.
+    process = sync(tmp_path)
     assert process.returncode == 2
     assert "torch_tpu is not installed for /usr/bin/python3" in process.stderr
     assert "pip install torch_tpu" in process.stderr

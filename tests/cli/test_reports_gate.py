@@ -147,6 +147,69 @@ def test_a_saved_report_is_a_baseline_and_can_be_gated(project, tmp_path):
     assert run("report", saved, "--fail-under", "0", "--format", "markdown").returncode == 0
 
 
+OLD_DEFAULT = """import torch
+import torch.nn.functional as F
+
+def step(model, batch, a, b):
+    batch = batch.cuda()
+    return model(batch) + torch.logaddexp(a, b)
+"""
+
+
+def old_baseline_of(root, tmp_path, *extra):
+    """A baseline as versions before TorchTPU became the default wrote it: for PyTorch/XLA, and
+    with no "target" (the field did not exist)."""
+    baseline = tmp_path / "old-baseline.json"
+    assert run("scan", root, "--target", "xla", "--write-baseline", baseline, *extra).returncode == 0
+    document = json.loads(baseline.read_text())
+    assert document.pop("target") == "xla"
+    baseline.write_text(json.dumps(document))
+    return baseline
+
+
+def test_an_old_baseline_still_suppresses_its_findings(tmp_path):
+    """torch.logaddexp runs on the CPU on PyTorch/XLA (TPU900) and raises on TorchTPU (TPU901): a
+    baseline from the XLA-default days would see a new blocker if the scan took the new default."""
+    root = tmp_path / "project"
+    root.mkdir()
+    (root / "train.py").write_text(OLD_DEFAULT)
+    baseline = old_baseline_of(root, tmp_path)
+    assert "TPU900" in baseline.read_text()
+
+    process = run("scan", root, "--baseline", baseline, "--format", "json")
+    assert process.returncode == 0, process.stderr
+    report = json.loads(process.stdout)
+    assert report["profile"] == "xla"  # the baseline's target, since none was chosen
+    assert report["summary"]["baseline"]["new"] == 0
+    assert report["summary"]["baseline"]["unchanged"] == len(report["findings"])
+    assert "was written for PyTorch/XLA (--target xla); scanning for it" in process.stderr
+
+    # Chosen explicitly, the new default finds what the old baseline never accepted, and says why.
+    moved = run("scan", root, "--baseline", baseline, "--target", "torchtpu", "--format", "json")
+    assert moved.returncode == 1
+    assert any(f["rule"] == "TPU901" and f["baseline"] == "new" for f in json.loads(moved.stdout)["findings"])
+    assert "findings that differ between the targets count as new" in moved.stderr
+
+    # Rewritten for TorchTPU, the baseline records its target and the default scan uses it silently.
+    current = tmp_path / "baseline.json"
+    assert run("scan", root, "--write-baseline", current).returncode == 0
+    assert json.loads(current.read_text())["target"] == "torchtpu"
+    quiet = run("scan", root, "--baseline", current, "--format", "json")
+    assert quiet.returncode == 0 and "note:" not in quiet.stderr
+    assert json.loads(quiet.stdout)["profile"] == "torchtpu"
+
+
+def test_an_old_json_report_as_baseline_keeps_its_target(tmp_path):
+    root = tmp_path / "project"
+    root.mkdir()
+    (root / "train.py").write_text(OLD_DEFAULT)
+    saved = tmp_path / "report.json"
+    assert run("scan", root, "--target", "xla", "--format", "json", "-o", saved).returncode == 0
+    process = run("scan", root, "--baseline", saved, "--format", "json")
+    assert process.returncode == 0, process.stderr
+    assert json.loads(process.stdout)["summary"]["baseline"]["new"] == 0
+
+
 def test_github_annotations_only_for_new_findings(project, tmp_path):
     baseline_file = tmp_path / "baseline.json"
     write_baseline(project, baseline_file)

@@ -110,7 +110,7 @@ def test_mode_crlf_bom_and_non_utf8(tmp_path):
     script.chmod(0o755)
     latin = tmp_path / "latin.py"
     latin.write_bytes(b"# caf\xe9\nx = t.cuda()\n")
-    process = run("rewrite", tmp_path, "--apply", "--style", "direct")
+    process = run("rewrite", tmp_path, "--apply", "--style", "direct", "--target", "xla")
     assert "latin.py:1: invalid UTF-8; not scanned; not rewritten" in process.stderr
     assert latin.read_bytes() == b"# caf\xe9\nx = t.cuda()\n"
     data = script.read_bytes()

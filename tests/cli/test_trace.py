@@ -372,8 +372,9 @@ def test_cuda_as_cpu_distributed_ranks(tmp_path):
 
 def test_scan_with_trace_merges_ops_findings_and_hazards(sample_trace):
     out = sample_trace[0]
-    static, _ = scan_json(SAMPLE)
-    process = run("scan", SAMPLE, "--trace", out, "--format", "json")
+    # PyTorch/XLA, whose CPU fallback the sample's ops reach (TPU900); TorchTPU has kernels for them.
+    static, _ = scan_json(SAMPLE, "--target", "xla")
+    process = run("scan", SAMPLE, "--trace", out, "--format", "json", "--target", "xla")
     assert process.returncode == 0, process.stderr
     report = json.loads(process.stdout)
     assert report["errors"] == []
@@ -398,8 +399,12 @@ def test_scan_with_trace_merges_ops_findings_and_hazards(sample_trace):
     assert any(rule == "TPU654" and path == "model.py" for rule, path, _ in findings)
     # --ignore applies to runtime findings as to static ones.
     quiet = json.loads(run("scan", SAMPLE, "--trace", out, "--ignore", "TPU650,TPU654",
-                           "--format", "json").stdout)
+                           "--format", "json", "--target", "xla").stdout)
     assert not any(f["rule"] in ("TPU650", "TPU654") for f in quiet["findings"])
+    # On the default target, TorchTPU, no op falls back to the CPU silently: TPU900 is XLA's.
+    default = json.loads(run("scan", SAMPLE, "--trace", out, "--format", "json").stdout)
+    assert default["profile"] == "torchtpu"
+    assert not any(f["rule"] == "TPU900" for f in default["findings"])
 
 
 def test_scan_with_a_missing_or_broken_trace(tmp_path):

@@ -30,7 +30,7 @@ def versions(python):
 
 
 def test_opdb_sync_asks_the_real_torch_xla(python, tmp_path):
-    process = run("opdb", "sync", "--python", python, "--data-dir", tmp_path, env=XLA_ENV)
+    process = run("opdb", "sync", "--python", python, "--data-dir", tmp_path, "--target", "xla", env=XLA_ENV)
     assert process.returncode == 0, process.stderr
     torch_version, xla_version = versions(python)
     table = (tmp_path / "status_xla.tsv").read_text()

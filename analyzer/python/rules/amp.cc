@@ -198,8 +198,8 @@ void check_amp(RuleContext& context) {
       std::string message = "`" + q + "` autocasts on the CUDA device only";
       if (is_half(view, call.keyword("dtype")) || q.starts_with("torch.cuda.amp.autocast"))
         message += " (float16 by default)";
-      message += "; use torch.autocast(\"xla\", dtype=torch.bfloat16) (TorchTPU: "
-                 "torch.amp.autocast(\"tpu\", dtype=torch.bfloat16))";
+      message += "; use " + target_way(context.target, "torch.autocast(\"xla\", dtype=torch.bfloat16)",
+                                       "torch.amp.autocast(\"tpu\", dtype=torch.bfloat16)");
       Finding& finding = context.report(kCudaAutocast, call.node, q, message);
       // Keeps the call's other options (enabled=, cache_enabled=); dtype becomes bfloat16.
       context.with_site(finding, "autocast.cuda", call.node,

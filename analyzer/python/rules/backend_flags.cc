@@ -72,8 +72,9 @@ void report(RuleContext& context, TSNode node, const std::string& qualified, TSN
   if (is_tf32(qualified)) {
     Finding& finding = context.report(kTf32, node, qualified,
                    "`" + qualified + "` sets NVIDIA TF32 precision; a TPU's float32 mat-mul "
-                   "defaults to one bfloat16 pass: use torch_xla.backends.set_mat_mul_precision"
-                   "(\"high\" or \"highest\") (TorchTPU: torch.tpu.precision)");
+                   "defaults to one bfloat16 pass: use " +
+                       target_way(context.target, "torch_xla.backends.set_mat_mul_precision(\"high\" or \"highest\")",
+                                  "with torch.tpu.precision(torch.tpu.Precision.HIGH or HIGHEST)"));
     if (!is_null(value)) {
       // A literal True/False picks the precision outright; an expression picks it at run time.
       std::string_view spelled = view.text(value);

@@ -101,8 +101,10 @@ void sweep_mentions(RuleContext& context) {
     if (runtime || qualified == "torch.version.cuda" ||
         qualified.ends_with("ProfilerActivity.CUDA"))
       context.report(kTorchCudaCall, mention.node, qualified,
-                     "`" + qualified + "` reads the CUDA runtime's state; on a TPU ask "
-                     "torch_xla (torch_xla.device_count(), xm.get_memory_info) or drop it")
+                     "`" + qualified + "` reads the CUDA runtime's state; on a TPU ask " +
+                         target_way(context.target, "torch_xla (torch_xla.device_count(), xm.get_memory_info)",
+                                    "torch.tpu (torch.tpu.device_count(); it has no memory statistics)") +
+                         " or drop it")
           .fix.reset();
   }
   for (const Mention& mention : context.mentions.strings()) {
@@ -155,7 +157,7 @@ void check_cuda_api(RuleContext& context) {
   for (const Call& call : view.calls()) {
     if (!has_prefix(call.qualified, "torch.cuda") || call.qualified == "torch.cuda") continue;
     if (owned_elsewhere(call.qualified) || is_tensor_type(call.qualified)) continue;
-    std::string advice = tpu_advice(call.qualified);
+    std::string advice = tpu_advice(call.qualified, context.target);
     bool no_counterpart = has_no_counterpart(call.qualified);
     if (advice.empty())
       advice = no_counterpart ? " There is no TPU equivalent (XLA builds a lazy graph); remove it."
@@ -183,7 +185,7 @@ void check_cuda_api(RuleContext& context) {
   report_object_uses(context);
   for_each_env_access(view, [&](TSNode node, std::string_view name, const Context&) {
     if (!is_cuda_env_var(name)) return;
-    std::string advice = tpu_advice(name);
+    std::string advice = tpu_advice(name, context.target);
     context.report(kCudaEnvVar, node, std::string(name),
                    std::string(name) + " configures the CUDA runtime; a TPU ignores it." +
                        (advice.empty() ? std::string(" ") + std::string(kCudaEnvVar.tpu_way) : advice));

@@ -33,3 +33,7 @@ for xb in DataLoader(dataset):  # only a name is wrapped
 
 loader_options = {"batch_size": 32, "pin_memory": True}  # expect: TPU800
 quiet_options = {"batch_size": 32, "pin_memory": False}
+
+
+# The device-loader rule (TPU802) is PyTorch/XLA's: TorchTPU iterates a plain DataLoader.
+# fixture-target: xla

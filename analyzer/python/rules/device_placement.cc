@@ -93,7 +93,7 @@ void check_literal_or_variable(RuleContext& context, TSNode argument, const Cont
     Finding& finding = context.report(
         kCudaDeviceString, argument, std::string(context.view.text(argument)),
         "CUDA device string " + std::string(context.view.text(argument)) + " in " +
-            std::string(position) + "; use torch_xla.device() (TorchTPU: torch.device(\"tpu\"))");
+            std::string(position) + "; use " + target_way(context.target, "torch_xla.device()", "torch.device(\"tpu\")"));
     literal_site(context, finding, argument);
     return;
   }
@@ -117,7 +117,7 @@ void report_device_choice(RuleContext& context, std::string_view name, TSNode va
     Finding& finding = context.report(
         kCudaDeviceString, candidate, spelled,
         "`" + std::string(name) + "` is set to the CUDA device " + spelled +
-            "; use torch_xla.device() (TorchTPU: torch.device(\"tpu\"))");
+            "; use " + target_way(context.target, "torch_xla.device()", "torch.device(\"tpu\")"));
     // A choice between CUDA and the CPU is replaced whole: on a TPU host its CPU branch
     // would win.
     context.with_site(finding, "device.string", value);
@@ -177,12 +177,12 @@ void sweep_mentions(RuleContext& context, std::vector<uint32_t>& lines) {
     if (is(parent, "comparison_operator"))
       context.report(kCudaDeviceCheck, parent, spelled,
                      "`" + std::string(view.text(parent)) + "` asks whether the device is CUDA; on "
-                     "a TPU it is always false: compare with the TPU device type (\"xla\"; "
-                     "TorchTPU: \"tpu\") or drop the check");
+                     "a TPU it is always false: compare with the TPU device type " +
+                         target_way(context.target, "\"xla\"", "\"tpu\"") + " or drop the check");
     else
       context.report(kCudaDeviceString, node, spelled,
-                     "CUDA device string " + spelled + "; use torch_xla.device() (TorchTPU: "
-                     "torch.device(\"tpu\"))").fix.reset();
+                     "CUDA device string " + spelled + "; use " + target_way(context.target, "torch_xla.device()", "torch.device(\"tpu\")"))
+          .fix.reset();
   }
   for (const Mention& mention : context.mentions.names()) {
     TSNode node = mention.node;
@@ -190,8 +190,8 @@ void sweep_mentions(RuleContext& context, std::vector<uint32_t>& lines) {
       if (reported(node)) continue;
       context.report(kCudaDeviceCheck, node, std::string(view.text(node)),
                      "`" + std::string(view.text(node)) + "` is always False on a TPU: the CUDA "
-                     "branch is skipped silently; test for the TPU device (x.device.type == "
-                     "\"xla\") or drop the check");
+                     "branch is skipped silently; test for the TPU device (x.device.type == " +
+                         target_way(context.target, "\"xla\"", "\"tpu\"") + ") or drop the check");
       continue;
     }
     std::string qualified = view.qualify(node);
@@ -199,7 +199,7 @@ void sweep_mentions(RuleContext& context, std::vector<uint32_t>& lines) {
       context.report(kCudaDeviceCheck, node, qualified,
                      "`" + qualified + "` is a CUDA tensor type: it allocates on, or tests for, "
                      "a CUDA device; use torch." + qualified.substr(11) +
-                         " / a dtype with device=torch_xla.device()");
+                         " / a dtype with device=" + target_way(context.target, "torch_xla.device()", "torch.device(\"tpu\")"));
   }
 }
 
@@ -214,8 +214,8 @@ void check_device_placement(RuleContext& context) {
     if (call.method == "cuda" && call.is_method_call()) {
       Finding& finding = context.report_method(
           kTensorCudaCall, call, ".cuda()",
-          "`.cuda()` moves data to a CUDA device; use `.to(device)` with "
-          "`device = torch_xla.device()` (TorchTPU: torch.device(\"tpu\"))");
+          "`.cuda()` moves data to a CUDA device; use `.to(device)` with device = " +
+              target_way(context.target, "torch_xla.device()", "torch.device(\"tpu\")"));
       TSNode index = call.argument(0, "device");
       if (is_null(index))
         context.with_site(finding, "Tensor.cuda", ts_node_start_byte(call.method_name),
@@ -230,7 +230,7 @@ void check_device_placement(RuleContext& context) {
         Finding& finding = context.report(
             kCudaDeviceString, call.node, std::string(view.text(call.node)),
             "`" + std::string(view.text(call.node)) +
-                "` selects a CUDA device; use torch_xla.device() (TorchTPU: torch.device(\"tpu\"))");
+                "` selects a CUDA device; use " + target_way(context.target, "torch_xla.device()", "torch.device(\"tpu\")"));
         TSNode second = call.argument(1, "index");
         std::string index = is_null(second) ? device_index(argument, view.source())
                                             : std::string(view.text(second));

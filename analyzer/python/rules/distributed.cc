@@ -181,8 +181,8 @@ void check_process_group(RuleContext& context, std::vector<uint32_t>& lines) {
         !first_on_line(lines, mention.node))
       continue;
     context.report(kNccl, mention.node, "nccl",
-                   "the NCCL backend, named here, does not exist on a TPU: use the xla backend "
-                   "(init_method=\"xla://\"; TorchTPU: \"tpu_dist\")")
+                   "the NCCL backend, named here, does not exist on a TPU: use " +
+                       target_way(context.target, "the xla backend (init_method=\"xla://\")", "the \"tpu_dist\" backend"))
         .fix.reset();
   }
   for (const Mention& mention : context.mentions.names()) {
@@ -211,10 +211,11 @@ void check_distributed(RuleContext& context) {
       if (value && value->find("nccl") != std::string::npos) {
         TSNode spelled = unparenthesize(backend);
         Finding& finding = context.report(kNccl, spelled, "nccl",
-                       "the NCCL backend does not exist on a TPU: import "
-                       "torch_xla.distributed.xla_backend and use "
-                       "init_process_group(\"xla\", init_method=\"xla://\") (TorchTPU: "
-                       "backend=\"tpu_dist\")");
+                       "the NCCL backend does not exist on a TPU: " +
+                           target_way(context.target,
+                                      "import torch_xla.distributed.xla_backend and use "
+                                      "init_process_group(\"xla\", init_method=\"xla://\")",
+                                      "use backend=\"tpu_dist\""));
         // Only a literal is replaced; a variable's value is fixed where it is set.
         if (string_value(spelled, view.source()))
           context.with_site(finding, init_method_can_follow(call, q, spelled) ? "nccl.backend.init"

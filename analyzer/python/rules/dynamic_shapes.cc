@@ -7,6 +7,7 @@
 
 #include "analyzer/python/rules/rule_families.h"
 #include "analyzer/python/rules/rule_helpers.h"
+#include "opdb/targets.h"
 
 namespace tpu::python {
 namespace {
@@ -230,22 +231,26 @@ void check_dynamic_shapes(RuleContext& context) {
     if (method && call.method == "item" && runs && call.positional.empty()) {
       context.report_method(kItem, call, ".item()",
                      "`.item()` in a step copies to the host and waits for the device "
-                     "(aten::_local_scalar_dense); read values after torch_xla.sync() or in "
-                     "xm.add_step_closure");
+                     "(aten::_local_scalar_dense); " +
+                         target_way(context.target, "read values after torch_xla.sync() or in xm.add_step_closure",
+                                    "read values every N steps, outside `if rank == 0` on a device mesh"));
     } else if (method && call.method == "tolist" && runs && call.positional.empty()) {
       context.report_method(kTolist, call, ".tolist()",
                      "`.tolist()` in a step copies to the host and waits for the device; move it "
-                     "out of the step or into xm.add_step_closure");
+                     "out of the step" +
+                         (context.target == opdb::kXlaTarget ? std::string(" or into xm.add_step_closure") : std::string()));
     } else if (method && (call.method == "cpu" || call.method == "numpy") && step) {
       context.report_method(kHostTransfer, call, "." + call.method + "()",
-                     "`." + call.method + "()` in a step materialises the lazy graph and waits "
-                     "for the device; do it after torch_xla.sync() or every N steps");
+                     "`." + call.method + "()` in a step waits for the device (and materialises "
+                     "a lazy or deferred graph); do it every N steps" +
+                         (context.target == opdb::kXlaTarget ? std::string(" or after torch_xla.sync()") : std::string()));
     } else if (call.simple_name == "print" && step) {
       for (TSNode argument : call.positional)
         if (guess.is_tensor(argument, call.context)) {
           context.report(kHostTransfer, call.node, "print",
                          "printing a tensor in a step copies it to the host and waits for the "
-                         "device; print after torch_xla.sync() or every N steps");
+                         "device; print every N steps" +
+                             (context.target == opdb::kXlaTarget ? std::string(" or after torch_xla.sync()") : std::string()));
           break;
         }
     }
@@ -270,15 +275,19 @@ void check_dynamic_shapes(RuleContext& context) {
     if (!is_mask_expression(view, subscript.index, subscript.context)) continue;
     if (is_numpy_value(view, subscript.value, subscript.context)) continue;
     context.report(kMaskIndex, subscript.node, std::string(view.text(subscript.node)),
-                   "boolean-mask indexing gives a data-dependent shape: each new count is a new "
-                   "XLA graph; keep the shape with torch.where or masked reductions");
+                   "boolean-mask indexing gives a data-dependent shape: " +
+                       std::string(context.target == opdb::kXlaTarget
+                                       ? "each new count is a new XLA graph"
+                                       : "each new count is a new compiled graph under torch.compile or "
+                                         "fused eager") +
+                       "; keep the shape with torch.where or masked reductions");
   }
   for (const Condition& condition : view.conditions()) {
     if (!guess.is_tensor(condition.node, condition.context)) continue;
     context.report(kCondition, condition.node, std::string(view.text(condition.node)),
                    "Python control flow on a tensor value cuts the lazy graph and waits for the "
-                   "device each time; use torch.where or check every N steps after "
-                   "torch_xla.sync()");
+                   "device each time; use torch.where or check every N steps" +
+                       (context.target == opdb::kXlaTarget ? std::string(" after torch_xla.sync()") : std::string()));
   }
 }
 

@@ -2,7 +2,9 @@
 // unsupported-op: the aten ops that Python calls resolve to (torch.X, F.X, nn modules,
 // tensor methods), annotated with the op database's status on the target. Ops that fall
 // back to the CPU or have no kernel at all are findings at their call sites; every use is
-// an OpUse for the report's op coverage.
+// an OpUse for the report's op coverage. The two TPU targets differ most here: PyTorch/XLA
+// runs an op it cannot lower on the CPU (TPU900), TorchTPU raises unless the program enables
+// its CPU fallback (TPU901); a finding names the other target's answer where it differs.
 #include <array>
 #include <string>
 #include <unordered_map>
@@ -10,6 +12,7 @@
 #include "analyzer/python/rules/rule_families.h"
 #include "analyzer/python/rules/rule_helpers.h"
 #include "opdb/opdb.h"
+#include "opdb/status_text.h"
 
 namespace tpu::python {
 namespace {
@@ -18,9 +21,11 @@ constexpr RuleMeta kRules[] = {
     {.code = "TPU900", .name = "cpu-fallback-op", .category = Category::UnsupportedOp,
      .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
      .fix_title = "",
-     .summary = "an aten op with no TPU lowering: it runs through the CPU fallback",
+     .summary = "an aten op with no TPU lowering: it runs through the CPU fallback (PyTorch/XLA)",
      .rationale = "PyTorch/XLA runs ops it cannot lower on the CPU: every call copies its inputs "
-                  "to the host and back and splits the XLA graph. It works, slowly.",
+                  "to the host and back and splits the XLA graph. It works, slowly. TorchTPU has "
+                  "no silent fallback: it has kernels for some of these ops and raises for the "
+                  "rest (TPU901).",
      .tpu_way = "Use an op the TPU lowers (see `tpu-migrate ops NAME` for what it decomposes "
                 "into), or move the call out of the hot loop.",
      .before = "out = F.grid_sample(img, grid)",
@@ -28,10 +33,16 @@ constexpr RuleMeta kRules[] = {
     {.code = "TPU901", .name = "unsupported-aten-op", .category = Category::UnsupportedOp,
      .severity = Severity::Blocker, .language = Language::Python, .fix = std::nullopt,
      .fix_title = "",
-     .summary = "an aten op that cannot run on a TPU at all (no lowering and no CPU kernel)",
-     .rationale = "With neither an XLA lowering nor a CPU kernel to fall back to (sparse, "
-                  "quantized, nested layouts, CUDA-only ops), the call raises on a TPU.",
-     .tpu_way = "Replace it with dense ops the TPU lowers.",
+     .summary = "an aten op the target cannot run: no TorchTPU kernel, or neither an XLA lowering "
+                "nor a CPU kernel",
+     .rationale = "TorchTPU raises for an op it has no kernel for (\"not implemented for TPU\"); "
+                  "its CPU fallback runs only when the program enables it, for testing and "
+                  "debugging. PyTorch/XLA runs such an op on the CPU instead (TPU900), unless "
+                  "there is no CPU kernel either (sparse, quantized, nested layouts, CUDA-only "
+                  "ops): then the call raises on both.",
+     .tpu_way = "Replace it with dense ops the target runs (`tpu-migrate ops NAME` shows each "
+                "target's answer); to test on TorchTPU meanwhile, set "
+                "`torch_tpu._internal.execution_mode.enable_cpu_fallback = True`.",
      .before = "y = torch.sparse.mm(a, b)",
      .after = "y = a.to_dense() @ b"},
 };
@@ -103,15 +114,9 @@ void check_op_coverage(RuleContext& context) {
     // Data-dependent ops are reported by dynamic-shape-hazard already; one finding is enough.
     if (info.dynamic_output_shape || info.data_dependent_output) continue;
     std::string symbol = call.qualified.empty() ? "." + call.method + "()" : call.qualified;
-    if (info.status == opdb::Status::Fallback) {
-      context.report(kRules[0], call.node, info.name,
-                     "`" + symbol + "` runs " + info.name + ", which has no XLA lowering: " +
-                         info.reason + "; each call is a host round trip and a graph break");
-    } else if (info.status == opdb::Status::Unsupported) {
-      context.report(kRules[1], call.node, info.name,
-                     "`" + symbol + "` runs " + info.name + ", which cannot run on a TPU: " +
-                         info.reason);
-    }
+    if (info.status == opdb::Status::Fallback || info.status == opdb::Status::Unsupported)
+      context.report(kRules[info.status == opdb::Status::Fallback ? 0 : 1], call.node, info.name,
+                     "`" + symbol + "` runs " + info.name + ", " + opdb::off_target_clause(db, info));
   }
 }
 

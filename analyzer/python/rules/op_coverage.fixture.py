@@ -16,3 +16,7 @@ z = x.matmul(w).relu()
 names.sort()
 parts = line.split(",")
 idx = torch.nonzero(mask)  # expect: TPU602 -- reported once, as a dynamic shape
+
+# PyTorch/XLA's statuses: these ops fall back to the CPU there (op_coverage_torchtpu.fixture.py
+# has TorchTPU's, the default target).
+# fixture-target: xla

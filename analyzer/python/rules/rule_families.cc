@@ -6,7 +6,7 @@
 namespace tpu::python {
 
 std::span<const RuleFamily> python_rule_families() {
-  static const std::array<RuleFamily, 12> kFamilies = {{
+  static const std::array<RuleFamily, 13> kFamilies = {{
       {"device-placement", kDevicePlacementRules, check_device_placement},
       {"cuda-api", kCudaApiRules, check_cuda_api},
       {"amp", kAmpRules, check_amp},
@@ -18,6 +18,7 @@ std::span<const RuleFamily> python_rule_families() {
       {"step-boundary", kStepBoundaryRules, check_step_boundary},
       {"torch-compile", kTorchCompileRules, check_torch_compile},
       {"dataloading", kDataloadingRules, check_dataloading},
+      {"sophgo-torch-tpu", kSophgoTorchTpuRules, check_sophgo_torch_tpu},
       {"unsupported-op", kOpCoverageRules, check_op_coverage},
   }};
   return kFamilies;

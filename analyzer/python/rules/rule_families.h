@@ -41,6 +41,8 @@ extern const std::span<const RuleMeta> kStepBoundaryRules;
 void check_step_boundary(RuleContext& context);
 extern const std::span<const RuleMeta> kTorchCompileRules;
 void check_torch_compile(RuleContext& context);
+extern const std::span<const RuleMeta> kSophgoTorchTpuRules;
+void check_sophgo_torch_tpu(RuleContext& context);
 extern const std::span<const RuleMeta> kOpCoverageRules;
 void check_op_coverage(RuleContext& context);
 

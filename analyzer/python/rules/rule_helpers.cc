@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "opdb/targets.h"
+
 namespace tpu::python {
 
 std::optional<std::string> string_constant(const ModuleView& view, TSNode node,
@@ -87,6 +89,11 @@ std::string sole_marker(TSNode statement) {
   for (uint32_t i = 0; i < count; ++i)
     if (!is(ts_node_named_child(parent, i), "comment")) ++statements;
   return statements == 1 ? "sole" : "";
+}
+
+std::string target_way(std::string_view target, std::string_view xla_way, std::string_view torchtpu_way) {
+  if (target == opdb::kXlaTarget) return std::string(xla_way) + " (TorchTPU: " + std::string(torchtpu_way) + ")";
+  return std::string(torchtpu_way) + " (PyTorch/XLA: " + std::string(xla_way) + ")";
 }
 
 }  // namespace tpu::python

@@ -49,6 +49,10 @@ TSNode enclosing_statement(TSNode node);
 /// block empty, so the rewriter writes `pass`), else "".
 std::string sole_marker(TSNode statement);
 
+/// The TPU way for a message, the chosen target's first: "Y (PyTorch/XLA: X)" on TorchTPU and
+/// the non-TPU targets, "X (TorchTPU: Y)" on PyTorch/XLA (`target` "xla").
+std::string target_way(std::string_view target, std::string_view xla_way, std::string_view torchtpu_way);
+
 /// `prefix` itself or a dotted name below it: has_prefix("torch.cuda.x", "torch.cuda").
 inline bool has_prefix(std::string_view name, std::string_view prefix) {
   return name.starts_with(prefix) &&

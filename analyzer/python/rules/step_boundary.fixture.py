@@ -61,3 +61,7 @@ def not_in_a_loop(optimizer, scheduler, env, steps):
         env.step(0)
         stepper.step()
         lr_scheduler.step()
+
+
+# PyTorch/XLA only: TorchTPU runs eagerly and needs no step boundary (TPU606).
+# fixture-target: xla

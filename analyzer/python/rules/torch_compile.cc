@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // torch-compile: torch.compile with its CUDA-only default backend (inductor → Triton),
-// CUDA-graph modes, and explicit CUDA graph capture.
+// CUDA-graph modes, explicit CUDA graph capture, and (TorchTPU) torch.compile in a file that
+// runs code under torch.inference_mode.
 #include "analyzer/python/rules/rule_families.h"
 #include "analyzer/python/rules/rule_helpers.h"
+#include "opdb/targets.h"
 
 #include <algorithm>
 
@@ -48,16 +50,53 @@ constexpr RuleMeta kRules[] = {
                 "the inductor settings.",
      .before = "import torch._inductor.config as config\nconfig.coordinate_descent_tuning = True",
      .after = "model = torch.compile(model, backend=\"openxla\")"},
+    {.code = "TPU704", .name = "compile-inference-mode", .category = Category::TorchCompile,
+     .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
+     .fix_title = "",
+     .summary = "`torch.inference_mode` in a file that uses `torch.compile` (TorchTPU)",
+     .rationale = "TorchTPU's compile backend does not work under inference mode: its error "
+                  "glossary says not to combine `torch.compile` with `@torch.inference_mode`. "
+                  "Reported on TorchTPU only, where a file both compiles and enters inference "
+                  "mode (it cannot tell which calls run the compiled model).",
+     .tpu_way = "Use `@torch.no_grad()` (or `with torch.no_grad():`) around compiled code.",
+     .before = "@torch.inference_mode()\ndef predict(x):\n    return compiled(x)",
+     .after = "@torch.no_grad()\ndef predict(x):\n    return compiled(x)"},
 };
+
+// The TPU compile backends, as messages spell them (TorchTPU raises on dynamic shapes).
+constexpr std::string_view kOpenXla = "backend=\"openxla\"";
+constexpr std::string_view kTpuBackend = "backend=\"tpu\", dynamic=False";
 
 const RuleMeta& kCompileBackend = kRules[0];
 const RuleMeta& kCompileMode = kRules[1];
 const RuleMeta& kGraphCapture = kRules[2];
 const RuleMeta& kInductor = kRules[3];
+const RuleMeta& kCompileInferenceMode = kRules[4];
 
 bool is_graph_api(std::string_view q) {
   return has_prefix(q, "torch.cuda.graph") || has_prefix(q, "torch.cuda.graphs") ||
          has_prefix(q, "torch.cuda.CUDAGraph") || has_prefix(q, "torch.cuda.make_graphed_callables");
+}
+
+// TorchTPU: torch.inference_mode (decorator or context manager) where the file also compiles.
+void check_inference_mode(RuleContext& context) {
+  if (context.target != opdb::kTorchTpuTarget) return;
+  const ModuleView& view = context.view;
+  bool compiles = false;
+  for (const Call& call : view.calls()) compiles = compiles || call.qualified == "torch.compile";
+  for (const Decorator& decorator : view.decorators())
+    compiles = compiles || decorator.qualified == "torch.compile";
+  if (!compiles) return;
+  const std::string message =
+      "torch.inference_mode in a file that uses torch.compile: TorchTPU's compiled code fails "
+      "under inference mode; use torch.no_grad()";
+  // `@torch.inference_mode()` and `with torch.inference_mode():` are calls; a bare decorator is not.
+  for (const Call& call : view.calls())
+    if (call.qualified == "torch.inference_mode")
+      context.report(kCompileInferenceMode, call.node, "torch.inference_mode", message);
+  for (const Decorator& decorator : view.decorators())
+    if (decorator.qualified == "torch.inference_mode" && !is(decorator.node, "call"))
+      context.report(kCompileInferenceMode, decorator.node, "torch.inference_mode", message);
 }
 
 }  // namespace
@@ -67,6 +106,7 @@ const std::span<const RuleMeta> kTorchCompileRules = kRules;
 void check_torch_compile(RuleContext& context) {
   const ModuleView& view = context.view;
   const size_t first = context.findings_so_far();
+  check_inference_mode(context);
   for (const Call& call : view.calls()) {
     const std::string& q = call.qualified;
     if (q == "torch.compile") {
@@ -75,8 +115,8 @@ void check_torch_compile(RuleContext& context) {
       if (is_null(backend)) {
         Finding& finding = context.report(
             kCompileBackend, call.node, "torch.compile",
-            "torch.compile defaults to inductor, which generates CUDA/Triton code; pass "
-            "backend=\"openxla\" (TorchTPU: backend=\"tpu\")");
+            "torch.compile defaults to inductor, which generates CUDA/Triton code; pass " +
+                target_way(context.target, kOpenXla, kTpuBackend));
         // Insert `, backend=…` before the closing parenthesis.
         TSNode arguments = field(call.node, "arguments");
         uint32_t close = ts_node_end_byte(arguments) - 1;
@@ -85,8 +125,7 @@ void check_torch_compile(RuleContext& context) {
                           *name == "torch_tensorrt")) {
         Finding& finding = context.report(
             kCompileBackend, backend, *name,
-            "backend \"" + *name + "\" targets CUDA; use backend=\"openxla\" (TorchTPU: "
-            "backend=\"tpu\")");
+            "backend \"" + *name + "\" targets CUDA; use " + target_way(context.target, kOpenXla, kTpuBackend));
         if (string_value(unparenthesize(backend), view.source()))
           context.with_site(finding, "torch.compile.backend", unparenthesize(backend));
         else
@@ -104,7 +143,7 @@ void check_torch_compile(RuleContext& context) {
     } else if (has_prefix(q, "torch._inductor") || has_prefix(q, "torch._dynamo.register_backend")) {
       context.report(kInductor, call.node, q,
                      "`" + q + "` configures or extends inductor, which generates GPU code; on a "
-                     "TPU compile with backend=\"openxla\"");
+                     "TPU compile with " + target_way(context.target, kOpenXla, kTpuBackend));
     } else if (is_graph_api(q)) {
       context.report(kGraphCapture, call.node, q,
                      "`" + q + "` captures a CUDA graph; remove it on a TPU, where XLA compiles "
@@ -119,12 +158,12 @@ void check_torch_compile(RuleContext& context) {
     if (names_inductor(import.module) || import.module == "torch._dynamo.register_backend")
       context.report(kInductor, import.node, import.module,
                      "import of `" + import.module + "`: inductor generates GPU code; on a TPU "
-                     "compile with backend=\"openxla\"");
+                     "compile with " + target_way(context.target, kOpenXla, kTpuBackend));
   for (const Decorator& decorator : view.decorators())
     if (decorator.qualified == "torch._dynamo.register_backend" && !is(decorator.node, "call"))
       context.report(kInductor, decorator.node, decorator.qualified,
-                     "a compile backend registered here: on a TPU compile with "
-                     "backend=\"openxla\"");
+                     "a compile backend registered here: on a TPU compile with " +
+                         target_way(context.target, kOpenXla, kTpuBackend));
   // `torch.cuda.CUDAGraph` or `torch._inductor.config.x` read or written as a value.
   for (const Mention& mention : context.mentions.names()) {
     if (mention.callee) continue;
@@ -142,7 +181,7 @@ void check_torch_compile(RuleContext& context) {
     else if (q == "torch.compile")
       context.report(kInductor, assignment.left, q,
                      "replacing `torch.compile` installs a GPU compile pipeline; on a TPU keep "
-                     "torch.compile with backend=\"openxla\"");
+                     "torch.compile with " + target_way(context.target, kOpenXla, kTpuBackend));
     TSNode right = unparenthesize(assignment.right);
     if (is(right, "call") && has_prefix(view.qualify(field(right, "function")), "torch.cuda.CUDAGraph"))
       graphs.push_back(view.text(assignment.left));
@@ -166,7 +205,8 @@ void check_torch_compile(RuleContext& context) {
     if (std::find(lines.begin(), lines.end(), line) != lines.end()) continue;
     lines.push_back(line);
     context.report(kInductor, mention.node, "inductor",
-                   "\"inductor\" chooses the GPU compiler; on a TPU use backend=\"openxla\"");
+                   "\"inductor\" chooses the GPU compiler; on a TPU use " +
+                       target_way(context.target, kOpenXla, kTpuBackend));
   }
 }
 

@@ -22,3 +22,24 @@ def enable_inductor_tuning():
 xla_compiled = torch.compile(model, backend="openxla")
 tpu_compiled = torch.compile(model, backend="tpu", mode="default")
 disabled = torch.compiler.disable(fn)
+
+
+@torch.inference_mode()  # expect: TPU704
+def predict(batch):
+    return compiled(batch)
+
+
+@torch.inference_mode  # expect: TPU704
+def predict_bare(batch):
+    return compiled(batch)
+
+
+def evaluate(batch):
+    with torch.inference_mode():  # expect: TPU704
+        return compiled(batch)
+
+
+# Negative case: torch.no_grad() is the way to run compiled code without autograd on TorchTPU.
+@torch.no_grad()
+def predict_no_grad(batch):
+    return compiled(batch)
