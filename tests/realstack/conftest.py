@@ -15,6 +15,8 @@ SAMPLE = SOURCE_DIR / "samples" / "gpt_trainer"
 VENVS = SOURCE_DIR / "scripts" / "venvs.sh"
 # Answers come from the built-in op tables unless a test syncs into its own folder.
 os.environ.setdefault("TPU_MIGRATE_DATA_DIR", str(SOURCE_DIR / "build" / "tests" / "no-user-tables"))
+# One result cache in the build folder, not one in each scanned tree (the sample's included).
+os.environ.setdefault("TPU_MIGRATE_CACHE_DIR", str(SOURCE_DIR / "build" / "tests" / "cli-cache"))
 
 
 def venv_python(name):
