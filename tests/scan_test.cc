@@ -93,6 +93,40 @@ TEST_CASE("scan: calls of the repository's own helpers are ties, across files an
   CHECK(summary(scan(dir.path(), one)) == summary(result));
 }
 
+TEST_CASE("scan: calls of a module-level instance carry its class's tie") {
+  testing::TempDir dir;
+  dir.write("setup.py",
+            "from torch.utils.cpp_extension import CUDAExtension\n"
+            "ext = CUDAExtension('amp_C', ['k.cu'])\n");
+  dir.write("pkg/__init__.py", "");
+  dir.write("pkg/apply/impl.py",
+            "class MultiTensorApply:\n"
+            "    def __init__(self, chunk):\n"
+            "        import amp_C\n"
+            "        self.chunk = chunk\n"
+            "\n"
+            "    def __call__(self, op, *args):\n"
+            "        return op(self.chunk, *args)\n"
+            "\n"
+            "class Plain:\n"
+            "    def __call__(self, x):\n"
+            "        return x\n");
+  dir.write("pkg/apply/__init__.py",
+            "from .impl import MultiTensorApply, Plain\n"
+            "applier = MultiTensorApply(2048)\n"
+            "plain = Plain()\n");
+  dir.write("pkg/optim.py",
+            "from pkg.apply import applier, plain\n"
+            "\n"
+            "def step(op, tensors):\n"
+            "    applier(op, tensors)\n"
+            "    return plain(tensors)\n");
+  ScanResult result = scan(dir.path(), {});
+  CHECK(category_at(result, "pkg/optim.py", 4, "TPU150") == "custom-extension");
+  // An instance of a class without a tie is no tie.
+  CHECK(category_at(result, "pkg/optim.py", 5, "TPU150").empty());
+}
+
 TEST_CASE("scan: code in a folder for another accelerator is no CUDA tie") {
   testing::TempDir dir;
   std::string code = "import torch\ntorch.cuda.synchronize()\nx = t.to(\"cuda\")\n";

@@ -2,6 +2,7 @@
 #include "analyzer/python/repository_helpers.h"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <optional>
 #include <set>
@@ -39,14 +40,15 @@ uint32_t helper_line_limit(Category category) {
              : kMaxHelperLines;
 }
 
-// Modules outside the repository: their calls never reach a repository definition.
+// Modules outside the repository: their calls never reach a repository definition. (CUDA
+// libraries such as apex are repositories the scan runs on: their own calls must resolve.)
 bool is_outside_module(std::string_view qualified) {
   std::string_view root = qualified.substr(0, qualified.find('.'));
   for (std::string_view known :
        {"torch", "numpy", "os", "sys", "typing", "math", "re", "json", "logging", "collections",
         "functools", "itertools", "dataclasses", "pathlib", "argparse", "time", "warnings", "copy",
         "inspect", "abc", "enum", "random", "subprocess", "shutil", "contextlib", "triton",
-        "transformers", "jax", "tensorflow", "pytest", "unittest", "apex", "deepspeed"})
+        "transformers", "jax", "tensorflow", "pytest", "unittest"})
     if (root == known) return true;
   return false;
 }
@@ -125,6 +127,26 @@ HelperFacts collect_helper_facts(const ModuleView& view, const std::string& modu
   for (const Assignment& assignment : view.assignments()) {
     if (assignment.context.function != -1 || !is(assignment.left, "identifier")) continue;
     TSNode right = unparenthesize(assignment.right);
+    if (is(right, "call")) {
+      // `multi_tensor_applier = MultiTensorApply(2048 * 32)`: a module-level instance of a
+      // class; calling the instance runs the class's code, so it carries the class's tie.
+      TSNode callee = field(right, "function");
+      std::string_view name = view.text(callee);
+      std::string qualified;
+      if (is(callee, "identifier") && defined.count(name) != 0) {
+        auto it = std::find_if(facts.definitions.begin(), facts.definitions.end(),
+                               [&](const HelperDefinition& d) { return d.name == name; });
+        if (it != facts.definitions.end() && it->is_class) qualified = prefix + std::string(name);
+      } else if (is(callee, "identifier") && !name.empty() && std::isupper(static_cast<unsigned char>(name[0]))) {
+        qualified = view.qualify(callee);  // an imported class (by its capitalised name)
+        if (is_outside_module(qualified)) qualified.clear();
+      }
+      if (qualified.empty()) continue;
+      std::string local(view.text(assignment.left));
+      facts.exports.emplace_back(local, std::move(qualified));
+      aliases.push_back(std::move(local));
+      continue;
+    }
     std::string_view target = view.text(right);
     if (is(right, "attribute") && target.ends_with(".apply")) target.remove_suffix(6);
     if (!is(right, "identifier") && !is(right, "attribute")) continue;
