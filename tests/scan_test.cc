@@ -127,6 +127,31 @@ TEST_CASE("scan: calls of a module-level instance carry its class's tie") {
   CHECK(category_at(result, "pkg/optim.py", 5, "TPU150").empty());
 }
 
+TEST_CASE("scan: a CUDA-graph capture helper is a tie even when it is long") {
+  testing::TempDir dir;
+  // Warm-up, capture and replay closure: longer than a plain helper, still one graph capture.
+  std::string body;
+  for (int i = 0; i < 45; ++i) body += "    x = x + " + std::to_string(i) + "\n";
+  dir.write("graphs.py",
+            "import torch\n"
+            "\n"
+            "def capture_graph(model, x):\n" + body +
+            "    graph = torch.cuda.CUDAGraph()\n"
+            "    return graph\n"
+            "\n"
+            "def plain_long(x):\n" + body +
+            "    return x\n");
+  dir.write("decode.py",
+            "from graphs import capture_graph, plain_long\n"
+            "\n"
+            "def run(model, x):\n"
+            "    g = capture_graph(model, x)\n"
+            "    return plain_long(x)\n");
+  ScanResult result = scan(dir.path(), {});
+  CHECK(category_at(result, "decode.py", 4, "TPU150") == "torch-compile");
+  CHECK(category_at(result, "decode.py", 5, "TPU150").empty());
+}
+
 TEST_CASE("scan: code in a folder for another accelerator is no CUDA tie") {
   testing::TempDir dir;
   std::string code = "import torch\ntorch.cuda.synchronize()\nx = t.to(\"cuda\")\n";

@@ -31,11 +31,13 @@ namespace {
 // is not a line a port touches because of what it wraps.
 constexpr uint32_t kMaxHelperLines = 40;
 // A kernel wrapper (a Triton launch, a call into the compiled extension with its checks and
-// output allocation) is longer and still a helper: every call of it runs the kernel.
+// output allocation) is longer and still a helper: every call of it runs the kernel. So is a
+// CUDA-graph capture helper (warm-up on a side stream, capture, the replay closure).
 constexpr uint32_t kMaxKernelWrapperLines = 100;
 
 uint32_t helper_line_limit(Category category) {
-  return category == Category::ThirdPartyCudaLib || category == Category::CustomExtension
+  return category == Category::ThirdPartyCudaLib || category == Category::CustomExtension ||
+                 category == Category::TorchCompile
              ? kMaxKernelWrapperLines
              : kMaxHelperLines;
 }
