@@ -140,7 +140,10 @@ void check_torch_compile(RuleContext& context) {
                    "`" + q + "` " + std::string(how) + ": inductor generates GPU code; on a TPU "
                    "compile with backend=\"openxla\"");
   };
+  // Only a file that names inductor can hand its names on; the others skip the search.
+  const bool imports_inductor = view.source().find("nductor") != std::string_view::npos;
   for (const Call& call : view.calls()) {
+    if (!imports_inductor) break;
     for (TSNode argument : call.positional)
       if (std::string q = is_inductor_value(argument); !q.empty())
         report_value(argument, q, "is passed on as a value");
@@ -150,6 +153,7 @@ void check_torch_compile(RuleContext& context) {
   }
   std::vector<uint32_t> classes;  // start bytes of the classes already looked at
   for (const FunctionInfo& function : view.functions()) {
+    if (!imports_inductor) break;
     for_each_named_child(field(function.node, "parameters"), [&](TSNode parameter) {
       if (!is(parameter, "default_parameter") && !is(parameter, "typed_default_parameter")) return;
       TSNode value = field(parameter, "value");
