@@ -67,6 +67,24 @@ TSNode enclosing_class(TSNode function_node) {
   return is(outer, "module") ? owner : TSNode{};
 }
 
+// `logger = utils.MetricLogger(...)` then `logger.log_every(...)`: the class (qualified) of
+// the instance a method is called on, when the receiver is a name assigned from a constructor
+// call in the same scope; empty otherwise. A class is known by its capitalised name.
+std::string instance_class(const ModuleView& view, const Call& call,
+                           const std::set<std::string_view>& defined, const std::string& prefix) {
+  if (!call.is_method_call() || !is(call.receiver, "identifier")) return {};
+  TSNode value = unparenthesize(
+      view.assigned_value(view.text(call.receiver), call.context, ts_node_start_byte(call.node)));
+  if (!is(value, "call")) return {};
+  TSNode callee = field(value, "function");
+  std::string_view spelled = view.text(callee);
+  std::string_view last = spelled.substr(spelled.rfind('.') + 1);
+  if (last.empty() || !std::isupper(static_cast<unsigned char>(last[0]))) return {};
+  if (is(callee, "identifier") && defined.count(spelled) != 0) return prefix + std::string(spelled);
+  std::string qualified = view.qualify(callee);
+  return qualified.empty() || is_outside_module(qualified) ? std::string() : qualified;
+}
+
 }  // namespace
 
 HelperFacts collect_helper_facts(const ModuleView& view, const std::string& module) {
@@ -173,6 +191,8 @@ HelperFacts collect_helper_facts(const ModuleView& view, const std::string& modu
                                     : call.qualified;
     if (!qualified.empty()) {
       if (!is_outside_module(qualified)) keys.push_back(std::move(qualified));
+    } else if (std::string type = instance_class(view, call, defined, prefix); !type.empty()) {
+      keys.push_back(type + "." + call.method);
     } else if (defined.count(spelled) != 0 && spelled.find('.') == std::string_view::npos) {
       keys.push_back(prefix + std::string(spelled));
     } else if (spelled.starts_with("self.") && caller >= 0 &&
@@ -378,6 +398,15 @@ void link_helper_calls(const std::vector<HelperFile>& files) {
         const HelperDefinition& callee = files[target->file].facts->definitions[target->definition];
         caller_tie = Tie{callee_tie->category, call.location.line, callee.name};
         changed = true;
+        // A method that now runs a kernel makes a small class a kernel wrapper too (a loss
+        // module whose forward calls a tied autograd Function): its constructor is a tie. Not
+        // through __init__: building a tied sub-module runs no kernel, and a model that builds
+        // its blocks is no wrapper.
+        const HelperDefinition* owner = caller.owner >= 0 ? &facts.definitions[caller.owner] : nullptr;
+        if (owner != nullptr && !ties[f][caller.owner] && !caller.name.ends_with(".__init__") &&
+            owner->end_line - owner->line + 1 <= kMaxHelperClassLines &&
+            passes_on_from_class(*owner, callee_tie->category))
+          ties[f][caller.owner] = Tie{callee_tie->category, call.location.line, callee.name};
       }
     }
   }
