@@ -190,6 +190,10 @@ class TensorGuess {
     if (type == "not_operator") return is_tensor(field(node, "argument"), context, depth + 1);
     if (type == "identifier") {
       TSNode value = view_.assigned_value(view_.text(node), context, ts_node_start_byte(node));
+      // A parameter not reassigned since: its annotation says (`input_pos: Optional[Tensor]`).
+      if (TSNode annotation = parameter_annotation(view_.text(node), context);
+          !is_null(annotation) && (is_null(value) || contains(annotation, value)))
+        return view_.text(annotation).find("Tensor") != std::string_view::npos;
       if (is_null(value)) return false;
       value = unparenthesize(value);
       // `loss = criterion(logits, y)`: calls of local callables named like a loss.
@@ -224,6 +228,26 @@ class TensorGuess {
     if (qualified.starts_with("torch.nn.") && !qualified.starts_with("torch.nn.functional."))
       return false;
     return true;
+  }
+
+  // The type annotation of the enclosing function's parameter `name`, or null.
+  TSNode parameter_annotation(std::string_view name, const Context& context) const {
+    if (context.function < 0) return TSNode{};
+    TSNode parameters = field(view_.functions()[context.function].node, "parameters");
+    TSNode found{};
+    for_each_named_child(parameters, [&](TSNode parameter) {
+      if (!is(parameter, "typed_parameter") && !is(parameter, "typed_default_parameter")) return;
+      TSNode identifier = is(parameter, "typed_default_parameter") ? field(parameter, "name")
+                                                                   : ts_node_named_child(parameter, 0);
+      if (is(identifier, "identifier") && view_.text(identifier) == name) found = field(parameter, "type");
+    });
+    return found;
+  }
+
+  static bool contains(TSNode outer, TSNode inner) {
+    TSNode parameter = ts_node_parent(outer);
+    return ts_node_start_byte(inner) >= ts_node_start_byte(parameter) &&
+           ts_node_end_byte(inner) <= ts_node_end_byte(parameter);
   }
 
   const ModuleView& view_;

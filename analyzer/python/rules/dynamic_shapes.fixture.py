@@ -68,3 +68,15 @@ def median_of(window, buffer, loss_dict):
     mean = torch.mean(torch.tensor(window)).item()
     on_device = torch.tensor(list(window), device="cuda").sum().item()  # expect: TPU102, TPU600
     return d.sum().item(), header, losses, mean, on_device
+
+
+def forward(x, input_pos: Optional[torch.Tensor] = None, max_len: int = 8, step: int = 0):
+    # A parameter annotated as a tensor is one; an int parameter is not.
+    if input_pos[-1] >= max_len:  # expect: TPU604
+        return x
+    if step >= max_len or input_pos is None:
+        return x
+    input_pos = len(x)
+    if input_pos >= max_len:
+        return x
+    return x
