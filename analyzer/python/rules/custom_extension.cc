@@ -177,6 +177,13 @@ bool is_extension_loader_call(const ModuleView& view, TSNode value) {
           name->starts_with("_C"));
 }
 
+// setup.py itself: there a torch.cuda query decides whether the extension is built. (A JIT
+// loader is a build script too, but its torch.cuda calls are ordinary CUDA API uses.)
+bool is_setup_py(const ModuleView& view) {
+  std::string_view path = view.file().path();
+  return path == "setup.py" || path.ends_with("/setup.py");
+}
+
 bool is_nvcc_string(std::string_view value) {
   return value == "nvcc" || value.starts_with("nvcc ") || value.ends_with("/nvcc") ||
          value.find("/nvcc ") != std::string_view::npos || value.find("bin/nvcc") != std::string_view::npos;
@@ -306,7 +313,7 @@ void check_extension_mentions(RuleContext& context, std::vector<uint32_t>& seen)
       if (first_on_line(node))
         context.report(build, node, qualified,
                        "`" + std::string(spelled) + "` drives the nvcc build of the CUDA extension");
-    } else if (view.is_build_script() && mention.callee && has_prefix(qualified, "torch.cuda")) {
+    } else if (is_setup_py(view) && mention.callee && has_prefix(qualified, "torch.cuda")) {
       report_argument(node, qualified, "`" + qualified + "` decides whether the CUDA extension is built");
     } else if (is_cuda_switch(last)) {
       report_argument(node, std::string(last), "`" + std::string(spelled) + "`, a CUDA build switch");

@@ -63,6 +63,7 @@ def load_fused_kernels(srcpath):
         )
 
     softmax = _load_helper("softmax_ext", [srcpath / "softmax.cpp"], [])  # expect: TPU402
+    devices = torch.cuda.device_count()  # expect: TPU110 -- a CUDA API use, not a build switch
     cpu_only = load_cpu_helper("cpu_ext", [srcpath / "cpu.cpp"])
     return softmax, cpu_only
 
