@@ -93,6 +93,115 @@ TEST_CASE("scan: calls of the repository's own helpers are ties, across files an
   CHECK(summary(scan(dir.path(), one)) == summary(result));
 }
 
+TEST_CASE("scan: calls of a module-level instance carry its class's tie") {
+  testing::TempDir dir;
+  dir.write("setup.py",
+            "from torch.utils.cpp_extension import CUDAExtension\n"
+            "ext = CUDAExtension('amp_C', ['k.cu'])\n");
+  dir.write("pkg/__init__.py", "");
+  dir.write("pkg/apply/impl.py",
+            "class MultiTensorApply:\n"
+            "    def __init__(self, chunk):\n"
+            "        import amp_C\n"
+            "        self.chunk = chunk\n"
+            "\n"
+            "    def __call__(self, op, *args):\n"
+            "        return op(self.chunk, *args)\n"
+            "\n"
+            "class Plain:\n"
+            "    def __call__(self, x):\n"
+            "        return x\n");
+  dir.write("pkg/apply/__init__.py",
+            "from .impl import MultiTensorApply, Plain\n"
+            "applier = MultiTensorApply(2048)\n"
+            "plain = Plain()\n");
+  dir.write("pkg/optim.py",
+            "from pkg.apply import applier, plain\n"
+            "\n"
+            "def step(op, tensors):\n"
+            "    applier(op, tensors)\n"
+            "    return plain(tensors)\n");
+  ScanResult result = scan(dir.path(), {});
+  CHECK(category_at(result, "pkg/optim.py", 4, "TPU150") == "custom-extension");
+  // An instance of a class without a tie is no tie.
+  CHECK(category_at(result, "pkg/optim.py", 5, "TPU150").empty());
+}
+
+TEST_CASE("scan: objects of the repository's classes carry their methods' ties") {
+  testing::TempDir dir;
+  dir.write("pkg/__init__.py", "");
+  dir.write("pkg/logger.py",
+            "import torch\n"
+            "\n"
+            "class Logger:\n"
+            "    def log_memory(self):\n"
+            "        return torch.cuda.max_memory_allocated()\n"
+            "\n"
+            "    def log_text(self, text):\n"
+            "        print(text)\n");
+  dir.write("pkg/loss.py",
+            "import torch\n"
+            "import xentropy_cuda_lib\n"
+            "\n"
+            "class XentropyFn(torch.autograd.Function):\n"
+            "    @staticmethod\n"
+            "    def forward(ctx, logits, labels):\n"
+            "        return xentropy_cuda_lib.forward(logits, labels)\n"
+            "\n"
+            "class FusedLoss(torch.nn.Module):\n"
+            "    def forward(self, logits, labels):\n"
+            "        return XentropyFn.apply(logits, labels)\n"
+            "\n"
+            "class Model(torch.nn.Module):\n"
+            "    def __init__(self):\n"
+            "        super().__init__()\n"
+            "        self.loss = FusedLoss()\n");
+  dir.write("train.py",
+            "import pkg.logger as logging_utils\n"
+            "from pkg.loss import FusedLoss, Model\n"
+            "\n"
+            "def train(batches):\n"
+            "    logger = logging_utils.Logger()\n"
+            "    logger.log_memory()\n"
+            "    logger.log_text('step')\n"
+            "    criterion = FusedLoss()\n"
+            "    model = Model()\n"
+            "    return criterion, model\n");
+  ScanResult result = scan(dir.path(), {});
+  // A method call on an instance built from a repository class, in the method's category.
+  CHECK(category_at(result, "train.py", 6, "TPU150") == "cuda-api");
+  CHECK(category_at(result, "train.py", 7, "TPU150").empty());
+  // A small class whose forward runs a tied Function is a kernel wrapper at its constructor;
+  // a model that only builds it in __init__ is not.
+  CHECK(category_at(result, "train.py", 8, "TPU150") == "third-party-cuda-lib");
+  CHECK(category_at(result, "train.py", 9, "TPU150").empty());
+}
+
+TEST_CASE("scan: a CUDA-graph capture helper is a tie even when it is long") {
+  testing::TempDir dir;
+  // Warm-up, capture and replay closure: longer than a plain helper, still one graph capture.
+  std::string body;
+  for (int i = 0; i < 45; ++i) body += "    x = x + " + std::to_string(i) + "\n";
+  dir.write("graphs.py",
+            "import torch\n"
+            "\n"
+            "def capture_graph(model, x):\n" + body +
+            "    graph = torch.cuda.CUDAGraph()\n"
+            "    return graph\n"
+            "\n"
+            "def plain_long(x):\n" + body +
+            "    return x\n");
+  dir.write("decode.py",
+            "from graphs import capture_graph, plain_long\n"
+            "\n"
+            "def run(model, x):\n"
+            "    g = capture_graph(model, x)\n"
+            "    return plain_long(x)\n");
+  ScanResult result = scan(dir.path(), {});
+  CHECK(category_at(result, "decode.py", 4, "TPU150") == "torch-compile");
+  CHECK(category_at(result, "decode.py", 5, "TPU150").empty());
+}
+
 TEST_CASE("scan: code in a folder for another accelerator is no CUDA tie") {
   testing::TempDir dir;
   std::string code = "import torch\ntorch.cuda.synchronize()\nx = t.to(\"cuda\")\n";

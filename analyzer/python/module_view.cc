@@ -72,7 +72,10 @@ bool catches_import_error(TSNode try_statement, std::string_view source) {
 ModuleView::ModuleView(const SourceFile& file, TSNode root, std::string module_name)
     : file_(file), module_name_(std::move(module_name)) {
   std::string_view path = file.path();
-  build_script_ = path == "setup.py" || path.ends_with("/setup.py");
+  // setup.py, or a JIT build script (a loader that runs torch.utils.cpp_extension.load with
+  // nvcc flags lists): both pass CUDA build arguments as plain strings.
+  build_script_ = path == "setup.py" || path.ends_with("/setup.py") ||
+                  file.text().find("cpp_extension") != std::string_view::npos;
   first_error_line_ = first_syntax_error_line(root);
   // Sized for a call every 128 bytes (transformers has one every 180): each list is one or
   // two allocations instead of a doubling series of large ones.

@@ -95,8 +95,8 @@ struct ForLoop {
   Context context;  ///< where the loop statement itself sits
 };
 
-/// A string literal; collected only in build scripts (setup.py), where CUDA build
-/// arguments are strings.
+/// A string literal; collected only in build scripts (setup.py, or a file that uses
+/// torch.utils.cpp_extension), where CUDA build arguments are strings.
 struct StringLiteral {
   TSNode node{};
   Context context;
@@ -115,6 +115,7 @@ class ModuleView {
   std::string_view source() const { return file_.text(); }
   std::string_view text(TSNode node) const { return python::text(node, file_.text()); }
   Location location(TSNode node) const;
+  /// setup.py, or a file that uses torch.utils.cpp_extension (a JIT build loader).
   bool is_build_script() const { return build_script_; }
   /// The file's dotted module name in the repository ("pkg.sub.mod").
   const std::string& module_name() const { return module_name_; }

@@ -2,6 +2,7 @@
 #include "analyzer/python/repository_helpers.h"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <optional>
 #include <set>
@@ -31,23 +32,26 @@ namespace {
 // is not a line a port touches because of what it wraps.
 constexpr uint32_t kMaxHelperLines = 40;
 // A kernel wrapper (a Triton launch, a call into the compiled extension with its checks and
-// output allocation) is longer and still a helper: every call of it runs the kernel.
+// output allocation) is longer and still a helper: every call of it runs the kernel. So is a
+// CUDA-graph capture helper (warm-up on a side stream, capture, the replay closure).
 constexpr uint32_t kMaxKernelWrapperLines = 100;
 
 uint32_t helper_line_limit(Category category) {
-  return category == Category::ThirdPartyCudaLib || category == Category::CustomExtension
+  return category == Category::ThirdPartyCudaLib || category == Category::CustomExtension ||
+                 category == Category::TorchCompile
              ? kMaxKernelWrapperLines
              : kMaxHelperLines;
 }
 
-// Modules outside the repository: their calls never reach a repository definition.
+// Modules outside the repository: their calls never reach a repository definition. (CUDA
+// libraries such as apex are repositories the scan runs on: their own calls must resolve.)
 bool is_outside_module(std::string_view qualified) {
   std::string_view root = qualified.substr(0, qualified.find('.'));
   for (std::string_view known :
        {"torch", "numpy", "os", "sys", "typing", "math", "re", "json", "logging", "collections",
         "functools", "itertools", "dataclasses", "pathlib", "argparse", "time", "warnings", "copy",
         "inspect", "abc", "enum", "random", "subprocess", "shutil", "contextlib", "triton",
-        "transformers", "jax", "tensorflow", "pytest", "unittest", "apex", "deepspeed"})
+        "transformers", "jax", "tensorflow", "pytest", "unittest"})
     if (root == known) return true;
   return false;
 }
@@ -62,6 +66,24 @@ TSNode enclosing_class(TSNode function_node) {
   TSNode outer = ts_node_parent(owner);
   if (is(outer, "decorated_definition")) outer = ts_node_parent(outer);
   return is(outer, "module") ? owner : TSNode{};
+}
+
+// `logger = utils.MetricLogger(...)` then `logger.log_every(...)`: the class (qualified) of
+// the instance a method is called on, when the receiver is a name assigned from a constructor
+// call in the same scope; empty otherwise. A class is known by its capitalised name.
+std::string instance_class(const ModuleView& view, const Call& call,
+                           const std::set<std::string_view>& defined, const std::string& prefix) {
+  if (!call.is_method_call() || !is(call.receiver, "identifier")) return {};
+  TSNode value = unparenthesize(
+      view.assigned_value(view.text(call.receiver), call.context, ts_node_start_byte(call.node)));
+  if (!is(value, "call")) return {};
+  TSNode callee = field(value, "function");
+  std::string_view spelled = view.text(callee);
+  std::string_view last = spelled.substr(spelled.rfind('.') + 1);
+  if (last.empty() || !std::isupper(static_cast<unsigned char>(last[0]))) return {};
+  if (is(callee, "identifier") && defined.count(spelled) != 0) return prefix + std::string(spelled);
+  std::string qualified = view.qualify(callee);
+  return qualified.empty() || is_outside_module(qualified) ? std::string() : qualified;
 }
 
 }  // namespace
@@ -126,6 +148,26 @@ HelperFacts collect_helper_facts(const ModuleView& view, const std::string& modu
   for (const Assignment& assignment : view.assignments()) {
     if (assignment.context.function != -1 || !is(assignment.left, "identifier")) continue;
     TSNode right = unparenthesize(assignment.right);
+    if (is(right, "call")) {
+      // `multi_tensor_applier = MultiTensorApply(2048 * 32)`: a module-level instance of a
+      // class; calling the instance runs the class's code, so it carries the class's tie.
+      TSNode callee = field(right, "function");
+      std::string_view name = view.text(callee);
+      std::string qualified;
+      if (is(callee, "identifier") && defined.count(name) != 0) {
+        auto it = std::find_if(facts.definitions.begin(), facts.definitions.end(),
+                               [&](const HelperDefinition& d) { return d.name == name; });
+        if (it != facts.definitions.end() && it->is_class) qualified = prefix + std::string(name);
+      } else if (is(callee, "identifier") && !name.empty() && std::isupper(static_cast<unsigned char>(name[0]))) {
+        qualified = view.qualify(callee);  // an imported class (by its capitalised name)
+        if (is_outside_module(qualified)) qualified.clear();
+      }
+      if (qualified.empty()) continue;
+      std::string local(view.text(assignment.left));
+      facts.exports.emplace_back(local, std::move(qualified));
+      aliases.push_back(std::move(local));
+      continue;
+    }
     std::string_view target = view.text(right);
     if (is(right, "attribute") && target.ends_with(".apply")) target.remove_suffix(6);
     if (!is(right, "identifier") && !is(right, "attribute")) continue;
@@ -150,6 +192,8 @@ HelperFacts collect_helper_facts(const ModuleView& view, const std::string& modu
                                     : call.qualified;
     if (!qualified.empty()) {
       if (!is_outside_module(qualified)) keys.push_back(std::move(qualified));
+    } else if (std::string type = instance_class(view, call, defined, prefix); !type.empty()) {
+      keys.push_back(type + "." + call.method);
     } else if (defined.count(spelled) != 0 && spelled.find('.') == std::string_view::npos) {
       keys.push_back(prefix + std::string(spelled));
     } else if (spelled.starts_with("self.") && caller >= 0 &&
@@ -402,6 +446,15 @@ void link_helper_calls(const std::vector<HelperFile>& files) {
         const HelperDefinition& callee = files[target->file].facts->definitions[target->definition];
         caller_tie = Tie{callee_tie->category, call.location.line, callee.name};
         changed = true;
+        // A method that now runs a kernel makes a small class a kernel wrapper too (a loss
+        // module whose forward calls a tied autograd Function): its constructor is a tie. Not
+        // through __init__: building a tied sub-module runs no kernel, and a model that builds
+        // its blocks is no wrapper.
+        const HelperDefinition* owner = caller.owner >= 0 ? &facts.definitions[caller.owner] : nullptr;
+        if (owner != nullptr && !ties[f][caller.owner] && !caller.name.ends_with(".__init__") &&
+            owner->end_line - owner->line + 1 <= kMaxHelperClassLines &&
+            passes_on_from_class(*owner, callee_tie->category))
+          ties[f][caller.owner] = Tie{callee_tie->category, call.location.line, callee.name};
       }
     }
   }

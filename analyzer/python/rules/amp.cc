@@ -70,6 +70,12 @@ bool is_autocast_state(std::string_view qualified) {
   return false;
 }
 
+// The decorators that run an autograd Function's forward/backward under (CUDA) autocast.
+bool is_custom_autograd_decorator(std::string_view qualified) {
+  return qualified == "torch.amp.custom_fwd" || qualified == "torch.amp.custom_bwd" ||
+         qualified == "torch.cuda.amp.custom_fwd" || qualified == "torch.cuda.amp.custom_bwd";
+}
+
 // A GradScaler's methods: each call on a scaler is a line to change when the scaler goes.
 bool is_scaler_method(std::string_view method) {
   for (std::string_view name : {"scale", "unscale_", "step", "update", "get_scale", "is_enabled",
@@ -148,6 +154,16 @@ void check_amp_uses(RuleContext& context, std::vector<uint32_t>& lines) {
   }
   for (const Call& call : view.calls()) {
     const std::string& q = call.qualified;
+    // custom_fwd/custom_bwd passed as a value: functools.partial(torch.amp.custom_fwd,
+    // device_type=…), or a repository wrapper built around them.
+    for (TSNode argument : call.positional) {
+      std::string_view spelled = view.text(argument);
+      if (!spelled.ends_with("custom_fwd") && !spelled.ends_with("custom_bwd")) continue;
+      std::string passed = view.qualify(argument);
+      if (is_custom_autograd_decorator(passed))
+        report_api(context, lines, argument, passed,
+                   "`" + passed + "` is passed on: the function it decorates runs under CUDA autocast");
+    }
     if (is_autocast_state(q)) {
       report_api(context, lines, call.node, q, "`" + q + "` queries or sets the CUDA autocast state");
       continue;

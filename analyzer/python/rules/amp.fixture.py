@@ -42,7 +42,15 @@ def train_step(model, optimizer, loss, device):
     feature_scaler.fit_transform(data)  # not a GradScaler method
 
 
+# custom_fwd/custom_bwd passed on as values: each is the CUDA-typed decorator, wrapped.
+import functools
+from torch.amp import custom_fwd  # expect: TPU122
+amp_fwd = functools.partial(torch.amp.custom_fwd, device_type=device)  # expect: TPU122
+custom_fwd = custom_amp_decorator(custom_fwd, True)  # expect: TPU122
+
 # Negative cases
+my_fwd = functools.partial(my_ops.custom_fwd, device_type=device)
+wrapped = decorate(local_custom_bwd)
 with torch.autocast("cpu", dtype=torch.bfloat16):
     out = model(x)
 with torch.autocast("xla", dtype=torch.bfloat16):

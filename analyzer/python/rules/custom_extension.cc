@@ -177,6 +177,13 @@ bool is_extension_loader_call(const ModuleView& view, TSNode value) {
           name->starts_with("_C"));
 }
 
+// setup.py itself: there a torch.cuda query decides whether the extension is built. (A JIT
+// loader is a build script too, but its torch.cuda calls are ordinary CUDA API uses.)
+bool is_setup_py(const ModuleView& view) {
+  std::string_view path = view.file().path();
+  return path == "setup.py" || path.ends_with("/setup.py");
+}
+
 bool is_nvcc_string(std::string_view value) {
   return value == "nvcc" || value.starts_with("nvcc ") || value.ends_with("/nvcc") ||
          value.find("/nvcc ") != std::string_view::npos || value.find("bin/nvcc") != std::string_view::npos;
@@ -306,7 +313,7 @@ void check_extension_mentions(RuleContext& context, std::vector<uint32_t>& seen)
       if (first_on_line(node))
         context.report(build, node, qualified,
                        "`" + std::string(spelled) + "` drives the nvcc build of the CUDA extension");
-    } else if (view.is_build_script() && mention.callee && has_prefix(qualified, "torch.cuda")) {
+    } else if (is_setup_py(view) && mention.callee && has_prefix(qualified, "torch.cuda")) {
       report_argument(node, qualified, "`" + qualified + "` decides whether the CUDA extension is built");
     } else if (is_cuda_switch(last)) {
       report_argument(node, std::string(last), "`" + std::string(spelled) + "`, a CUDA build switch");
@@ -314,6 +321,33 @@ void check_extension_mentions(RuleContext& context, std::vector<uint32_t>& seen)
       for_each_listed_string(field(ts_node_parent(node), "value"), [&](TSNode flag) {
         report_argument(flag, std::string(view.text(flag)), "nvcc flag " + std::string(view.text(flag)));
       });
+    }
+  }
+}
+
+// `def _load_helper(name, sources, flags): return cpp_extension.load(…)` nested in the loader
+// function, then `softmax_cuda = _load_helper("softmax_cuda", …)` once per extension: each call
+// of such a local function builds one CUDA extension. (Module-level functions are linked, across
+// files, by the repository-wide helper pass; a nested one is only visible where it is defined.)
+void report_local_loader_calls(RuleContext& context, const std::vector<int>& loaders) {
+  if (loaders.empty()) return;
+  const ModuleView& view = context.view;
+  const auto& functions = view.functions();
+  for (const Call& call : view.calls()) {
+    if (call.simple_name.empty() || call.context.function < 0) continue;
+    for (int loader : loaders) {
+      const FunctionInfo& helper = functions[loader];
+      if (helper.parent < 0 || helper.name != call.simple_name) continue;
+      // Called from the function that defines it (or from a function nested there).
+      int scope = call.context.function;
+      while (scope >= 0 && scope != helper.parent) scope = functions[scope].parent;
+      if (scope < 0) continue;
+      context.report(kRules[2], call.node, helper.name,
+                     "`" + helper.name + "` (line " +
+                         std::to_string(ts_node_start_point(helper.node).row + 1) +
+                         ") JIT-compiles CUDA sources with nvcc; each call builds a CUDA "
+                         "extension: port its kernels to Pallas or PyTorch ops");
+      break;
     }
   }
 }
@@ -327,6 +361,7 @@ void check_custom_extension(RuleContext& context) {
   const RuleMeta& jit = kRules[2];
   const std::vector<const Assignment*> aliases = cuda_extension_aliases(view);
   const size_t first = context.findings_so_far();
+  std::vector<int> jit_loaders;  // functions whose body JIT-compiles CUDA sources
   for (const Call& call : view.calls()) {
     const std::string& q = call.qualified;
     TSNode alias = alias_of(view, call, aliases);
@@ -351,7 +386,9 @@ void check_custom_extension(RuleContext& context) {
       if (auto name = string_constant(view, call.argument(0, "name"), call.context))
           context.declared_extensions.push_back(*name);
     } else if (q == "torch.utils.cpp_extension.load" || q == "torch.utils.cpp_extension.load_inline") {
+      // nvcc flags (extra_cuda_cflags) are only given when CUDA sources are compiled.
       bool has_cuda = !is_null(call.keyword("cuda_sources")) ||
+                      !is_null(call.keyword("extra_cuda_cflags")) ||
                       is_true(view, call.keyword("with_cuda"), call.context);
       for_each_string(call.node, [&](TSNode string) {
         if (auto value = string_value(string, view.source()); value && is_cuda_source(*value))
@@ -363,8 +400,10 @@ void check_custom_extension(RuleContext& context) {
                      "kernels to Pallas or PyTorch ops");
       if (auto name = string_constant(view, call.argument(0, "name"), call.context))
         context.declared_extensions.push_back(*name);
+      if (call.context.function >= 0) jit_loaders.push_back(call.context.function);
     }
   }
+  report_local_loader_calls(context, jit_loaders);
   std::vector<uint32_t> seen = context.lines_since(first);  // one finding per line
   check_extension_mentions(context, seen);
   if (!view.is_build_script()) return;

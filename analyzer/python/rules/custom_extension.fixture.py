@@ -20,7 +20,7 @@ extra = {"cxx": ["-O3"], "nvcc": [  # expect: TPU401
     "-O3",  # expect: TPU401
     "-lineinfo",  # expect: TPU401
 ]}
-jit2 = load(name="jit2", sources=["a.cpp"], extra_cuda_cflags=["-O2", "--use_fast_math"])  # expect: TPU401
+jit2 = load(name="jit2", sources=["a.cpp"], extra_cuda_cflags=["-O2", "--use_fast_math"])  # expect: TPU402 -- nvcc flags make it a CUDA build
 if os.getenv("FORCE_CUDA", "0") == "1" or CUDA_HOME is not None:  # expect: TPU401
     macros = [("WITH_CUDA", None)]  # expect: TPU401
 version = subprocess.check_output([CUDA_HOME + "/bin/nvcc", "-V"])  # expect: TPU401
@@ -44,4 +44,29 @@ import torch._C
 print("compile the .cu sources with nvcc first")
 cpu_ops = load(name="cpu_ops", sources=["cpu_only.cpp"])
 cpu_inline = cpp_extension.load_inline(name="cpu_inline", cpp_sources=[CPP])
-flags = ["-gencode=arch=compute_80,code=sm_80"]  # build strings count only in setup.py
+
+
+# A JIT build loader (a file that uses cpp_extension): its nvcc flag lists count line by line,
+# and a local helper around load() builds one CUDA extension at each call.
+def load_fused_kernels(srcpath):
+    cc_flag = []
+    cc_flag.append("-gencode")  # expect: TPU401
+    cc_flag.append("arch=compute_80,code=sm_80")  # expect: TPU401
+    cc_flag.append("-O3")
+
+    def _load_helper(name, sources, extra_cuda_flags):
+        return cpp_extension.load(  # expect: TPU402
+            name=name,
+            sources=sources,
+            extra_cflags=["-O3"],
+            extra_cuda_cflags=["-O3", "--use_fast_math"] + extra_cuda_flags + cc_flag,  # expect: TPU401
+        )
+
+    softmax = _load_helper("softmax_ext", [srcpath / "softmax.cpp"], [])  # expect: TPU402
+    devices = torch.cuda.device_count()  # expect: TPU110 -- a CUDA API use, not a build switch
+    cpu_only = load_cpu_helper("cpu_ext", [srcpath / "cpu.cpp"])
+    return softmax, cpu_only
+
+
+def load_cpu_helper(name, sources):
+    return cpp_extension.load(name=name, sources=sources, extra_cflags=["-O3"])

@@ -100,6 +100,61 @@ bool is_tensor_method(std::string_view name) {
   return false;
 }
 
+// Tensor factories that build on the host unless given a device.
+bool is_host_factory(std::string_view qualified) {
+  return qualified == "torch.tensor" || qualified == "torch.as_tensor" ||
+         qualified == "torch.from_numpy" || qualified == "torch.Tensor" ||
+         qualified == "torch.ByteTensor" || qualified == "torch.FloatTensor" ||
+         qualified == "torch.LongTensor" || qualified == "torch.IntTensor";
+}
+
+// True when `node` is known to live on the host: NumPy data, a tensor built without a device
+// (`torch.tensor(list(self.deque))`), a `.cpu()`/`.numpy()` copy, and what torch ops and
+// methods compute from those. Reading such a value (`.item()`, `if x.any():`) waits for no
+// device. Unknown values are not host values. A `.cpu()` on the line itself (`v.cpu().item()`)
+// is the device read: only a copy made earlier, into a name, makes the value a host value.
+bool is_host_value(const ModuleView& view, TSNode node, const Context& context, int depth = 0,
+                   bool through_name = false) {
+  if (depth > 6 || is_null(node)) return false;
+  node = unparenthesize(node);
+  std::string_view type = kind(node);
+  if (type == "call") {
+    TSNode function = field(node, "function");
+    std::string qualified = view.qualify(function);
+    if (qualified.starts_with("numpy.")) return true;
+    TSNode arguments = field(node, "arguments");
+    auto keyword = [&](std::string_view name) {
+      for (uint32_t i = 0; i < ts_node_named_child_count(arguments); ++i) {
+        TSNode argument = ts_node_named_child(arguments, i);
+        if (is(argument, "keyword_argument") && view.text(field(argument, "name")) == name)
+          return true;
+      }
+      return false;
+    };
+    if (is_host_factory(qualified)) return qualified == "torch.from_numpy" || !keyword("device");
+    if (qualified.starts_with("torch.")) {  // torch.mean(torch.tensor(values)): where its input is
+      TSNode first = ts_node_named_child(arguments, 0);
+      return !is_null(first) && !is(first, "keyword_argument") &&
+             is_host_value(view, first, context, depth + 1, through_name);
+    }
+    if (!qualified.empty() || !is(function, "attribute")) return false;
+    std::string_view method = view.text(field(function, "attribute"));
+    if (method == "cpu" || method == "numpy") return through_name;
+    if (method == "cuda" || method == "to") return false;
+    return is_host_value(view, field(function, "object"), context, depth + 1, through_name);
+  }
+  if (type == "identifier") {
+    TSNode value = view.assigned_value(view.text(node), context, ts_node_start_byte(node));
+    return !is_null(value) && !ts_node_eq(value, node) &&
+           is_host_value(view, value, context, depth + 1, true);
+  }
+  if (type == "subscript")
+    return is_host_value(view, field(node, "value"), context, depth + 1, through_name);
+  if (type == "list_comprehension")
+    return is_host_value(view, field(node, "body"), context, depth + 1, through_name);
+  return false;
+}
+
 class TensorGuess {
  public:
   explicit TensorGuess(const ModuleView& view) : view_(view) {}
@@ -114,7 +169,9 @@ class TensorGuess {
       TSNode function = field(node, "function");
       std::string qualified = view_.qualify(function);
       if (!qualified.empty()) return is_tensor_function(qualified);
-      if (is(function, "attribute")) return is_tensor_method(view_.text(field(function, "attribute")));
+      if (is(function, "attribute"))
+        return is_tensor_method(view_.text(field(function, "attribute"))) &&
+               !is_host_value(view_, field(function, "object"), context);
       return false;
     }
     if (type == "comparison_operator") {
@@ -134,6 +191,10 @@ class TensorGuess {
     if (type == "not_operator") return is_tensor(field(node, "argument"), context, depth + 1);
     if (type == "identifier") {
       TSNode value = view_.assigned_value(view_.text(node), context, ts_node_start_byte(node));
+      // A parameter not reassigned since: its annotation says (`input_pos: Optional[Tensor]`).
+      if (TSNode annotation = parameter_annotation(view_.text(node), context);
+          !is_null(annotation) && (is_null(value) || contains(annotation, value)))
+        return view_.text(annotation).find("Tensor") != std::string_view::npos;
       if (is_null(value)) return false;
       value = unparenthesize(value);
       // `loss = criterion(logits, y)`: calls of local callables named like a loss.
@@ -157,6 +218,9 @@ class TensorGuess {
       if (qualified.starts_with(prefix)) return false;
     for (std::string_view prefix : {"torch.cuda", "torch.backends", "torch.distributed",
                                     "torch.utils", "torch.jit", "torch.nn.Module", "torch.optim",
+                                    "torch.export", "torch.fx", "torch._dynamo", "torch._inductor",
+                                    "torch.library", "torch.hub", "torch.profiler",
+                                    "torch.multiprocessing", "torch.testing",
                                     "torch.is_", "torch.get_", "torch.set_", "torch.device",
                                     "torch.compile", "torch.no_grad", "torch.autocast",
                                     "torch.manual_seed", "torch.load", "torch.save"})
@@ -165,6 +229,26 @@ class TensorGuess {
     if (qualified.starts_with("torch.nn.") && !qualified.starts_with("torch.nn.functional."))
       return false;
     return true;
+  }
+
+  // The type annotation of the enclosing function's parameter `name`, or null.
+  TSNode parameter_annotation(std::string_view name, const Context& context) const {
+    if (context.function < 0) return TSNode{};
+    TSNode parameters = field(view_.functions()[context.function].node, "parameters");
+    TSNode found{};
+    for_each_named_child(parameters, [&](TSNode parameter) {
+      if (!is(parameter, "typed_parameter") && !is(parameter, "typed_default_parameter")) return;
+      TSNode identifier = is(parameter, "typed_default_parameter") ? field(parameter, "name")
+                                                                   : ts_node_named_child(parameter, 0);
+      if (is(identifier, "identifier") && view_.text(identifier) == name) found = field(parameter, "type");
+    });
+    return found;
+  }
+
+  static bool contains(TSNode outer, TSNode inner) {
+    TSNode parameter = ts_node_parent(outer);
+    return ts_node_start_byte(inner) >= ts_node_start_byte(parameter) &&
+           ts_node_end_byte(inner) <= ts_node_end_byte(parameter);
   }
 
   const ModuleView& view_;
@@ -228,7 +312,12 @@ void check_dynamic_shapes(RuleContext& context) {
     bool method = call.is_method_call();
     bool step = view.in_step(call.context);
     bool runs = step || (uses_torch && call.context.function >= 0);
-    if (method && call.method == "item" && runs && call.positional.empty()) {
+    // Reading a value known to live on the host (NumPy data, a tensor built without a device,
+    // a `.cpu()` copy) waits for no device.
+    if (method && (call.method == "item" || call.method == "tolist") &&
+        is_host_value(view, call.receiver, call.context)) {
+      // quiet
+    } else if (method && call.method == "item" && runs && call.positional.empty()) {
       context.report_method(kItem, call, ".item()",
                      "`.item()` in a step copies to the host and waits for the device "
                      "(aten::_local_scalar_dense); " +

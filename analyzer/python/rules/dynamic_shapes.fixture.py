@@ -48,5 +48,38 @@ def summarize(metrics):
     first = items[0]
     return selected, first
 
+import numpy as np
+from torch.export._trace import custom_ops_disabled
+
+
+def median_of(window, buffer, loss_dict):
+    # A `.cpu()` on the line itself is the device read; the same value read again is not.
+    losses = {k: v.detach().cpu().item() for k, v in loss_dict.items()}  # expect: TPU600
+    host = buffer.cpu()  # the copy: a judgement call, not a step
+    header = host[:4].tolist()
+    # Host values: built without a device, or NumPy data; reading them waits for no device.
+    d = torch.tensor(list(window))
+    stats = [torch.cat(x, 0).cpu().numpy() for x in window]
+    counts = np.bincount(labels, minlength=10)
+    if stats[0].any() or counts.sum() == 0:
+        return None
+    if custom_ops_disabled():
+        return None
+    mean = torch.mean(torch.tensor(window)).item()
+    on_device = torch.tensor(list(window), device="cuda").sum().item()  # expect: TPU102, TPU600
+    return d.sum().item(), header, losses, mean, on_device
+
+
+def forward(x, input_pos: Optional[torch.Tensor] = None, max_len: int = 8, step: int = 0):
+    # A parameter annotated as a tensor is one; an int parameter is not.
+    if input_pos[-1] >= max_len:  # expect: TPU604
+        return x
+    if step >= max_len or input_pos is None:
+        return x
+    input_pos = len(x)
+    if input_pos >= max_len:
+        return x
+    return x
+
 # TPU606 (line 16) is PyTorch/XLA's only: this fixture is analysed for it.
 # fixture-target: xla

@@ -85,7 +85,7 @@ struct CudaLibrary {
   std::string_view advice;
 };
 
-constexpr std::array<CudaLibrary, 17> kLibraries = {{
+constexpr std::array<CudaLibrary, 18> kLibraries = {{
     {"apex", "use torch.optim / nn.LayerNorm / torch.autocast and DDP on the xla backend"},
     {"flash_attn", "use F.scaled_dot_product_attention or PyTorch/XLA's Pallas flash_attention"},
     {"xformers", "use F.scaled_dot_product_attention or PyTorch/XLA's Pallas flash_attention"},
@@ -103,11 +103,50 @@ constexpr std::array<CudaLibrary, 17> kLibraries = {{
     {"transformer_engine", "use bfloat16 autocast on the TPU (FP8 recipes are NVIDIA-specific)"},
     {"liger_kernel", "use the plain PyTorch modules; XLA fuses them"},
     {"nvtx", "use torch_xla.debug.profiler"},
+    {"causal_conv1d", "use a depthwise F.conv1d with left padding (or a Pallas kernel)"},
+}};
+
+// Compiled CUDA modules that CUDA-only projects install at the top level, beside their
+// package, and that other repositories import by bare name (`import xentropy_cuda_lib`, built
+// from flash-attention's csrc/). `package` is the project's Python package: inside it the
+// module is the repository's own extension (custom-extension), not a third-party library.
+struct CompiledModule {
+  std::string_view module;
+  std::string_view package;
+  std::string_view advice;
+};
+
+constexpr std::string_view kKernelAdvice =
+    "port to PyTorch ops (XLA fuses them) or to a Pallas kernel";
+constexpr std::array<CompiledModule, 17> kCompiledModules = {{
+    {"flash_attn_cuda", "flash_attn", kKernelAdvice},
+    {"flash_attn_2_cuda", "flash_attn", kKernelAdvice},
+    {"flash_attn_3_cuda", "flash_attn", kKernelAdvice},
+    {"xentropy_cuda_lib", "flash_attn", kKernelAdvice},
+    {"rotary_emb", "flash_attn", kKernelAdvice},
+    {"fused_dense_lib", "flash_attn", kKernelAdvice},
+    {"dropout_layer_norm", "flash_attn", kKernelAdvice},
+    {"ft_attention", "flash_attn", kKernelAdvice},
+    {"fused_softmax_lib", "flash_attn", kKernelAdvice},
+    {"causal_conv1d_cuda", "causal_conv1d", kKernelAdvice},
+    {"selective_scan_cuda", "mamba_ssm", kKernelAdvice},
+    {"amp_C", "apex", kKernelAdvice},
+    {"fused_layer_norm_cuda", "apex", kKernelAdvice},
+    {"fused_adam_cuda", "apex", kKernelAdvice},
+    {"fused_dense_cuda", "apex", kKernelAdvice},
+    {"syncbn", "apex", kKernelAdvice},
+    {"apex_C", "apex", kKernelAdvice},
 }};
 
 const CudaLibrary* library_of(std::string_view qualified) {
   for (const CudaLibrary& library : kLibraries)
     if (has_prefix(qualified, library.module)) return &library;
+  return nullptr;
+}
+
+const CompiledModule* compiled_module_of(std::string_view qualified) {
+  for (const CompiledModule& compiled : kCompiledModules)
+    if (has_prefix(qualified, compiled.module)) return &compiled;
   return nullptr;
 }
 
@@ -149,32 +188,43 @@ bool is_container(const ModuleView& view, TSNode value, const Context& context) 
 }
 
 // Every line of a Triton kernel that uses `tl.` (a `tl.constexpr` parameter, `x.to(tl.float32)`)
-// is part of the kernel to port, not only the lines that call a tl function.
-void report_kernel_lines(RuleContext& context, std::vector<uint32_t>& lines) {
+// is part of the kernel to port, not only the lines that call a tl function; outside a kernel,
+// a `tl.` name (a torch-to-Triton dtype map, a `tl.constexpr` default) goes with the port too.
+void report_triton_language_lines(RuleContext& context, std::vector<uint32_t>& lines) {
   const ModuleView& view = context.view;
   std::string_view source = view.source();
-  for (const FunctionInfo& function : view.functions()) {
-    if (!function.triton_kernel) continue;
-    uint32_t end = ts_node_end_byte(function.node);
-    for (size_t at = source.find("tl.", ts_node_start_byte(function.node)); at < end;
-         at = source.find("tl.", at + 3)) {
-      if (at > 0 && (std::isalnum(static_cast<unsigned char>(source[at - 1])) || source[at - 1] == '_' ||
-                     source[at - 1] == '.'))
-        continue;
-      TSNode node = ts_node_named_descendant_for_byte_range(ts_node_parent(function.node),
-                                                            static_cast<uint32_t>(at),
-                                                            static_cast<uint32_t>(at + 2));
-      if (!is(node, "identifier")) continue;
-      TSNode attribute = ts_node_parent(node);
-      if (!is(attribute, "attribute") || !has_prefix(view.qualify(attribute), "triton.language"))
-        continue;
-      uint32_t line = ts_node_start_point(node).row + 1;
-      if (std::find(lines.begin(), lines.end(), line) != lines.end()) continue;
-      lines.push_back(line);
-      std::string op(view.text(attribute));
-      context.report(kTritonOp, attribute, op,
-                     "`" + op + "` inside a Triton kernel; part of the kernel to port to Pallas");
-    }
+  std::vector<std::pair<uint32_t, uint32_t>> kernels;  // [begin, end) bytes of each kernel
+  for (const FunctionInfo& function : view.functions())
+    if (function.triton_kernel)
+      kernels.emplace_back(ts_node_start_byte(function.node), ts_node_end_byte(function.node));
+  // `tl` names resolve only through an import of triton.language; the search starts from the
+  // tree's root, reached from that import.
+  TSNode root{};
+  for (const Import& import : view.imports())
+    if (has_prefix(import.module, "triton.language")) root = import.node;
+  if (is_null(root)) return;
+  for (TSNode up = ts_node_parent(root); !is_null(up); up = ts_node_parent(up)) root = up;
+  for (size_t at = source.find("tl."); at != std::string_view::npos; at = source.find("tl.", at + 3)) {
+    if (at > 0 && (std::isalnum(static_cast<unsigned char>(source[at - 1])) || source[at - 1] == '_' ||
+                   source[at - 1] == '.'))
+      continue;
+    TSNode node = ts_node_named_descendant_for_byte_range(root, static_cast<uint32_t>(at),
+                                                          static_cast<uint32_t>(at + 2));
+    if (!is(node, "identifier")) continue;
+    TSNode attribute = ts_node_parent(node);
+    if (!is(attribute, "attribute") || !has_prefix(view.qualify(attribute), "triton.language"))
+      continue;
+    uint32_t line = ts_node_start_point(node).row + 1;
+    if (std::find(lines.begin(), lines.end(), line) != lines.end()) continue;
+    lines.push_back(line);
+    bool in_kernel = std::any_of(kernels.begin(), kernels.end(), [&](const auto& kernel) {
+      return at >= kernel.first && at < kernel.second;
+    });
+    std::string op(view.text(attribute));
+    context.report(kTritonOp, attribute, op,
+                   in_kernel ? "`" + op + "` inside a Triton kernel; part of the kernel to port to Pallas"
+                             : "`" + op + "` is a Triton name outside a kernel; it goes with the "
+                               "kernels' port to Pallas");
   }
 }
 
@@ -193,14 +243,17 @@ void check_third_party(RuleContext& context) {
       continue;
     }
     const CudaLibrary* library = library_of(import.module);
-    if (library == nullptr || inside_package(view, library->module)) continue;
-    bool nvtx = library->module == "nvtx";
+    const CompiledModule* compiled = library ? nullptr : compiled_module_of(import.module);
+    std::string_view owner = library ? library->module : compiled ? compiled->package : "";
+    if (owner.empty() || inside_package(view, owner)) continue;
+    bool nvtx = owner == "nvtx";
     Finding& finding = context.report(
         nvtx ? kNvtx : kLibraryImport, import.node, import.module,
         "`" + import.module + "` is CUDA-only" +
+            (compiled ? " (a compiled module of " + std::string(compiled->package) + ")" : "") +
             (import.context.import_guarded ? " (the import is guarded: the fallback runs on a TPU)"
                                            : "") +
-            "; " + std::string(library->advice));
+            "; " + std::string(library ? library->advice : compiled->advice));
     if (import.context.import_guarded && !nvtx) finding.severity = Severity::Warning;
   }
 
@@ -266,15 +319,16 @@ void check_third_party(RuleContext& context) {
     }
     if (q.empty()) continue;
     const CudaLibrary* library = library_of(q);
-    if (library == nullptr || library->module == "nvtx" || inside_package(view, library->module))
-      continue;
+    const CompiledModule* compiled = library ? nullptr : compiled_module_of(q);
+    std::string_view owner = library ? library->module : compiled ? compiled->package : "";
+    if (owner.empty() || owner == "nvtx" || inside_package(view, owner)) continue;
     // Pure-Python helpers of these packages (version checks) are not kernels; a call is.
     context.report(kLibraryCall, call.node, q,
                    "`" + q + "` runs CUDA code that cannot run on a TPU; " +
-                       std::string(library->advice));
+                       std::string(library ? library->advice : compiled->advice));
   }
   std::vector<uint32_t> lines = context.lines_since(first);
-  report_kernel_lines(context, lines);
+  report_triton_language_lines(context, lines);
 }
 
 }  // namespace tpu::python

@@ -49,7 +49,23 @@ import nvtx  # expect: TPU505
 with nvtx.annotate("forward"):  # expect: TPU505
     step()
 
+# A torch-to-Triton dtype map outside any kernel goes with the kernels' port.
+TORCH_TO_TRITON = {
+    torch.float32: tl.float32,  # expect: TPU503
+    torch.bfloat16: tl.bfloat16,  # expect: TPU503
+}
+
+# Compiled modules of CUDA-only projects, imported by bare name (flash-attention's csrc
+# extensions), and causal-conv1d.
+import xentropy_cuda_lib  # expect: TPU500
+from causal_conv1d import causal_conv1d_fn  # expect: TPU500
+losses, lse = xentropy_cuda_lib.forward(logits, labels, 0.0)  # expect: TPU501
+conv = causal_conv1d_fn(x, weight, bias, activation="silu")  # expect: TPU501
+
 # Negative cases
+import rotary_embedding_torch
+rotary = rotary_embedding_torch.RotaryEmbedding(dim=32)
+TORCH_TO_NUMPY = {torch.float32: "float32", torch.bfloat16: "bfloat16"}
 ln = torch.nn.LayerNorm(512)
 attn = F.scaled_dot_product_attention(q, k, v, is_causal=True)
 table = lookup[index](x)

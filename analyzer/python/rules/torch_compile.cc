@@ -164,6 +164,53 @@ void check_torch_compile(RuleContext& context) {
       context.report(kInductor, decorator.node, decorator.qualified,
                      "a compile backend registered here: on a TPU compile with " +
                          target_way(context.target, kOpenXla, kTpuBackend));
+  // Inductor's compilers and classes handed on as values: `inner_compile=compile_fx_inner`
+  // (an argument or a parameter default), `class Wrapper(_TorchCompileInductorWrapper)`.
+  auto is_inductor_value = [&](TSNode node) {
+    node = unparenthesize(node);
+    if (!is(node, "identifier") && !is(node, "attribute")) return std::string();
+    std::string q = view.qualify(node);
+    return has_prefix(q, "torch._inductor") || (names_inductor(q) && q.find('.', 6) == std::string::npos)
+               ? q
+               : std::string();
+  };
+  auto report_value = [&](TSNode node, const std::string& q, std::string_view how) {
+    context.report(kInductor, node, q,
+                   "`" + q + "` " + std::string(how) + ": inductor generates GPU code; on a TPU compile with " +
+                       target_way(context.target, kOpenXla, kTpuBackend));
+  };
+  // Only a file that names inductor can hand its names on; the others skip the search.
+  const bool imports_inductor = view.source().find("nductor") != std::string_view::npos;
+  for (const Call& call : view.calls()) {
+    if (!imports_inductor) break;
+    for (TSNode argument : call.positional)
+      if (std::string q = is_inductor_value(argument); !q.empty())
+        report_value(argument, q, "is passed on as a value");
+    for (const auto& [name, value] : call.keywords)
+      if (std::string q = is_inductor_value(value); !q.empty())
+        report_value(value, q, "is passed on as a value");
+  }
+  std::vector<uint32_t> classes;  // start bytes of the classes already looked at
+  for (const FunctionInfo& function : view.functions()) {
+    if (!imports_inductor) break;
+    for_each_named_child(field(function.node, "parameters"), [&](TSNode parameter) {
+      if (!is(parameter, "default_parameter") && !is(parameter, "typed_default_parameter")) return;
+      TSNode value = field(parameter, "value");
+      if (std::string q = is_inductor_value(value); !q.empty())
+        report_value(value, q, "is a parameter default");
+    });
+    TSNode owner = ts_node_parent(function.node);
+    if (is(owner, "decorated_definition")) owner = ts_node_parent(owner);
+    owner = ts_node_parent(owner);
+    if (!is(owner, "class_definition") ||
+        std::find(classes.begin(), classes.end(), ts_node_start_byte(owner)) != classes.end())
+      continue;
+    classes.push_back(ts_node_start_byte(owner));
+    for_each_named_child(field(owner, "superclasses"), [&](TSNode base) {
+      if (std::string q = is_inductor_value(base); !q.empty())
+        report_value(base, q, "is subclassed here");
+    });
+  }
   // `torch.cuda.CUDAGraph` or `torch._inductor.config.x` read or written as a value.
   for (const Mention& mention : context.mentions.names()) {
     if (mention.callee) continue;

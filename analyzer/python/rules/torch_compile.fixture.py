@@ -18,7 +18,24 @@ def enable_inductor_tuning():
     from torch._inductor import config  # expect: TPU703
     config.max_autotune = True  # expect: TPU703
 
+from torch._inductor.compile_fx import compile_fx_inner  # expect: TPU703
+
+
+def my_backend(model, inputs, inner_compile=compile_fx_inner):  # expect: TPU703
+    return wrap(model, inputs, inner_compile=with_streams(compile_fx_inner))  # expect: TPU703
+
+
+class DecompositionsWrapper(_TorchCompileInductorWrapper):  # expect: TPU703
+    def __init__(self, mode):
+        super().__init__(mode)
+
+
 # Negative cases
+class PlainWrapper(torch.nn.Module):
+    def forward(self, x, fn=torch.relu):
+        return fn(x)
+
+
 xla_compiled = torch.compile(model, backend="openxla")
 tpu_compiled = torch.compile(model, backend="tpu", mode="default")
 disabled = torch.compiler.disable(fn)
