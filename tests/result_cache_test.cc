@@ -214,10 +214,11 @@ TEST_CASE("cache: a cached scan equals an uncached one, also after a file its fi
   // The changed file's new entry, and the linked result of the rules ignoring cuda-api.
   CHECK(count_entries(cache_dir) == 6);
 
-  // A target changes op statuses: another space, with its own entries.
-  ScanOptions torchtpu = cached, torchtpu_uncached;
-  torchtpu.target = torchtpu_uncached.target = "torchtpu";
-  CHECK(describe(scan(dir.path(), torchtpu)) == describe(scan(dir.path(), torchtpu_uncached)));
+  // A target changes op statuses: the non-default one is another space, with its own entries.
+  ScanOptions xla = cached, xla_uncached;
+  xla.target = xla_uncached.target = "xla";
+  REQUIRE(cached.target != "xla");
+  CHECK(describe(scan(dir.path(), xla)) == describe(scan(dir.path(), xla_uncached)));
   CHECK(count_entries(cache_dir) == 10);
 }
 
