@@ -179,14 +179,18 @@ except ImportError:  # no TPU runtime: run on CUDA or the CPU as before
 }};
 
 
-// TorchTPU's helpers (TARGETS.md, "TorchTPU as released"). TorchTPU loads with torch and
-// registers torch.tpu, so `_torch_tpu` says whether a TPU is there; every helper branches on
+// TorchTPU's helpers (TARGETS.md, "TorchTPU as released"). TorchTPU loads with torch and, on a
+// TPU host, makes the TPU torch's accelerator, so `_torch_tpu` says whether a TPU is there (torch_tpu
+// 0.2.0 keeps torch.tpu.is_available/device_count/current_device/synchronize internal: they raise
+// when user code calls them, so the helpers use torch.accelerator); every helper branches on
 // it, and on CUDA and the CPU does what the original CUDA call did. TorchTPU has no public
 // memory statistics, no device loader and no step boundary (it runs eagerly): the rewrite map
 // has no portable fix for those on this target, so there are no such helpers here.
 constexpr std::array<Helper, 21> kTorchTpuHelpers = {{
-    {"base", "", R"py(# TorchTPU registers torch.tpu when torch loads; without a TPU, run on CUDA or the CPU as before.
-_torch_tpu = hasattr(torch, "tpu") and torch.tpu.is_available()
+    {"base", "", R"py(# TorchTPU loads with torch and makes the TPU the accelerator; without a TPU, run on CUDA or the CPU as before.
+# (torch.tpu.is_available() is internal to TorchTPU: it raises when user code calls it.)
+_tpu_accelerator = torch.accelerator.current_accelerator() if hasattr(torch, "accelerator") else None
+_torch_tpu = _tpu_accelerator is not None and _tpu_accelerator.type == "tpu"
 )py"},
     {"device", "base", R"py(def _tpu_device(index=None):
     if _torch_tpu:
@@ -216,7 +220,7 @@ _torch_tpu = hasattr(torch, "tpu") and torch.tpu.is_available()
 )py"},
     {"synchronize", "base", R"py(def _tpu_synchronize():
     if _torch_tpu:
-        torch.tpu.synchronize()
+        torch.accelerator.synchronize()
     elif torch.cuda.is_available():
         torch.cuda.synchronize()
 )py"},
@@ -238,12 +242,12 @@ _torch_tpu = hasattr(torch, "tpu") and torch.tpu.is_available()
 )py"},
     {"device_count", "base", R"py(def _tpu_device_count():
     if _torch_tpu:
-        return torch.tpu.device_count()
+        return torch.accelerator.device_count()
     return torch.cuda.device_count()
 )py"},
     {"current_device", "base", R"py(def _tpu_current_device():
     if _torch_tpu:
-        return torch.tpu.current_device()
+        return torch.accelerator.current_device_index()
     return torch.cuda.current_device()
 )py"},
     {"get_device_name", "base", R"py(def _tpu_get_device_name(device=None):

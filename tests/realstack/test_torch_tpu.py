@@ -8,10 +8,14 @@ import json
 import os
 import re
 import subprocess
+import sys
 
 import pytest
 
 from conftest import SOURCE_DIR, run, venv_python
+
+sys.path.insert(0, str(SOURCE_DIR / "tests"))
+from opdb_api_surface_test import helper_blocks  # noqa: E402  (the helpers as the rewriter compiles them)
 
 REWRITE_MAP = SOURCE_DIR / "opdb" / "data" / "rewrite_map.tsv"
 # Keep torch_tpu's start-up chatter (absl logs, the tcmalloc hint) out of the outputs compared.
@@ -32,16 +36,19 @@ def ask(python, code):
 
 
 def emitted_torchtpu_names():
-    """Every torch.tpu / torch_tpu / torch.accelerator name in the TorchTPU rows of the rewrite map."""
-    names = set()
+    """Every torch.tpu / torch_tpu / torch.accelerator name that a TorchTPU rewrite emits: in the
+    TorchTPU rows of the rewrite map and in the portable style's TorchTPU helpers (read as
+    tests/opdb_api_surface_test.py reads them; comments left out)."""
+    texts = []
     for line in REWRITE_MAP.read_text().splitlines():
         if line.startswith("#") or not line.strip():
             continue
         key, target, style, replacement, imports, *_ = line.split("\t")
-        if target not in ("torchtpu", "*"):
-            continue
-        names.update(re.findall(r"\b(?:torch\.tpu|torch_tpu|torch\.accelerator)(?:\.\w+)+", replacement + " " + imports))
-    return sorted(names)
+        if target in ("torchtpu", "*"):
+            texts.append(replacement + " " + imports)
+    texts += [re.sub(r"#.*", "", code) for code in helper_blocks()["torchtpu"].values()]
+    pattern = r"\b(?:torch\.tpu|torch_tpu|torch\.accelerator)(?:\.\w+)+"
+    return sorted({name for text in texts for name in re.findall(pattern, text)})
 
 
 RESOLVE = """
@@ -121,6 +128,26 @@ def test_rewritten_calls_run_on_the_real_module(python, tmp_path):
     text = program.read_text()
     assert "torch.cuda" not in text, text
     assert ask(python, text) == {"found": False, "count": 0}  # no TPU here; no call raised
+
+
+def test_portable_helpers_run_on_the_real_module(python, tmp_path):
+    """The portable style's TorchTPU helpers are defined when the module loads: on a machine with
+    torch_tpu installed they must not call an Internal function (which raises)."""
+    program = tmp_path / "probe.py"
+    program.write_text(
+        "import json\n"
+        "import torch\n"
+        "torch.cuda.manual_seed_all(0)\n"
+        "count = torch.cuda.device_count()\n"
+        "if torch.cuda.is_available():\n"
+        "    torch.cuda.synchronize()\n"
+        "print(json.dumps({'count': count, 'device': str(torch.zeros(1).cuda().device)}))\n")
+    done = run("rewrite", tmp_path, "--target", "torchtpu", "--style", "portable", "--unsafe-fixes", "--apply",
+               "--allow-dirty", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    text = program.read_text()
+    assert "_torch_tpu" in text, text
+    assert ask(python, text) == {"count": 0, "device": "cpu"}  # no TPU, no CUDA: the CPU, as before
 
 
 def test_opdb_sync_asks_the_real_torch_tpu(python, tmp_path):
