@@ -15,6 +15,15 @@ struct Helper {
   std::string_view code;        ///< Python source, ending with a newline
 };
 
+// Helpers both targets share word for word: they build on the target's own `_tpu_device_name`.
+constexpr Helper kDeviceTypeHelper{"device_type", "device_name", R"py(def _tpu_device_type():
+    return _tpu_device_name()
+)py"};
+constexpr Helper kAutocastHelper{"autocast", "device_type", R"py(def _tpu_autocast_dtype():
+    # A TPU (and the CPU) autocasts to bfloat16; CUDA keeps float16.
+    return torch.float16 if _tpu_device_type() == "cuda" else torch.bfloat16
+)py"};
+
 // PyTorch/XLA's helpers. `_torch_xla` is the module when torch_xla imports, else None: every
 // helper branches on it. On CUDA and the CPU each helper does what the original CUDA call did,
 // so the rewritten program behaves the same there.
@@ -42,13 +51,8 @@ except ImportError:  # no TPU runtime: run on CUDA or the CPU as before
         return "cuda" if index is None else f"cuda:{index}"
     return "cpu"
 )py"},
-    {"device_type", "device_name", R"py(def _tpu_device_type():
-    return _tpu_device_name()
-)py"},
-    {"autocast", "device_type", R"py(def _tpu_autocast_dtype():
-    # A TPU (and the CPU) autocasts to bfloat16; CUDA keeps float16.
-    return torch.float16 if _tpu_device_type() == "cuda" else torch.bfloat16
-)py"},
+    kDeviceTypeHelper,
+    kAutocastHelper,
     {"synchronize", "base", R"py(def _tpu_synchronize():
     if _torch_xla is not None:
         import torch_xla.core.xla_model as xm
@@ -211,13 +215,8 @@ _torch_tpu = _tpu_accelerator is not None and _tpu_accelerator.type == "tpu"
         return "cuda" if index is None else f"cuda:{index}"
     return "cpu"
 )py"},
-    {"device_type", "device_name", R"py(def _tpu_device_type():
-    return _tpu_device_name()
-)py"},
-    {"autocast", "device_type", R"py(def _tpu_autocast_dtype():
-    # A TPU (and the CPU) autocasts to bfloat16; CUDA keeps float16.
-    return torch.float16 if _tpu_device_type() == "cuda" else torch.bfloat16
-)py"},
+    kDeviceTypeHelper,
+    kAutocastHelper,
     {"synchronize", "base", R"py(def _tpu_synchronize():
     if _torch_tpu:
         torch.accelerator.synchronize()

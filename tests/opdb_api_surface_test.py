@@ -178,11 +178,15 @@ HELPER_TABLES = {"xla": "kXlaHelpers", "torchtpu": "kTorchTpuHelpers"}
 def helper_blocks() -> dict:
     """target -> {helper name -> its Python code}, as portable_helpers.cc's table for it defines them."""
     text = HELPERS_SOURCE.read_text(encoding="utf-8")
+    # Helpers both tables share are constants (`constexpr Helper kName{...};`), named in the tables.
+    shared = {constant: (name, code) for constant, name, code in
+              re.findall(r'constexpr Helper (\w+)\{"(\w+)", "\w*", R"py\((.*?)\)py"\};', text, re.S)}
     tables = {}
     for target, table in HELPER_TABLES.items():
         start = text.index(table + " = {{")
         body = text[start:text.index("\n}};", start)]
         tables[target] = dict(re.findall(r'\{"(\w+)", "\w*", R"py\((.*?)\)py"\}', body, re.S))
+        tables[target].update(shared[constant] for constant in re.findall(r"^\s+(k\w+),$", body, re.M))
     return tables
 
 

@@ -150,12 +150,11 @@ void report(std::vector<Finding>& findings, Locator& locator, const TraceMergeOp
 // autograd on the target.
 std::string_view op_the_program_called(std::string_view traced) {
   static constexpr std::pair<std::string_view, std::string_view> kHostSelected[] = {
-      {"_scaled_dot_product_flash_attention_for_cpu", "aten::scaled_dot_product_attention"},
-      {"_scaled_dot_product_flash_attention_for_cpu_backward", "aten::scaled_dot_product_attention"},
+      {"aten::_scaled_dot_product_flash_attention_for_cpu", "aten::scaled_dot_product_attention"},
+      {"aten::_scaled_dot_product_flash_attention_for_cpu_backward", "aten::scaled_dot_product_attention"},
   };
-  std::string_view bare = traced.substr(traced.rfind(':') == std::string_view::npos ? 0 : traced.rfind(':') + 1);
   for (const auto& [kernel, entry] : kHostSelected)
-    if (bare == kernel) return entry;
+    if (traced == kernel) return entry;  // the trace names every op `aten::<overload>`
   return traced;
 }
 

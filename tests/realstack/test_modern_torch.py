@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """`trace` on current torch (the torch-modern environment, torch 2.13), as tests/cli/test_trace.py
 does on Debian's 1.13: the bundled sample traced for a few steps."""
+import json
 import subprocess
 
 import pytest
@@ -47,3 +48,25 @@ def test_trace_cuda_as_cpu_of_the_sample(python, tmp_path):
     index = index_of(out)
     assert index["cuda_as_cpu"] and index["steps"] == 3
     assert ops_of(out)["aten::addmm"]["count"] > 0
+
+
+def test_scan_trace_judges_cpu_attention_as_the_call_the_program_made(python, tmp_path):
+    """On the CPU, scaled_dot_product_attention runs a CPU-only flash kernel; on XLA the same call
+    takes the math decomposition. `scan --trace` reports the attention the program called, not a
+    CPU fallback that XLA never runs."""
+    (tmp_path / "attend.py").write_text(
+        "import torch\n"
+        "import torch.nn.functional as F\n"
+        "q = torch.randn(2, 4, 8, 16, requires_grad=True)\n"
+        "out = F.scaled_dot_product_attention(q, q, q, is_causal=True)\n"
+        "out.sum().backward()\n")
+    out = tmp_path / "trace"
+    traced = run("trace", "--out", out, "--", python, "attend.py", cwd=tmp_path)
+    assert traced.returncode == 0, traced.stderr[-3000:]
+    assert "aten::_scaled_dot_product_flash_attention_for_cpu" in ops_of(out)  # what the CPU ran
+    scan = run("scan", tmp_path, "--trace", out, "--target", "xla", "--format", "json", "--no-cache")
+    report = json.loads(scan.stdout)
+    ops = {use["name"]: use for use in report["ops"]}
+    assert "aten::_scaled_dot_product_flash_attention_for_cpu" not in ops
+    assert ops["aten::scaled_dot_product_attention"]["status"] == "decomposed"
+    assert not [f for f in report["findings"] if f["rule"] == "TPU900"], report["findings"]

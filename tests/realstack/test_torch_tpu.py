@@ -27,9 +27,10 @@ def python():
     return venv_python("torch-tpu")
 
 
-def ask(python, code):
-    """Runs `code` in the environment; returns what it printed last, parsed as JSON."""
-    done = subprocess.run([str(python), "-c", code], capture_output=True, text=True, timeout=600,
+def ask(python, code, *args):
+    """Runs `code` (with `args` as sys.argv[1:]) in the environment; returns what it printed last,
+    parsed as JSON."""
+    done = subprocess.run([str(python), "-c", code, *args], capture_output=True, text=True, timeout=600,
                           env=dict(os.environ, **QUIET))
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -77,10 +78,17 @@ print(json.dumps(answers))
 
 
 def resolve(python, names):
-    done = subprocess.run([str(python), "-c", RESOLVE, json.dumps(names)], capture_output=True, text=True,
-                          timeout=600, env=dict(os.environ, **QUIET))
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return ask(python, RESOLVE, json.dumps(names))
+
+
+def rewritten(tmp_path, style, source):
+    """`source` as `rewrite --target torchtpu --style STYLE --unsafe-fixes --apply` leaves it."""
+    program = tmp_path / "probe.py"
+    program.write_text(source)
+    done = run("rewrite", tmp_path, "--target", "torchtpu", "--style", style, "--unsafe-fixes", "--apply",
+               "--allow-dirty", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    return program.read_text()
 
 
 def test_torch_tpu_imports_without_a_tpu(python):
@@ -105,6 +113,7 @@ def test_the_stage_check_sees_internal_functions(python):
 def test_every_torchtpu_name_a_rewrite_emits_exists_and_is_public(python):
     names = emitted_torchtpu_names()
     assert "torch.accelerator.device_count" in names  # the map was read
+    assert "torch.accelerator.current_accelerator" in names  # and the helpers
     answers = resolve(python, names)
     missing = [name for name, a in answers.items() if not a["exists"]]
     internal = {name: a["prefer"] for name, a in answers.items()
@@ -113,8 +122,7 @@ def test_every_torchtpu_name_a_rewrite_emits_exists_and_is_public(python):
 
 
 def test_rewritten_calls_run_on_the_real_module(python, tmp_path):
-    program = tmp_path / "probe.py"
-    program.write_text(
+    text = rewritten(tmp_path, "direct",
         "import json\n"
         "import torch\n"
         "torch.cuda.manual_seed(0)\n"
@@ -122,10 +130,6 @@ def test_rewritten_calls_run_on_the_real_module(python, tmp_path):
         "found = torch.cuda.is_available()\n"
         "count = torch.cuda.device_count()\n"
         "print(json.dumps({'found': found, 'count': count}))\n")
-    done = run("rewrite", tmp_path, "--target", "torchtpu", "--style", "direct", "--unsafe-fixes", "--apply",
-               "--allow-dirty", cwd=tmp_path)
-    assert done.returncode == 0, done.stderr
-    text = program.read_text()
     assert "torch.cuda" not in text, text
     assert ask(python, text) == {"found": False, "count": 0}  # no TPU here; no call raised
 
@@ -133,8 +137,7 @@ def test_rewritten_calls_run_on_the_real_module(python, tmp_path):
 def test_portable_helpers_run_on_the_real_module(python, tmp_path):
     """The portable style's TorchTPU helpers are defined when the module loads: on a machine with
     torch_tpu installed they must not call an Internal function (which raises)."""
-    program = tmp_path / "probe.py"
-    program.write_text(
+    text = rewritten(tmp_path, "portable",
         "import json\n"
         "import torch\n"
         "torch.cuda.manual_seed_all(0)\n"
@@ -142,10 +145,6 @@ def test_portable_helpers_run_on_the_real_module(python, tmp_path):
         "if torch.cuda.is_available():\n"
         "    torch.cuda.synchronize()\n"
         "print(json.dumps({'count': count, 'device': str(torch.zeros(1).cuda().device)}))\n")
-    done = run("rewrite", tmp_path, "--target", "torchtpu", "--style", "portable", "--unsafe-fixes", "--apply",
-               "--allow-dirty", cwd=tmp_path)
-    assert done.returncode == 0, done.stderr
-    text = program.read_text()
     assert "_torch_tpu" in text, text
     assert ask(python, text) == {"count": 0, "device": "cpu"}  # no TPU, no CUDA: the CPU, as before
 
