@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 # The interpreter that runs the programs: Debian's torch by default; TPU_GALLERY_PYTHON runs the same
-# gallery on another torch (ctest trace_gallery_modern: the torch-modern environment).
+# gallery on another torch (ctests realstack_trace_gallery_modern and _cuda_build:
+# tests/realstack/trace_gallery_on.sh).
 PYTHON = os.environ.get("TPU_GALLERY_PYTHON", "/usr/bin/python3")
 HERE = Path(__file__).resolve().parent
 PROGRAMS = HERE / "programs"

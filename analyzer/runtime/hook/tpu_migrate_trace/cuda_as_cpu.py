@@ -110,6 +110,7 @@ def install(torch, on_host_copy, report_error):
         t.replace("torch.cuda.", "torch.") if isinstance(t, str) else t)
 
     _patch_cuda_module(torch)
+    _patch_accelerator(torch)
     cuda_autocast.install(torch, report_error)
     grad_scaler.install(torch)
     _patch_distributed(torch)
@@ -213,6 +214,9 @@ def _patch_cuda_module(torch):
         "current_stream": lambda device=None: _Stream(device), "default_stream": lambda device=None: _Stream(device),
         "set_stream": nothing, "device": lambda device=None: contextlib.nullcontext(),
         "device_of": lambda tensor: contextlib.nullcontext(),
+        # torch 2.x optimizers ask this on every step when CUDA is "available" (Adam's capturable
+        # check); a CUDA build of torch without a driver raises from the real one.
+        "is_current_stream_capturing": lambda: False,
     }
     for name, value in replacements.items():
         setattr(cuda, name, value() if isinstance(value, _Fresh) else value)
@@ -221,6 +225,27 @@ def _patch_cuda_module(torch):
         for name in ("range_push", "range_pop", "mark", "range_start", "range_end"):
             setattr(nvtx, name, _returning(None))
         nvtx.range = lambda *args, **kwargs: contextlib.nullcontext()
+
+
+def _patch_accelerator(torch):
+    """torch.accelerator (torch 2.6+) answers for CUDA in a CUDA build of torch, from the driver:
+    the DataLoader's pin-memory thread asks it for the device index, and a build with no driver
+    raises there. It tells the same story as torch.cuda above: one device, index 0. A CPU build
+    has no accelerator and is left as it is."""
+    accelerator = getattr(torch, "accelerator", None)
+    if accelerator is None or not getattr(torch.version, "cuda", None):
+        return
+    count = torch.cuda.device_count()
+    replacements = {
+        "is_available": lambda: True, "device_count": lambda: count,
+        "current_accelerator": lambda *args, **kwargs: torch.device("cuda"),
+        "current_device_index": lambda: 0, "current_device_idx": lambda: 0,
+        "set_device_index": _returning(None), "set_device_idx": _returning(None),
+        "synchronize": _returning(None),
+    }
+    for name, value in replacements.items():
+        if hasattr(accelerator, name):
+            setattr(accelerator, name, value)
 
 
 def _patch_distributed(torch):

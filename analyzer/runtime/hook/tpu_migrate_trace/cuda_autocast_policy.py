@@ -35,6 +35,9 @@ _LOWER_PRECISION_FP = (
     "rnn_relu_cell",
     # torch 2.x
     "linalg_vecdot", "_scaled_dot_product_flash_attention", "scaled_dot_product_attention",
+    # CUDA builds only: registered beside cuDNN (aten/src/ATen/native/cudnn/AutocastRNN.cpp), it
+    # casts the inputs and the flat weights to the region's dtype.
+    "_cudnn_rnn",
 )
 _FP32 = (
     "acos", "asin", "cosh", "erfinv", "exp", "expm1", "log", "log10", "log2", "log1p", "reciprocal",
