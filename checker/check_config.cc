@@ -14,6 +14,7 @@
 #include <toml++/toml.h>
 
 #include "checker/dtype_info.h"
+#include "opdb/targets.h"
 
 namespace tpu::checker {
 namespace {
@@ -145,6 +146,16 @@ ConfigResult parse_check_config_text(std::string_view text, const fs::path& file
   }
   CheckConfig config;
   config.source = file;
+  if (const toml::node* target = base->get("target")) {
+    auto value = target->value<std::string>();
+    if (!value || !opdb::is_tpu_target(*value)) {
+      Reader reader{file, {}};
+      reader.fail(*target, std::string(opdb::kTargetChoices));
+      result.error = reader.error;
+      return result;
+    }
+    config.target = *value;
+  }
   const toml::node* check = base->get("check");
   if (check) {
     Reader reader{file, {}};

@@ -13,6 +13,9 @@ namespace tpu::checker {
 
 struct CheckConfig {
   ToleranceTable tolerances = ToleranceTable::defaults();
+  /// The file's `target` (the one scan and rewrite read): whose precision defaults
+  /// `--emulate tpu` follows when no --target is given. Unset: opdb::kDefaultTarget.
+  std::optional<std::string> target;
   std::filesystem::path source;  ///< the file read; empty when none was found
 };
 

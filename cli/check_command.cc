@@ -212,7 +212,9 @@ int run_check_command(const CheckArguments& args) {
     report.candidate = engine->candidate();
   }
   if (options.executor == checker::Executor::EmulateTpu) {
-    report.emulated_target = args.target.empty() ? std::string(opdb::kDefaultTarget) : args.target;
+    report.emulated_target = !args.target.empty()         ? args.target
+                             : config.config->target ? *config.config->target
+                                                     : std::string(opdb::kDefaultTarget);
     report.precision_defaults = checker::precision_defaults(report.emulated_target, options.precision);
   }
   if (!config.config->source.empty()) report.config = config.config->source.string();
@@ -270,7 +272,8 @@ void add_check_command(CLI::App& app, int& exit_code) {
                       "TorchTPU share: DEFAULT is one bfloat16 pass)");
   command->add_option("--target", args->target,
                       "With --emulate tpu: whose precision defaults to follow and name, torchtpu (TorchTPU, the "
-                      "default: torch.tpu.Precision) or xla (PyTorch/XLA: set_mat_mul_precision)")
+                      "default: torch.tpu.Precision) or xla (PyTorch/XLA: set_mat_mul_precision); without it, "
+                      "the configuration's `target`")
       ->check(CLI::IsMember({"torchtpu", "xla"}));
   command->add_option("--precision", args->precision,
                       "Matmul/convolution precision: default (1 bfloat16 pass), high (bf16x3), highest (float32)");

@@ -21,6 +21,13 @@ inline constexpr std::string_view kDefaultTarget = kTorchTpuTarget;
 /// JSON reports without a `profile`) were written for it.
 inline constexpr std::string_view kLegacyDefaultTarget = kXlaTarget;
 
+/// Whether a configuration file's `target` names one of the two TPU targets.
+constexpr bool is_tpu_target(std::string_view target) { return target == kTorchTpuTarget || target == kXlaTarget; }
+
+/// What a configuration file's `target` may be, for its error message.
+inline constexpr std::string_view kTargetChoices =
+    "'target' must be \"torchtpu\" (TorchTPU, the default) or \"xla\" (PyTorch/XLA)";
+
 /// "TorchTPU" or "PyTorch/XLA" for the two TPU targets; any other target as it is spelled.
 constexpr std::string_view target_display_name(std::string_view target) {
   if (target == kTorchTpuTarget) return "TorchTPU";

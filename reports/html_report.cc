@@ -12,6 +12,7 @@
 #include "reports/html_assets.h"
 #include "reports/svg_charts.h"
 #include "reports/xml_text.h"
+#include "opdb/targets.h"
 
 namespace tpu::reports {
 namespace {
@@ -306,7 +307,7 @@ std::string render_html(const Report& report) {
       << "<title>TPU readiness " << report.summary.readiness << "/100 · " << esc(root) << "</title>"
       << "<style>" << html_style() << "</style></head><body>\n"
       << "<header><h1>TPU readiness report</h1><div class=\"meta\"><code>" << esc(root) << "</code> · target <b>"
-      << esc(report.profile) << "</b> · " << plural(report.scan.files_scanned, "file") << " scanned · tpu-migrate "
+      << esc(std::string(opdb::target_display_name(report.profile))) << "</b> · " << plural(report.scan.files_scanned, "file") << " scanned · tpu-migrate "
       << esc(tool_version()) << "</div></header>\n<main>\n<div class=\"grid\">";
   score_panel(out, report);
   category_panel(out, report);

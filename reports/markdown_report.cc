@@ -7,6 +7,7 @@
 #include "analyzer/core/rule.h"
 #include "reports/inventory_view.h"
 #include "reports/paths.h"
+#include "opdb/targets.h"
 
 namespace tpu::reports {
 namespace {
@@ -154,7 +155,7 @@ std::string render_markdown(const Report& report, const MarkdownOptions& options
   out << "## TPU readiness: " << s.readiness << "/100\n\n";
   out << "**" << plural(s.by_severity[2], "blocker") << "**, " << plural(s.by_severity[1], "warning") << ", "
       << s.by_severity[0] << " info in " << plural(report.scan.files_scanned, "file") << " scanned; "
-      << s.autofixable << " with a mechanical fix (`tpu-migrate rewrite`). Target: `" << report.profile << "`.\n";
+      << s.autofixable << " with a mechanical fix (`tpu-migrate rewrite`). Target: " << opdb::target_display_name(report.profile) << ".\n";
   if (report.baseline.active)
     out << "\nAgainst the baseline: **" << plural(report.baseline.new_findings, "new finding") << "**, "
         << report.baseline.unchanged << " unchanged, " << report.baseline.resolved << " resolved.\n";

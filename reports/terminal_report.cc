@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "reports/terminal_report.h"
+#include "opdb/targets.h"
 
 #include <cstdio>
 #include <map>
@@ -87,7 +88,7 @@ std::string render_terminal(const Report& report, const TerminalStyle& style) {
   out << "Scanned " << report.scan.files_scanned << " file" << (report.scan.files_scanned == 1 ? "" : "s");
   if (report.scan.cpp_files != 0)
     out << " (" << report.scan.python_files << " Python, " << report.scan.cpp_files << " C++/CUDA)";
-  out << " in " << seconds << " s, target " << report.profile << "\n";
+  out << " in " << seconds << " s, target " << opdb::target_display_name(report.profile) << "\n";
   out << "  " << p.red << s.by_severity[2] << " blocker" << (s.by_severity[2] == 1 ? "" : "s")
       << p.reset << ", " << p.yellow << s.by_severity[1] << " warning"
       << (s.by_severity[1] == 1 ? "" : "s") << p.reset << ", " << p.blue << s.by_severity[0]

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "analyzer/core/config.h"
+#include "opdb/targets.h"
 
 #include <toml++/toml.h>
 
@@ -53,9 +54,9 @@ std::variant<std::optional<Config>, InputError> parse_config_file(const fs::path
   }
   if (const toml::node* node = table->get("target")) {
     auto value = node->value<std::string>();
-    if (!value || (*value != "xla" && *value != "torchtpu"))
+    if (!value || !opdb::is_tpu_target(*value))
       return InputError{file.string(), static_cast<uint32_t>(node->source().begin.line),
-                        "'target' must be \"torchtpu\" (TorchTPU, the default) or \"xla\" (PyTorch/XLA)"};
+                        std::string(opdb::kTargetChoices)};
     config.target = *value;
   }
   return std::optional<Config>{std::move(config)};

@@ -28,7 +28,7 @@ struct RuleMeta {
   std::string_view fix_title;  ///< "Replace `.cuda()` with `.to(device)`"; empty when no fix
   std::string_view summary;    ///< one line for `rules`
   std::string_view rationale;  ///< why it matters on a TPU
-  std::string_view tpu_way;    ///< what to do instead (PyTorch/XLA; TorchTPU where it differs)
+  std::string_view tpu_way;    ///< what to do instead (TorchTPU first; PyTorch/XLA where it differs)
   std::string_view before;     ///< example code that triggers the rule
   std::string_view after;      ///< the same code ported
 };

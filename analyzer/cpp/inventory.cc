@@ -202,8 +202,9 @@ void decide(InventoryOp& op) {
     op.severity = Severity::Warning;
     op.explanation = pybind ? "has a CPU implementation: on a TPU it runs only if the call site moves the "
                               "tensors to the CPU and back (slow, a host round trip per call)"
-                            : "has a CPU kernel: on a TPU it runs through PyTorch/XLA's CPU fallback "
-                              "(slow, a host round trip per call)";
+                            : "has a CPU kernel: on a TPU it runs only through the CPU fallback (slow, a host "
+                              "round trip per call; PyTorch/XLA falls back silently, TorchTPU only once the "
+                              "program enables its CPU fallback)";
   } else if (has("cuda")) {
     op.verdict = "cuda-only";
     op.severity = Severity::Blocker;
@@ -221,17 +222,18 @@ void decide(InventoryOp& op) {
     op.explanation = "has no implementation in the scanned files";
   }
   if (op.verdict == "xla" || op.verdict == "composite") return;
-  std::string hint = "re-express it with torch ops; XLA fuses elementwise and reduction chains";
+  std::string hint = "re-express it with torch ops; the TPU compiler fuses elementwise and reduction chains";
   for (const std::string& library : libraries) {
     if (library == "cuBLAS" || library == "CUTLASS") hint += "; torch.matmul for the " + library + " GEMMs";
     else if (library == "CUB" || library == "Thrust") hint += "; torch.sum/cumsum/sort for the " + library + " primitives";
     else if (library == "cuDNN") hint += "; torch.nn.functional for the cuDNN calls";
-    else if (library == "cuRAND") hint += "; torch.rand/randn on the XLA device for cuRAND";
-    else if (library == "NCCL") hint += "; XLA collectives (xm.all_reduce) for NCCL";
+    else if (library == "cuRAND") hint += "; torch.rand/randn on the TPU device for cuRAND";
+    else if (library == "NCCL") hint += "; torch.distributed collectives for NCCL (TorchTPU: tpu_dist; PyTorch/XLA: the xla backend)";
   }
   op.routes.push_back({"torch-ops", hint});
-  op.routes.push_back({"pallas", "write a Pallas kernel (torch_xla.experimental.custom_kernel."
-                                 "make_kernel_from_pallas) when it needs its own tiling or fusion"});
+  op.routes.push_back({"pallas", "write a Pallas kernel when it needs its own tiling or fusion (TorchTPU: "
+                                 "torch_tpu._internal.pallas.jax_op; PyTorch/XLA: "
+                                 "torch_xla.experimental.custom_kernel.make_kernel_from_pallas)"});
   if (op.verdict == "cpu-fallback")
     op.routes.push_back({"cpu-fallback", "keep the CPU implementation for now: it works, slowly"});
 }

@@ -318,6 +318,23 @@ def test_configuration_overrides_and_skips(ill_trace, tmp_path):
     assert "unknown key check.rtoll" in bad.stderr
 
 
+def test_the_configurations_target_chooses_the_emulated_precision_defaults(table_trace, tmp_path):
+    """`target` in the configuration is the one scan and rewrite read; check follows it when no
+    --target is given, and --target still wins."""
+    config = tmp_path / "pyproject.toml"
+    config.write_text('[tool.tpu-migrate]\ntarget = "xla"\n')
+    report, process = check_json(table_trace, "--emulate", "tpu", "--config", config)
+    assert process.returncode == 0, process.stderr
+    assert report["candidate"]["target"] == "xla"
+    assert report["candidate"]["precision_defaults"].startswith("PyTorch/XLA's")
+    chosen, _ = check_json(table_trace, "--emulate", "tpu", "--target", "torchtpu", "--config", config)
+    assert chosen["candidate"]["target"] == "torchtpu"
+    config.write_text('[tool.tpu-migrate]\ntarget = "tpuu"\n')
+    bad = run("check", table_trace, "--emulate", "tpu", "--config", config)
+    assert bad.returncode == 2
+    assert f"{config}:2: 'target' must be" in bad.stderr
+
+
 def test_configuration_is_found_beside_the_traced_program(tmp_path):
     folder = write_trace(tmp_path, ill_conditioned_mm())
     (folder / "pyproject.toml").write_text('[tool.tpu-migrate.check.ops."aten::mm"]\nskip = true\n')

@@ -108,12 +108,12 @@ def test_the_readme_quick_start_shows_the_default_targets_report():
     process = run("scan", SAMPLE)
     assert process.returncode == 0, process.stderr
     printed = process.stdout.splitlines()
-    assert "target torchtpu" in excerpt[[line.startswith("Scanned") for line in excerpt].index(True)]
+    assert "target TorchTPU" in excerpt[[line.startswith("Scanned") for line in excerpt].index(True)]
     for line in excerpt:
         if line.strip() == "…":
             continue
         if line.startswith("Scanned"):
             line = line.split(" in ")[0]
-            assert any(out.startswith(line) and out.endswith("target torchtpu") for out in printed), line
+            assert any(out.startswith(line) and out.endswith("target TorchTPU") for out in printed), line
         else:
             assert line in printed, line

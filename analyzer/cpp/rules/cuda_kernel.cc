@@ -12,9 +12,11 @@ namespace tpu::cpp {
 namespace {
 
 constexpr std::string_view kPallas =
-    "Port the kernel: to PyTorch ops when it is elementwise/reduction work that XLA fuses, "
-    "or to a Pallas kernel (torch_xla.experimental.custom_kernel.make_kernel_from_pallas; "
-    "call jax_import_guard() before importing jax) when it needs its own tiling.";
+    "Port the kernel: to PyTorch ops when it is elementwise/reduction work that the TPU compiler "
+    "fuses, or to a Pallas kernel when it needs its own tiling (TorchTPU: a custom op from "
+    "torch_tpu._internal.pallas.jax_op; PyTorch/XLA: "
+    "torch_xla.experimental.custom_kernel.make_kernel_from_pallas, with jax_import_guard() "
+    "before importing jax).";
 
 constexpr RuleMeta kRules[] = {
     {.code = "TPU300", .name = "cuda-kernel-definition", .category = Category::CudaKernel,
@@ -25,7 +27,7 @@ constexpr RuleMeta kRules[] = {
      .tpu_way = kPallas,
      .before = "__global__ void scale_kernel(float* x, float a, int n) {\n"
                "  int i = blockIdx.x * blockDim.x + threadIdx.x;\n  if (i < n) x[i] *= a;\n}",
-     .after = "def scale(x, a):\n    return x * a  # XLA fuses it; or a Pallas kernel for custom tiling"},
+     .after = "def scale(x, a):\n    return x * a  # the TPU compiler fuses it; or a Pallas kernel for custom tiling"},
     {.code = "TPU301", .name = "device-function-definition", .category = Category::CudaKernel,
      .severity = Severity::Warning, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
      .summary = "a `__device__` (or `__host__ __device__`) function",
@@ -39,14 +41,14 @@ constexpr RuleMeta kRules[] = {
      .summary = "a CUDA kernel launch (`<<<…>>>`, cudaLaunchKernel, ATen's gpu_kernel)",
      .rationale = "The launch runs the kernel on a CUDA stream with a grid of thread blocks; on "
                   "a TPU the launch site calls the ported implementation instead.",
-     .tpu_way = "Call the Pallas kernel (make_kernel_from_pallas) or the torch-op equivalent here.",
+     .tpu_way = "Call the ported Pallas kernel or the torch-op equivalent here.",
      .before = "scale_kernel<<<blocks, 256, 0, stream>>>(x.data_ptr<float>(), a, n);",
-     .after = "x.mul_(a)  # from Python, on the XLA device"},
+     .after = "x.mul_(a)  # from Python, on the TPU device"},
     {.code = "TPU303", .name = "thread-index", .category = Category::CudaKernel,
      .severity = Severity::Info, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
      .summary = "a use of `threadIdx`/`blockIdx`/`blockDim`/`gridDim`/`warpSize` in device code",
-     .rationale = "The CUDA thread hierarchy has no TPU counterpart: a TPU core is driven by XLA "
-                  "(or by a Pallas grid over blocks of data), not by thousands of threads.",
+     .rationale = "The CUDA thread hierarchy has no TPU counterpart: a TPU core runs compiled tensor "
+                  "programs (or a Pallas grid over blocks of data), not thousands of threads.",
      .tpu_way = "Index whole tensors (vectorised torch ops) or use the Pallas grid "
                 "(pl.program_id) over blocks.",
      .before = "int i = blockIdx.x * blockDim.x + threadIdx.x;",
@@ -56,7 +58,7 @@ constexpr RuleMeta kRules[] = {
      .summary = "a `__shared__` (per-block shared memory) declaration",
      .rationale = "Shared memory is the GPU's per-block scratchpad; a TPU kernel stages data in "
                   "VMEM through Pallas BlockSpecs instead.",
-     .tpu_way = "Let XLA stage data, or use Pallas BlockSpecs / scratch_shapes for VMEM buffers.",
+     .tpu_way = "Let the TPU compiler stage data, or use Pallas BlockSpecs / scratch_shapes for VMEM buffers.",
      .before = "__shared__ float tile[32][33];",
      .after = "pl.BlockSpec((32, 32), lambda i, j: (i, j))  # Pallas stages the tile in VMEM"},
     {.code = "TPU305", .name = "block-synchronization", .category = Category::CudaKernel,
@@ -119,7 +121,7 @@ constexpr RuleMeta kRules[] = {
      .severity = Severity::Warning, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
      .summary = "tensor-core matrix fragments (`nvcuda::wmma`, `mma_sync`)",
      .rationale = "WMMA programs NVIDIA tensor cores tile by tile; the TPU's MXU is driven by "
-                  "XLA's dot/conv lowering (or jnp.dot inside Pallas).",
+                  "the compiler's dot/conv lowering (or jnp.dot inside Pallas).",
      .tpu_way = "Use torch.matmul / einsum (bf16 inputs, fp32 accumulation) or jnp.dot in Pallas.",
      .before = "wmma::mma_sync(acc, a_frag, b_frag, acc);",
      .after = "acc = torch.matmul(a, b)"},
@@ -184,7 +186,7 @@ void definitions(CppRuleContext& context) {
     if (block.code == CodeKind::Kernel) {
       context.report(rule("TPU300"), attribute_begin(context.view, block.name_begin), block.name_end, block.qualified,
                      "CUDA kernel " + backticked(block.qualified) + " (" + what + "`__global__`) runs only on "
-                     "NVIDIA GPUs; port it to torch ops XLA fuses, or to a Pallas kernel" + note);
+                     "NVIDIA GPUs; port it to torch ops the TPU compiler fuses, or to a Pallas kernel" + note);
     } else if (is_device_code(block.code) || block.device_by_use) {
       std::string kind = block.code == CodeKind::HostDevice ? "`__host__ __device__`" : "`__device__`";
       if (block.device_by_use) kind = "device (it uses CUDA built-ins; its attribute comes from a macro the scan cannot see)";

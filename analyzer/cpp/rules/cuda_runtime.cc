@@ -24,24 +24,26 @@ constexpr RuleMeta kRules[] = {
      .severity = Severity::Blocker, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
      .summary = "CUDA device memory management (`cudaMalloc`, `cudaMemcpy`, `cudaMemset`, caching allocator)",
      .rationale = "Raw device pointers and copies bypass the framework; on a TPU, memory belongs "
-                  "to XLA and moves only as tensors.",
-     .tpu_way = "Allocate tensors with torch ops on the XLA device and move them with .to(device).",
+                  "to the TPU runtime and moves only as tensors.",
+     .tpu_way = "Allocate tensors with torch ops on the TPU device and move them with .to(device).",
      .before = "cudaMemcpy(dst, src, n * sizeof(float), cudaMemcpyHostToDevice);",
      .after = "dst = src.to(device)"},
     {.code = "TPU322", .name = "cuda-stream-event", .category = Category::CudaRuntimeCpp,
      .severity = Severity::Blocker, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
      .summary = "CUDA streams, events and synchronisation (`getCurrentCUDAStream`, `cudaStreamSynchronize`, …)",
-     .rationale = "XLA schedules TPU work itself; there are no user streams or events to pass to "
-                  "kernels or to wait on.",
-     .tpu_way = "Drop the stream plumbing; synchronise with torch_xla.sync() / xm.wait_device_ops() where needed.",
+     .rationale = "The TPU runtime orders TPU work itself; there are no user streams or events to pass "
+                  "to kernels or to wait on (TorchTPU's streams are placeholders).",
+     .tpu_way = "Drop the stream plumbing; synchronise from Python where needed "
+                "(TorchTPU: torch.accelerator.synchronize(); PyTorch/XLA: xm.wait_device_ops()).",
      .before = "cudaStream_t stream = at::cuda::getCurrentCUDAStream();",
-     .after = "# no stream: XLA orders the work"},
+     .after = "# no stream: the TPU runtime orders the work"},
     {.code = "TPU323", .name = "cuda-device-management", .category = Category::CudaRuntimeCpp,
      .severity = Severity::Warning, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
      .summary = "CUDA device selection, guards and properties (`CUDAGuard`, `cudaSetDevice`, `getCurrentDeviceProperties`)",
      .rationale = "Device guards and SM counts describe NVIDIA GPUs; TPU devices are chosen by the "
                   "runtime (PJRT) and have no SMs to size grids by.",
-     .tpu_way = "Remove the guard with the kernel; use torch_xla.device() on the Python side.",
+     .tpu_way = "Remove the guard with the kernel; choose the device on the Python side "
+                "(TorchTPU: torch.device(\"tpu\"); PyTorch/XLA: torch_xla.device()).",
      .before = "const at::cuda::OptionalCUDAGuard guard(device_of(x));", .after = "# removed"},
     {.code = "TPU324", .name = "cuda-error-check", .category = Category::CudaRuntimeCpp,
      .severity = Severity::Info, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
@@ -60,16 +62,16 @@ constexpr RuleMeta kRules[] = {
      .severity = Severity::Warning, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
      .summary = "another CUDA runtime or driver API call (`cudaXxx`, `cuXxx`, `at::cuda::…`)",
      .rationale = "Every CUDA runtime/driver call needs an NVIDIA GPU and driver at run time.",
-     .tpu_way = "Remove it with the CUDA code it serves, or replace it with the torch/XLA facility.",
+     .tpu_way = "Remove it with the CUDA code it serves, or replace it with the torch or TPU-backend facility.",
      .before = "cudaFuncSetCacheConfig(kernel, cudaFuncCachePreferL1);", .after = "# removed"},
     // device-placement, as CUDA-TIES.md counts it on the C++ side: the tensor is expected on
     // (or placed on) a CUDA device, the C++ counterpart of `x.is_cuda` / `.cuda()` in Python.
     {.code = "TPU327", .name = "cuda-tensor-check", .category = Category::DevicePlacement,
      .severity = Severity::Info, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
      .summary = "a tensor device test or CUDA device constant in C++ (`x.is_cuda()`, `kCUDA`, `CHECK_CUDA`)",
-     .rationale = "On a TPU, tensors reaching the extension are XLA tensors (or CPU tensors after a "
+     .rationale = "On a TPU, tensors reaching the extension are TPU tensors (or CPU tensors after a "
                   "fallback): CUDA branches are never taken and CUDA checks fail.",
-     .tpu_way = "Dispatch on the ported implementation instead of on CUDA; accept XLA/CPU tensors.",
+     .tpu_way = "Dispatch on the ported implementation instead of on CUDA; accept TPU and CPU tensors.",
      .before = "TORCH_CHECK(x.is_cuda(), \"x must be a CUDA tensor\");", .after = "# checks for the ported op"},
     {.code = "TPU328", .name = "cuda-runtime-type", .category = Category::CudaRuntimeCpp,
      .severity = Severity::Info, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
@@ -125,13 +127,13 @@ void build_guards(CppRuleContext& context) {
 std::string message_for(const Reference& r) {
   std::string name = "`" + r.symbol + "`";
   std::string_view code = r.match.rule;
-  if (code == "TPU321") return name + " manages CUDA device memory; on a TPU, memory is XLA's: use tensors and .to(device)";
-  if (code == "TPU322") return name + " uses CUDA streams/events; XLA schedules TPU work itself, drop the stream plumbing";
-  if (code == "TPU323") return name + " selects or queries a CUDA device; remove it with the kernel (torch_xla.device() on the Python side)";
+  if (code == "TPU321") return name + " manages CUDA device memory; on a TPU, memory belongs to the runtime: use tensors and .to(device)";
+  if (code == "TPU322") return name + " uses CUDA streams/events; the TPU runtime orders work itself, drop the stream plumbing";
+  if (code == "TPU323") return name + " selects or queries a CUDA device; remove it with the kernel (choose the TPU device on the Python side)";
   if (code == "TPU324") return name + " checks a CUDA error; it goes away with the CUDA call it checks";
   if (code == "TPU325") return name + " is the THC API, removed in PyTorch 1.11; port the code off THC";
   if (code == "TPU326") return name + (r.is_call ? " calls" : " refers to") + " the CUDA runtime/driver; it needs an NVIDIA GPU";
-  if (code == "TPU327") return name + " tests for or names the CUDA device; on a TPU tensors are XLA (or CPU) tensors";
+  if (code == "TPU327") return name + " tests for or names the CUDA device; on a TPU tensors are TPU (or CPU) tensors";
   return name + " is a CUDA runtime type or constant; it goes away with the CUDA code";
 }
 

@@ -22,7 +22,7 @@ constexpr RuleMeta kRules[] = {
     {.code = "TPU361", .name = "pybind-op-binding", .category = Category::CustomExtension,
      .severity = Severity::Warning, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
      .summary = "an `m.def(\"name\", …)` exposing a C++/CUDA function to Python (severity follows the op's verdict)",
-     .rationale = "A pybind11 function is called with whatever tensors Python passes: XLA tensors "
+     .rationale = "A pybind11 function is called with whatever tensors Python passes: TPU tensors "
                   "reach code that expects CUDA (or CPU) tensors. CUDA-only ops are blockers; ops "
                   "with a CPU implementation work only if the caller moves tensors to the CPU.",
      .tpu_way = "Re-implement the op with torch ops or a Pallas kernel, and call that from Python.",
@@ -31,10 +31,12 @@ constexpr RuleMeta kRules[] = {
     {.code = "TPU362", .name = "torch-library-op", .category = Category::CustomExtension,
      .severity = Severity::Warning, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
      .summary = "a TORCH_LIBRARY op definition (severity follows the op's verdict)",
-     .rationale = "A dispatcher op runs on a TPU only through a kernel for its backend: an XLA "
-                  "kernel, a composite of torch ops, or the CPU fallback (slow).",
-     .tpu_way = "Register a CompositeImplicitAutograd implementation in torch ops, or an XLA "
-                "kernel; a CPU kernel runs through PyTorch/XLA's CPU fallback.",
+     .rationale = "A dispatcher op runs on a TPU only through a kernel for its backend: a TPU "
+                  "kernel, a composite of torch ops, or the CPU fallback (slow; TorchTPU raises "
+                  "unless the program enables it).",
+     .tpu_way = "Register a CompositeImplicitAutograd implementation in torch ops, or a TPU "
+                "kernel (TorchTPU: PrivateUse1 or a Pallas custom op; PyTorch/XLA: XLA); a CPU "
+                "kernel runs only through the CPU fallback.",
      .before = "m.def(\"roi_align(Tensor input, Tensor rois, float scale) -> Tensor\");",
      .after = "TORCH_LIBRARY_IMPL(myops, CompositeImplicitAutograd, m) { m.impl(\"roi_align\", roi_align_composite); }"},
     {.code = "TPU363", .name = "torch-library-kernel", .category = Category::CustomExtension,
@@ -42,7 +44,7 @@ constexpr RuleMeta kRules[] = {
      .summary = "a kernel registered for an op under a CUDA dispatch key (or every key) (TORCH_LIBRARY_IMPL `m.impl`)",
      .rationale = "Which keys have kernels decides how the op runs on a TPU: CPU kernels run "
                   "through the fallback, CUDA kernels do not run at all.",
-     .tpu_way = "Add a CompositeImplicitAutograd (or XLA) kernel for the op.",
+     .tpu_way = "Add a CompositeImplicitAutograd (or TPU backend) kernel for the op.",
      .before = "TORCH_LIBRARY_IMPL(myops, CUDA, m) { m.impl(\"roi_align\", roi_align_cuda); }",
      .after = "TORCH_LIBRARY_IMPL(myops, CompositeImplicitAutograd, m) { m.impl(\"roi_align\", roi_align_composite); }"},
     {.code = "TPU364", .name = "torch-library-block", .category = Category::CustomExtension,
@@ -51,7 +53,7 @@ constexpr RuleMeta kRules[] = {
      .rationale = "The block is where the extension's ops enter PyTorch's dispatcher; a CUDA "
                   "block's kernels never run on a TPU, and the op library as a whole is what "
                   "the port replaces or extends with TPU-capable kernels.",
-     .tpu_way = "Keep the op definitions; add a CompositeImplicitAutograd (or XLA) block beside "
+     .tpu_way = "Keep the op definitions; add a CompositeImplicitAutograd (or TPU backend) block beside "
                 "the CUDA one.",
      .before = "TORCH_LIBRARY_IMPL(myops, CUDA, m) { m.impl(\"roi_align\", roi_align_cuda); }",
      .after = "TORCH_LIBRARY_IMPL(myops, CompositeImplicitAutograd, m) { m.impl(\"roi_align\", roi_align_composite); }"},
@@ -82,14 +84,14 @@ void check_extension_bindings(CppRuleContext& context) {
       context.report(kRules[4], module.begin, module.end, module.name,
                      std::string(framework_name(module.framework)) + "(" + module.name +
                          ") defines the extension's dispatcher ops; each needs a TPU-capable kernel "
-                         "(composite or XLA) or runs through the CPU fallback" + view.token_level_note(module.block));
+                         "(composite or TPU backend) or runs only through the CPU fallback" + view.token_level_note(module.block));
       continue;
     }
     if (module.framework == BindingFramework::TorchLibraryImpl) {
       if (is_cuda_dispatch_key(module.dispatch_key))
         context.report(kRules[4], module.begin, module.end, module.name,
                        "TORCH_LIBRARY_IMPL(" + module.name + ", " + module.dispatch_key +
-                           ") registers CUDA kernels, which never run on a TPU; add a composite or XLA "
+                           ") registers CUDA kernels, which never run on a TPU; add a composite or TPU backend "
                            "block beside it" + view.token_level_note(module.block));
       continue;
     }
@@ -112,7 +114,7 @@ void check_extension_bindings(CppRuleContext& context) {
       context.report(kRules[1], binding.call_begin, binding.end, binding.op,
                      "`" + module.variable + ".def(\"" + binding.op + "\")` exposes " +
                          (target.empty() ? std::string("a C++ function") : target) +
-                         " to Python, where it receives XLA tensors on a TPU; port the op (see the inventory)" + note);
+                         " to Python, where it receives TPU tensors on a TPU; port the op (see the inventory)" + note);
       continue;
     }
     std::string qualified = module.name + "::" + binding.op;
@@ -121,7 +123,7 @@ void check_extension_bindings(CppRuleContext& context) {
       context.report(kRules[2], binding.call_begin, binding.end, qualified,
                      std::string(framework_name(module.framework)) + " defines op `" + qualified +
                          "`" + (target.empty() ? "" : " implemented by " + target + key) +
-                         "; on a TPU it needs an XLA or composite kernel, or runs through the CPU fallback" + note);
+                         "; on a TPU it needs a TPU backend or composite kernel, or runs only through the CPU fallback" + note);
     } else {
       // A kernel for CPU, Meta or a composite key is no CUDA tie (the inventory still lists it).
       if (!binding.dispatch_key.empty() && !is_cuda_dispatch_key(binding.dispatch_key)) continue;

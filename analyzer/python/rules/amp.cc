@@ -16,16 +16,17 @@ constexpr RuleMeta kRules[] = {
      .summary = "autocast on the CUDA device (`torch.cuda.amp.autocast`, `torch.autocast(\"cuda\")`)",
      .rationale = "CUDA autocast does nothing for tensors on a TPU, and float16 is the GPU's "
                   "mixed-precision type: the TPU's MXU computes in bfloat16.",
-     .tpu_way = "`torch.autocast(\"xla\", dtype=torch.bfloat16)` on PyTorch/XLA; "
-                "`torch.amp.autocast(\"tpu\", dtype=torch.bfloat16)` on TorchTPU.",
+     .tpu_way = "`torch.amp.autocast(\"tpu\", dtype=torch.bfloat16)` on TorchTPU; "
+                "`torch.autocast(\"xla\", dtype=torch.bfloat16)` on PyTorch/XLA.",
      .before = "with torch.cuda.amp.autocast(dtype=torch.float16):\n    loss = model(x)",
-     .after = "with torch.autocast(\"xla\", dtype=torch.bfloat16):\n    loss = model(x)"},
+     .after = "with torch.amp.autocast(\"tpu\", dtype=torch.bfloat16):\n    loss = model(x)"},
     {.code = "TPU121", .name = "grad-scaler", .category = Category::Amp,
      .severity = Severity::Warning, .language = Language::Python, .fix = Applicability::Unsafe,
      .fix_title = "Remove the GradScaler (bfloat16 needs no loss scaling)",
      .summary = "a CUDA GradScaler for float16 loss scaling",
-     .rationale = "Loss scaling exists for float16's narrow range. bfloat16 has float32's range, "
-                  "and PyTorch/XLA removed its GradScaler (pytorch/xla#9608).",
+     .rationale = "Loss scaling exists for float16's narrow range. bfloat16 has float32's range: "
+                  "TorchTPU's bfloat16 autocast needs no scaler, and PyTorch/XLA removed its "
+                  "GradScaler (pytorch/xla#9608).",
      .tpu_way = "Remove the scaler: `scaler.scale(loss).backward()` becomes `loss.backward()` "
                 "and `scaler.step(opt); scaler.update()` becomes `opt.step()`. PyTorch/XLA "
                 "offers sync-free optimizers in `torch_xla.amp.syncfree`.",
@@ -41,9 +42,10 @@ constexpr RuleMeta kRules[] = {
      .rationale = "float16 autocast and loss scaling are the GPU's recipe. With bfloat16 on a "
                   "TPU each use of the scaler, each CUDA-typed decorator and each query of the "
                   "CUDA autocast state has to go or change.",
-     .tpu_way = "Autocast on the XLA device in bfloat16 and drop the scaler: "
+     .tpu_way = "Autocast on the TPU device in bfloat16 and drop the scaler: "
                 "`scaler.scale(loss).backward()` becomes `loss.backward()`, "
-                "`scaler.step(opt)` becomes `opt.step()`; `torch.amp.custom_fwd(device_type=\"xla\")`.",
+                "`scaler.step(opt)` becomes `opt.step()`; `torch.amp.custom_fwd(device_type=\"tpu\")` "
+                "(PyTorch/XLA: `device_type=\"xla\"`).",
      .before = "scaler.scale(loss).backward()\nscaler.step(optimizer)\nscaler.update()",
      .after = "loss.backward()\noptimizer.step()"},
 };
@@ -111,7 +113,7 @@ void report_api(RuleContext& context, std::vector<uint32_t>& lines, TSNode node,
                 std::string symbol, std::string what) {
   if (!first_on_line(lines, node)) return;
   context.report(kAmpApi, node, std::move(symbol),
-                 std::move(what) + "; on a TPU autocast in bfloat16 on the XLA device and drop "
+                 std::move(what) + "; on a TPU autocast in bfloat16 on the TPU device and drop "
                  "loss scaling");
 }
 

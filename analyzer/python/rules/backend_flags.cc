@@ -3,6 +3,7 @@
 // kernel selection) that have no effect, or another meaning, on a TPU.
 #include "analyzer/python/rules/rule_families.h"
 #include "analyzer/python/rules/rule_helpers.h"
+#include "opdb/targets.h"
 
 namespace tpu::python {
 namespace {
@@ -13,12 +14,12 @@ constexpr RuleMeta kRules[] = {
      .fix_title = "Remove the cuDNN/CUDA backend flag",
      .summary = "a `torch.backends.cudnn` / `torch.backends.cuda` setting",
      .rationale = "cuDNN autotuning and determinism switches configure the CUDA backend; on a "
-                  "TPU they are ignored. XLA compiles each graph once, so `benchmark` has no "
+                  "TPU they are ignored. The TPU compiler picks its own kernels, so `benchmark` has no "
                   "counterpart.",
      .tpu_way = "Remove it. For reproducibility use `torch.use_deterministic_algorithms(True)` "
-                "and `torch_xla.manual_seed`.",
+                "and `torch.manual_seed` (PyTorch/XLA: `torch_xla.manual_seed`).",
      .before = "torch.backends.cudnn.benchmark = True",
-     .after = "# (removed: XLA compiles and caches each graph)"},
+     .after = "# (removed: the TPU compiler picks its own kernels)"},
     {.code = "TPU131", .name = "tf32-matmul-precision", .category = Category::BackendFlags,
      .severity = Severity::Warning, .language = Language::Python, .fix = Applicability::Safe,
      .fix_title = "Use the TPU's mat-mul precision setting",
@@ -26,20 +27,20 @@ constexpr RuleMeta kRules[] = {
      .rationale = "TF32 is an NVIDIA format. A TPU's default float32 mat-mul is one bfloat16 "
                   "pass (about 8 mantissa bits), less precise than TF32: numerics change unless "
                   "the precision is set on the TPU side.",
-     .tpu_way = "`torch_xla.backends.set_mat_mul_precision('default'|'high'|'highest')` "
-                "(1, 3 or 6 bfloat16 passes); TorchTPU: `with "
-                "torch.tpu.precision(torch.tpu.Precision.HIGHEST)`.",
+     .tpu_way = "TorchTPU: `with torch.tpu.precision(torch.tpu.Precision.HIGH)` (DEFAULT, HIGH "
+                "or HIGHEST: 1, 3 or 6 bfloat16 passes); PyTorch/XLA: "
+                "`torch_xla.backends.set_mat_mul_precision('default'|'high'|'highest')`.",
      .before = "torch.backends.cuda.matmul.allow_tf32 = True",
-     .after = "torch_xla.backends.set_mat_mul_precision(\"high\")"},
+     .after = "torch.tpu.precision(torch.tpu.Precision.HIGH)"},
     {.code = "TPU132", .name = "cuda-sdpa-backend", .category = Category::BackendFlags,
      .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
      .fix_title = "",
      .summary = "selection of a CUDA scaled-dot-product-attention kernel (flash, mem-efficient, cuDNN)",
      .rationale = "Flash, memory-efficient and cuDNN attention are CUDA kernels; forcing them "
                   "fails on a TPU.",
-     .tpu_way = "Call `F.scaled_dot_product_attention` without forcing a backend, or use "
-                "PyTorch/XLA's Pallas flash attention "
-                "(`torch_xla.experimental.custom_kernel.flash_attention`).",
+     .tpu_way = "Call `F.scaled_dot_product_attention` without forcing a backend (on "
+                "PyTorch/XLA also its Pallas flash attention, "
+                "`torch_xla.experimental.custom_kernel.flash_attention`).",
      .before = "with torch.backends.cuda.sdp_kernel(enable_flash=True):\n    y = attn(q, k, v)",
      .after = "y = attn(q, k, v)"},
 };
@@ -91,8 +92,8 @@ void report(RuleContext& context, TSNode node, const std::string& qualified, TSN
   } else if (is_sdpa_selection(qualified)) {
     context.report(kSdpa, node, qualified,
                    "`" + qualified + "` selects CUDA attention kernels; on a TPU call "
-                   "F.scaled_dot_product_attention without forcing a backend, or PyTorch/XLA's "
-                   "Pallas flash_attention");
+                   "F.scaled_dot_product_attention without forcing a backend" +
+                       std::string(context.target == opdb::kXlaTarget ? ", or PyTorch/XLA's Pallas flash_attention" : ""));
   } else if (has_prefix(qualified, "torch.backends.cudnn") ||
              has_prefix(qualified, "torch.backends.cuda")) {
     Finding& finding = context.report(

@@ -3,6 +3,7 @@
 // selection, memory statistics, streams and events) and CUDA environment variables.
 #include "analyzer/python/rules/rule_families.h"
 #include "analyzer/python/rules/rule_helpers.h"
+#include "opdb/targets.h"
 #include "analyzer/python/tpu_advice.h"
 
 #include <algorithm>
@@ -17,14 +18,15 @@ constexpr RuleMeta kRules[] = {
      .summary = "a `torch.cuda.*` call (synchronize, seeding, availability, memory, streams…)",
      .rationale = "`torch.cuda` talks to the CUDA runtime. On a TPU host `is_available()` is "
                   "False (code behind it silently takes the CPU path), `set_device` and memory "
-                  "queries raise, and streams and events have no equivalent in XLA's lazy graph.",
-     .tpu_way = "PyTorch/XLA: `xm.wait_device_ops()` for synchronize, `torch_xla.manual_seed` "
-                "for seeding, `xr.world_size()`/`torch_xla.device_count()` for counts, "
-                "`xm.get_memory_info(device)` for memory; drop `set_device` (each process owns "
-                "its device). TorchTPU mirrors `torch.cuda` as `torch.tpu`; "
-                "`torch.accelerator.*` is the device-agnostic spelling.",
+                  "queries raise, and streams and events have no TPU equivalent.",
+     .tpu_way = "TorchTPU: `torch.accelerator.*` for availability, counts and synchronize "
+                "(`torch.tpu`'s own are internal), `torch.tpu.manual_seed` for seeding; no "
+                "public memory statistics. PyTorch/XLA: `xm.wait_device_ops()` for synchronize, "
+                "`torch_xla.manual_seed` for seeding, `xr.world_size()`/`torch_xla.device_count()` "
+                "for counts, `xm.get_memory_info(device)` for memory. Either way drop `set_device` "
+                "(each process owns its device).",
      .before = "torch.cuda.manual_seed_all(0)\ntorch.cuda.synchronize()",
-     .after = "torch_xla.manual_seed(0)\nxm.wait_device_ops()"},
+     .after = "torch.tpu.manual_seed_all(0)\ntorch.accelerator.synchronize()"},
     {.code = "TPU111", .name = "cuda-env-var", .category = Category::CudaApi,
      .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
      .fix_title = "",
@@ -32,9 +34,9 @@ constexpr RuleMeta kRules[] = {
      .rationale = "The CUDA runtime reads these; a TPU runtime ignores them, so the behaviour "
                   "they select (device masking, synchronous launches, allocator settings) "
                   "silently disappears.",
-     .tpu_way = "CUDA_LAUNCH_BLOCKING → PT_XLA_DEBUG_LEVEL / XLA_USE_EAGER_DEBUG_MODE "
-                "(TorchTPU: TPU_LAUNCH_BLOCKING=1); device masking → TPU_VISIBLE_CHIPS / "
-                "PJRT_DEVICE=TPU.",
+     .tpu_way = "CUDA_LAUNCH_BLOCKING → TPU_LAUNCH_BLOCKING=1 on TorchTPU (PyTorch/XLA: "
+                "PT_XLA_DEBUG_LEVEL / XLA_USE_EAGER_DEBUG_MODE); device masking → "
+                "TPU_VISIBLE_CHIPS (PyTorch/XLA also PJRT_DEVICE=TPU).",
      .before = "os.environ[\"CUDA_VISIBLE_DEVICES\"] = \"0\"",
      .after = "os.environ.setdefault(\"PJRT_DEVICE\", \"TPU\")"},
 };
@@ -103,7 +105,7 @@ void sweep_mentions(RuleContext& context) {
       context.report(kTorchCudaCall, mention.node, qualified,
                      "`" + qualified + "` reads the CUDA runtime's state; on a TPU ask " +
                          target_way(context.target, "torch_xla (torch_xla.device_count(), xm.get_memory_info)",
-                                    "torch.tpu (torch.tpu.device_count(); it has no memory statistics)") +
+                                    "torch.accelerator (torch.accelerator.device_count(); TorchTPU has no public memory statistics)") +
                          " or drop it")
           .fix.reset();
   }
@@ -112,7 +114,8 @@ void sweep_mentions(RuleContext& context) {
     if (value && value->starts_with("nvidia-smi") && !is_prose_string(view, mention.node))
       context.report(kTorchCudaCall, mention.node, "nvidia-smi",
                      "runs nvidia-smi, NVIDIA's driver tool, which a TPU host does not have; "
-                     "query the TPU runtime instead (xm.get_memory_info)")
+                     "query the TPU runtime instead" +
+                         std::string(context.target == opdb::kXlaTarget ? " (xm.get_memory_info)" : ""))
           .fix.reset();
   }
 }
@@ -142,8 +145,8 @@ void report_object_uses(RuleContext& context) {
     if (std::find(objects.begin(), objects.end(), receiver) == objects.end()) continue;
     context.report_method(kTorchCudaCall, call, std::string(receiver) + "." + call.method,
                           "`" + std::string(receiver) + "` is a CUDA stream or event: `." +
-                              call.method + "()` has no TPU counterpart (XLA orders work in its "
-                              "graph); remove it")
+                              call.method + "()` has no TPU counterpart (the TPU runtime orders "
+                              "the work); remove it")
         .fix.reset();
   }
 }
@@ -160,9 +163,9 @@ void check_cuda_api(RuleContext& context) {
     std::string advice = tpu_advice(call.qualified, context.target);
     bool no_counterpart = has_no_counterpart(call.qualified);
     if (advice.empty())
-      advice = no_counterpart ? " There is no TPU equivalent (XLA builds a lazy graph); remove it."
-                              : " TorchTPU: the same call under torch.tpu; device-agnostic: "
-                                "torch.accelerator.";
+      advice = no_counterpart ? " There is no TPU equivalent (the TPU runtime orders the work); remove it."
+                              : " TorchTPU: torch.accelerator's call of that name, or torch.tpu's where it "
+                                "is public.";
     Finding& finding = context.report(kTorchCudaCall, call.node, call.qualified,
                                       "`" + call.qualified + "()` needs a CUDA device." + advice);
     if (no_counterpart) {

@@ -18,8 +18,9 @@ constexpr RuleMeta kRules[] = {
      .summary = "a CUDA extension built with `CUDAExtension`",
      .rationale = "The extension's kernels compile with nvcc for NVIDIA GPUs; neither the build "
                   "nor the kernels exist on a TPU.",
-     .tpu_way = "Port each kernel to plain PyTorch ops (XLA fuses them) or to Pallas "
-                "(torch_xla.experimental.custom_kernel); keep a CPU `CppExtension` only for "
+     .tpu_way = "Port each kernel to plain PyTorch ops (the TPU compiler fuses them) or to "
+                "Pallas (TorchTPU: torch_tpu._internal.pallas.jax_op; PyTorch/XLA: "
+                "torch_xla.experimental.custom_kernel); keep a CPU `CppExtension` only for "
                 "host-side code.",
      .before = "ext_modules=[CUDAExtension(\"fused_ops\", [\"fused_ops.cu\"])]",
      .after = "# kernels ported to Pallas / PyTorch; no CUDA extension"},

@@ -4,6 +4,7 @@
 // each batch themselves where PyTorch/XLA's device loader would.
 #include "analyzer/python/rules/rule_families.h"
 #include "analyzer/python/rules/rule_helpers.h"
+#include "opdb/targets.h"
 
 namespace tpu::python {
 namespace {
@@ -15,18 +16,18 @@ constexpr RuleMeta kRules[] = {
      .summary = "pinned host memory (`pin_memory=True`, `.pin_memory()`)",
      .rationale = "Page-locked memory speeds host-to-GPU DMA; without CUDA, PyTorch warns and "
                   "ignores it. TPU input pipelines overlap transfers differently.",
-     .tpu_way = "Drop it and wrap the loader: `MpDeviceLoader(loader, torch_xla.device())` "
-                "(PyTorch/XLA) prefetches batches to the device; TorchTPU uses a plain "
-                "DataLoader.",
+     .tpu_way = "Drop it. TorchTPU iterates a plain DataLoader; on PyTorch/XLA also wrap the "
+                "loader: `MpDeviceLoader(loader, torch_xla.device())` prefetches batches to the "
+                "device.",
      .before = "loader = DataLoader(ds, batch_size=32, pin_memory=True)",
-     .after = "loader = pl.MpDeviceLoader(DataLoader(ds, batch_size=32), torch_xla.device())"},
+     .after = "loader = DataLoader(ds, batch_size=32)"},
     {.code = "TPU801", .name = "non-blocking-copy", .category = Category::Dataloading,
      .severity = Severity::Info, .language = Language::Python, .fix = Applicability::Safe,
      .fix_title = "Drop non_blocking",
      .summary = "`non_blocking=True` host-to-device copies",
-     .rationale = "Asynchronous copies overlap with CUDA streams. XLA transfers are already "
-                  "asynchronous with the lazy graph, so the flag has no effect.",
-     .tpu_way = "Drop it; let `MpDeviceLoader` move batches to the device.",
+     .rationale = "Asynchronous copies overlap with CUDA streams, which a TPU does not have; TPU "
+                  "transfers are scheduled by the runtime, so the flag has no effect.",
+     .tpu_way = "Drop it (on PyTorch/XLA let `MpDeviceLoader` move batches to the device).",
      .before = "x = x.to(device, non_blocking=True)",
      .after = "x = x.to(device)"},
     {.code = "TPU802", .name = "host-loader-loop", .category = Category::Dataloading,
@@ -47,6 +48,12 @@ constexpr RuleMeta kRules[] = {
 };
 
 const RuleMeta& kPinMemory = kRules[0];
+
+// What a pinned loader becomes: PyTorch/XLA prefetches through its device loader, TorchTPU
+// (and the others) iterate the DataLoader as it is.
+std::string loader_advice(std::string_view target) {
+  return target == opdb::kXlaTarget ? " and wrap the loader in MpDeviceLoader(loader, torch_xla.device())" : "";
+}
 const RuleMeta& kNonBlocking = kRules[1];
 const RuleMeta& kHostLoaderLoop = kRules[2];
 
@@ -105,7 +112,7 @@ void check_dataloading(RuleContext& context) {
       continue;
     context.report(kPinMemory, pair, "pin_memory",
                    "a \"pin_memory\": True loader option pins host memory for CUDA copies; on a "
-                   "TPU drop it and wrap the loader in MpDeviceLoader(loader, torch_xla.device())")
+                   "TPU drop it" + loader_advice(context.target))
         .fix.reset();
   }
   for (const Call& call : view.calls()) {
@@ -113,8 +120,8 @@ void check_dataloading(RuleContext& context) {
     if (!is_null(pin) && is_true(view, pin, call.context)) {
       Finding& finding = context.report(
           kPinMemory, pin, "pin_memory",
-          "pin_memory=True pins host memory for CUDA copies; on a TPU drop it and wrap the "
-          "loader in MpDeviceLoader(loader, torch_xla.device())");
+          "pin_memory=True pins host memory for CUDA copies; on a TPU drop it" +
+              loader_advice(context.target));
       context.with_site(finding, "pin_memory", ts_node_parent(pin));
     }
     if (call.method == "pin_memory" && call.is_method_call()) {
@@ -130,13 +137,13 @@ void check_dataloading(RuleContext& context) {
         call.is_method_call()) {
       Finding& finding = context.report(
           kNonBlocking, non_blocking, "non_blocking",
-          "non_blocking=True overlaps CUDA stream copies; XLA transfers are already "
-          "asynchronous: drop it");
+          "non_blocking=True overlaps CUDA stream copies; TPU transfers are scheduled by "
+          "the runtime: drop it");
       context.with_site(finding, "non_blocking", ts_node_parent(non_blocking));
     }
   }
   // Only PyTorch/XLA has a device loader; TorchTPU (and the others) iterate the DataLoader.
-  if (context.target != "xla") return;
+  if (context.target != opdb::kXlaTarget) return;
   for (const ForLoop& loop : view.for_loops()) {
     TSNode name = loader_name(view, loop);
     if (is_null(name) || !moves_to_device(view, loop)) continue;

@@ -18,22 +18,23 @@ constexpr RuleMeta kRules[] = {
      .summary = "`.cuda()` moves a tensor or module to a CUDA device",
      .rationale = "A TPU host has no CUDA device: `.cuda()` raises there. Code that names one "
                   "device type cannot move between accelerators.",
-     .tpu_way = "Move data with `.to(device)`, where `device = torch_xla.device()` on "
-                "PyTorch/XLA (`xm.xla_device()` is deprecated) or `torch.device(\"tpu\")` on "
-                "TorchTPU.",
+     .tpu_way = "Move data with `.to(device)`, where `device = torch.device(\"tpu\")` on "
+                "TorchTPU or `torch_xla.device()` on PyTorch/XLA (`xm.xla_device()` is "
+                "deprecated).",
      .before = "model = Net().cuda()\nx = batch.cuda(non_blocking=True)",
-     .after = "device = torch_xla.device()\nmodel = Net().to(device)\nx = batch.to(device)"},
+     .after = "device = torch.device(\"tpu\")\nmodel = Net().to(device)\nx = batch.to(device)"},
     {.code = "TPU102", .name = "cuda-device-string", .category = Category::DevicePlacement,
      .severity = Severity::Warning, .language = Language::Python, .fix = Applicability::Safe,
      .fix_title = "Replace the CUDA device with the TPU device",
      .summary = "a \"cuda\" / \"cuda:N\" device string selects a CUDA device",
      .rationale = "Device strings such as \"cuda:0\" fail on a TPU host (no CUDA device) or, "
                   "behind an availability check, silently fall back to the CPU.",
-     .tpu_way = "Use `torch_xla.device()` (PyTorch/XLA; the device type is \"xla\") or "
-                "`torch.device(\"tpu\")` (TorchTPU). Rank-indexed devices are not needed: each "
-                "process started by `torch_xla.launch` owns its device.",
+     .tpu_way = "Use `torch.device(\"tpu\")` (TorchTPU) or `torch_xla.device()` (PyTorch/XLA; "
+                "the device type is \"xla\"). Rank-indexed devices are not needed: each process "
+                "owns its device (TorchTPU: every process sees `tpu:0`; PyTorch/XLA: one per "
+                "process started by `torch_xla.launch`).",
      .before = "x = torch.zeros(8, device=\"cuda\")\ndev = torch.device(f\"cuda:{rank}\")",
-     .after = "x = torch.zeros(8, device=torch_xla.device())\ndev = torch_xla.device()"},
+     .after = "x = torch.zeros(8, device=\"tpu\")\ndev = torch.device(\"tpu\")"},
     {.code = "TPU104", .name = "cuda-device-check", .category = Category::DevicePlacement,
      .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
      .fix_title = "",

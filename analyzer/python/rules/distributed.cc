@@ -3,6 +3,7 @@
 // selection and launcher assumptions (torchrun environment, mp.spawn).
 #include "analyzer/python/rules/rule_families.h"
 #include "analyzer/python/rules/rule_helpers.h"
+#include "opdb/targets.h"
 
 #include <algorithm>
 #include <cctype>
@@ -17,20 +18,20 @@ constexpr RuleMeta kRules[] = {
      .summary = "a process group on the NCCL backend",
      .rationale = "NCCL is NVIDIA's collective library; there is none on a TPU host, so "
                   "`init_process_group(\"nccl\")` fails.",
-     .tpu_way = "PyTorch/XLA: `import torch_xla.distributed.xla_backend` then "
-                "`dist.init_process_group(\"xla\", init_method=\"xla://\")`. TorchTPU: "
-                "`dist.init_process_group(backend=\"tpu_dist\")`.",
+     .tpu_way = "TorchTPU: `dist.init_process_group(backend=\"tpu_dist\")`. PyTorch/XLA: "
+                "`import torch_xla.distributed.xla_backend` then "
+                "`dist.init_process_group(\"xla\", init_method=\"xla://\")`.",
      .before = "dist.init_process_group(backend=\"nccl\")",
-     .after = "import torch_xla.distributed.xla_backend\n"
-              "dist.init_process_group(\"xla\", init_method=\"xla://\")"},
+     .after = "dist.init_process_group(backend=\"tpu_dist\")"},
     {.code = "TPU201", .name = "ddp-device-ids", .category = Category::Distributed,
      .severity = Severity::Warning, .language = Language::Python, .fix = Applicability::Safe,
      .fix_title = "Drop device_ids/output_device",
      .summary = "DistributedDataParallel pinned to CUDA device ids",
      .rationale = "`device_ids` and `output_device` name CUDA devices; on a TPU each process "
-                  "owns one XLA device and DDP takes none.",
-     .tpu_way = "`DDP(model, gradient_as_bucket_view=True)` after moving the model to "
-                "`torch_xla.device()`; or `xm.optimizer_step(optimizer)` to all-reduce "
+                  "owns one TPU device and DDP takes none.",
+     .tpu_way = "`DDP(model)` after moving the model to the TPU device (TorchTPU: "
+                "`torch.device(\"tpu\")`); PyTorch/XLA: `DDP(model, gradient_as_bucket_view=True)` "
+                "on `torch_xla.device()`, or `xm.optimizer_step(optimizer)` to all-reduce "
                 "gradients.",
      .before = "model = DDP(model, device_ids=[local_rank], output_device=local_rank)",
      .after = "model = DDP(model, gradient_as_bucket_view=True)"},
@@ -38,33 +39,38 @@ constexpr RuleMeta kRules[] = {
      .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
      .fix_title = "",
      .summary = "device selection from LOCAL_RANK / --local_rank",
-     .rationale = "Picking `cuda:LOCAL_RANK` assumes one CUDA device per torchrun process. "
-                  "Processes started by `torch_xla.launch` each own their TPU device already.",
-     .tpu_way = "Use `torch_xla.device()`; for the rank itself `xr.local_ordinal()` / "
-                "`xr.global_ordinal()` (TorchTPU: torchrun-style RANK variables).",
+     .rationale = "Picking `cuda:LOCAL_RANK` assumes one CUDA device per torchrun process. On a "
+                  "TPU each process owns its device already (TorchTPU: every process sees "
+                  "`tpu:0`; PyTorch/XLA: each process `torch_xla.launch` starts).",
+     .tpu_way = "TorchTPU: `torch.device(\"tpu\")`, and the torchrun-style RANK variables for "
+                "the rank itself. PyTorch/XLA: `torch_xla.device()`, and `xr.local_ordinal()` / "
+                "`xr.global_ordinal()` for the rank.",
      .before = "local_rank = int(os.environ[\"LOCAL_RANK\"])\ntorch.cuda.set_device(local_rank)",
-     .after = "device = torch_xla.device()\nlocal_rank = xr.local_ordinal()"},
+     .after = "device = torch.device(\"tpu\")"},
     {.code = "TPU203", .name = "process-launcher", .category = Category::Distributed,
      .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
      .fix_title = "",
      .summary = "the torch.distributed.launch / torch.distributed.run launcher module "
                 "(mp.spawn itself is no tie)",
-     .rationale = "One process per CUDA device, spawned by hand, is the GPU pattern; PyTorch/XLA "
-                  "starts one process per TPU device itself.",
-     .tpu_way = "`torch_xla.launch(fn, args=…)` with PJRT_DEVICE=TPU (older: `xmp.spawn`); "
-                "TorchTPU keeps torchrun-style launching.",
+     .rationale = "One process per CUDA device, spawned by hand, is the GPU pattern. TorchTPU "
+                  "keeps torchrun-style launching behind its `singlehost_wrapper` launcher; "
+                  "PyTorch/XLA starts one process per TPU device itself.",
+     .tpu_way = "TorchTPU: torchrun after the `singlehost_wrapper` launcher. PyTorch/XLA: "
+                "`torch_xla.launch(fn, args=…)` with PJRT_DEVICE=TPU (older: `xmp.spawn`).",
      .before = "mp.spawn(train, args=(world_size,), nprocs=world_size)",
-     .after = "torch_xla.launch(train, args=(world_size,))"},
+     .after = "# torchrun --nproc-per-node=N train.py  (PyTorch/XLA: torch_xla.launch(train))"},
     {.code = "TPU204", .name = "torchrun-env", .category = Category::Distributed,
      .severity = Severity::Info, .language = Language::Python, .fix = std::nullopt,
      .fix_title = "",
      .summary = "torchrun's rendezvous environment (MASTER_ADDR, MASTER_PORT); RANK and "
                 "WORLD_SIZE reads are no tie",
-     .rationale = "torchrun sets these; `torch_xla.launch` does not set all of them, so code "
-                  "that requires them fails under the TPU launcher.",
-     .tpu_way = "`xr.world_size()`, `xr.global_ordinal()`, `xr.local_ordinal()`.",
+     .rationale = "torchrun sets these; PyTorch/XLA's `torch_xla.launch` does not set all of "
+                  "them, so code that requires them fails under that launcher. TorchTPU keeps "
+                  "torchrun-style launching, which sets them.",
+     .tpu_way = "TorchTPU: keep them with a torchrun-style launch. PyTorch/XLA: "
+                "`xr.world_size()`, `xr.global_ordinal()`, `xr.local_ordinal()`.",
      .before = "world_size = int(os.environ[\"WORLD_SIZE\"])",
-     .after = "world_size = xr.world_size()"},
+     .after = "world_size = int(os.environ[\"WORLD_SIZE\"])  # torchrun-style launch (PyTorch/XLA: xr.world_size())"},
     {.code = "TPU205", .name = "nccl-env-var", .category = Category::Distributed,
      .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
      .fix_title = "",
@@ -79,10 +85,11 @@ constexpr RuleMeta kRules[] = {
      .summary = "single-process `torch.nn.DataParallel` over CUDA devices",
      .rationale = "DataParallel scatters to CUDA devices inside one process; it has no TPU "
                   "path.",
-     .tpu_way = "One process per device with `torch_xla.launch` and DDP on the xla backend, or "
-                "SPMD sharding (`torch_xla.distributed.spmd`).",
+     .tpu_way = "One process per device with DDP (TorchTPU: torchrun-style launch and the "
+                "tpu_dist backend, or DTensor over `init_device_mesh(\"tpu\", …)`; PyTorch/XLA: "
+                "`torch_xla.launch` and the xla backend, or SPMD sharding).",
      .before = "model = nn.DataParallel(model)",
-     .after = "# one process per device: torch_xla.launch(train)"},
+     .after = "# one process per device, each wrapping its model in DDP"},
     {.code = "TPU207", .name = "cuda-process-group", .category = Category::Distributed,
      .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
      .fix_title = "",
@@ -92,13 +99,14 @@ constexpr RuleMeta kRules[] = {
      .rationale = "Each of these assumes one CUDA device per process under torchrun: the "
                   "backend, the device the module sits on, cuDNN's synchronised batch norm, "
                   "the devices a barrier waits on. A port decides about each.",
-     .tpu_way = "`dist.init_process_group(\"xla\", init_method=\"xla://\")`, DDP without "
-                "device ids on the XLA device (or SPMD sharding), plain BatchNorm (XLA "
-                "all-reduces the statistics you ask it to), `xm.rendezvous` for barriers.",
+     .tpu_way = "TorchTPU: `dist.init_process_group(backend=\"tpu_dist\")`, DDP without device "
+                "ids, plain BatchNorm (or all-reduce the statistics yourself), barriers without "
+                "device ids. PyTorch/XLA: `dist.init_process_group(\"xla\", "
+                "init_method=\"xla://\")`, DDP without device ids (or SPMD sharding), "
+                "`xm.rendezvous` for barriers.",
      .before = "dist.init_process_group(backend)\nmodel = DDP(model)\n"
                "model = nn.SyncBatchNorm.convert_sync_batchnorm(model)",
-     .after = "dist.init_process_group(\"xla\", init_method=\"xla://\")\n"
-              "model = DDP(model, gradient_as_bucket_view=True)"},
+     .after = "dist.init_process_group(backend=\"tpu_dist\")\nmodel = DDP(model)"},
 };
 
 const RuleMeta& kNccl = kRules[0];
@@ -171,8 +179,11 @@ void check_process_group(RuleContext& context, std::vector<uint32_t>& lines) {
     // group passes this one on to its callers.
     if (what.empty()) continue;
     context.report(kProcessGroup, call.node, q.empty() ? call.method : q,
-                   what + "; on a TPU: init_process_group(\"xla\", init_method=\"xla://\"), DDP "
-                   "without device ids, or SPMD sharding");
+                   what + "; on a TPU: " +
+                       target_way(context.target,
+                                  "init_process_group(\"xla\", init_method=\"xla://\"), DDP without device "
+                                  "ids, or SPMD sharding",
+                                  "init_process_group(backend=\"tpu_dist\"), DDP without device ids, or DTensor"));
   }
   // "nccl" wherever it is written as a value: a default, a config entry, a comparison.
   for (const Mention& mention : context.mentions.strings()) {
@@ -224,8 +235,8 @@ void check_distributed(RuleContext& context) {
         else finding.fix.reset();
       }
     } else if (q == "torch.distributed.is_nccl_available") {
-      context.report(kNccl, call.node, q, "NCCL is never available on a TPU; check for the "
-                     "xla backend instead").fix.reset();
+      context.report(kNccl, call.node, q, std::string("NCCL is never available on a TPU; check for the ") +
+                         (context.target == opdb::kXlaTarget ? "xla" : "tpu_dist") + " backend instead").fix.reset();
     } else if (is_ddp(q)) {
       for (const auto& [name, value] : call.keywords)
         // Already gated by the portable helper: nothing left to fix.
@@ -233,40 +244,50 @@ void check_distributed(RuleContext& context) {
             !view.text(value).starts_with("_tpu_cuda_only(")) {
           Finding& finding = context.report(
               kDdpDeviceIds, value, std::string(name),
-              "`" + std::string(name) + "` pins DDP to CUDA devices; on a TPU pass none "
-              "(DDP(model, gradient_as_bucket_view=True)) or use xm.optimizer_step(optimizer)");
+              "`" + std::string(name) + "` pins DDP to CUDA devices; on a TPU pass none" +
+                  std::string(context.target == opdb::kXlaTarget
+                                  ? " (DDP(model, gradient_as_bucket_view=True)) or use xm.optimizer_step(optimizer)"
+                                  : ": DDP(model)"));
           context.with_site(finding, "ddp." + std::string(name), ts_node_parent(value),
                             {std::string(view.text(value))});
         }
     } else if (q == "torch.nn.DataParallel" || q == "torch.nn.parallel.DataParallel") {
       context.report(kDataParallel, call.node, q,
                      "DataParallel scatters over CUDA devices in one process; on a TPU use one "
-                     "process per device (torch_xla.launch) with DDP, or SPMD sharding");
+                     "process per device with DDP: " +
+                         target_way(context.target, "torch_xla.launch, or SPMD sharding",
+                                    "a torchrun-style launch, or DTensor over a \"tpu\" mesh"));
     } else if ((call.method == "add_argument") && !call.positional.empty()) {
       auto flag = string_value(call.positional[0], view.source());
       if (flag && (*flag == "--local_rank" || *flag == "--local-rank"))
         context.report(kLocalRank, call.positional[0], *flag,
                        "`" + *flag + "` is how torch.distributed.launch hands each process its "
-                       "CUDA device; on a TPU each process owns its device (xr.local_ordinal())");
+                       "CUDA device; on a TPU each process owns its device (" +
+                           target_way(context.target, "xr.local_ordinal()", "torch.device(\"tpu\")") + ")");
     }
   }
   for (const Import& import : view.imports()) {
     if (has_prefix(import.module, "torch.distributed.launch") ||
         has_prefix(import.module, "torch.distributed.run"))
       context.report(kLauncher, import.node, import.module,
-                     "`" + import.module + "` is the torchrun launcher; on a TPU use "
-                     "torch_xla.launch(fn, args=...)");
+                     "`" + import.module + "` is the torchrun launcher; on a TPU use " +
+                         target_way(context.target, "torch_xla.launch(fn, args=...)",
+                                    "torchrun after TorchTPU's singlehost_wrapper launcher"));
   }
   for_each_env_access(view, [&](TSNode node, std::string_view name, const Context&) {
     if (name == "LOCAL_RANK") {
       context.report(kLocalRank, node, "LOCAL_RANK",
-                     "LOCAL_RANK selects a CUDA device per torchrun process; on a TPU use "
-                     "torch_xla.device() and xr.local_ordinal()");
+                     "LOCAL_RANK selects a CUDA device per torchrun process; on a TPU use " +
+                         target_way(context.target, "torch_xla.device() and xr.local_ordinal()",
+                                    "torch.device(\"tpu\"): every process sees tpu:0"));
     } else if (name == "MASTER_ADDR" || name == "MASTER_PORT") {
       // RANK and WORLD_SIZE mean the same under the TPU launcher: reading them is no tie.
       context.report(kTorchrunEnv, node, std::string(name),
-                     std::string(name) + " is set by torchrun; under torch_xla.launch use "
-                     "xr.world_size() / xr.global_ordinal() / xr.local_ordinal()");
+                     std::string(name) + " is set by torchrun; " +
+                         target_way(context.target,
+                                    "under torch_xla.launch use xr.world_size() / xr.global_ordinal() / "
+                                    "xr.local_ordinal()",
+                                    "a torchrun-style launch sets it"));
     } else if (name.starts_with("NCCL_")) {
       context.report(kNcclEnv, node, std::string(name),
                      std::string(name) + " tunes NVIDIA's NCCL and is ignored on a TPU; remove it");

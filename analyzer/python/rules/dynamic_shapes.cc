@@ -17,36 +17,38 @@ constexpr RuleMeta kRules[] = {
      .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
      .fix_title = "",
      .summary = "`.item()` inside a training or evaluation step",
-     .rationale = "On a TPU, tensors are lazy: `.item()` cuts the graph, runs it, and waits for "
-                  "the device (aten::_local_scalar_dense), once per call.",
-     .tpu_way = "Keep values on the device and read them after `torch_xla.sync()`, every N "
-                "steps, or in `xm.add_step_closure`.",
+     .rationale = "`.item()` copies a device value to the host and waits for the device "
+                  "(aten::_local_scalar_dense), once per call; on PyTorch/XLA it also cuts and "
+                  "runs the lazy graph, and TorchTPU's fused eager mode has to materialise.",
+     .tpu_way = "Keep values on the device and read them every N steps (PyTorch/XLA: after "
+                "`torch_xla.sync()` or in `xm.add_step_closure`).",
      .before = "for x, y in loader:\n    ...\n    print(loss.item())",
      .after = "for step, (x, y) in enumerate(loader):\n    ...\n"
-              "    if step % 50 == 0: xm.add_step_closure(lambda l=loss: print(l.item()))"},
+              "    if step % 50 == 0: print(loss.item())"},
     {.code = "TPU601", .name = "tolist-in-step", .category = Category::DynamicShapeHazard,
      .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
      .fix_title = "",
      .summary = "`.tolist()` inside a step",
      .rationale = "Like `.item()`, it copies device data to the host and waits.",
-     .tpu_way = "Move the conversion out of the step or into `xm.add_step_closure`.",
-     .before = "ids = preds.tolist()", .after = "xm.add_step_closure(lambda: log(preds.tolist()))"},
+     .tpu_way = "Move the conversion out of the step (PyTorch/XLA: or into `xm.add_step_closure`).",
+     .before = "ids = preds.tolist()", .after = "ids = preds  # converted after the loop"},
     {.code = "TPU602", .name = "dynamic-output-op", .category = Category::DynamicShapeHazard,
      .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
      .fix_title = "",
      .summary = "an op whose output shape depends on data (nonzero, unique, masked_select…)",
-     .rationale = "XLA compiles static shapes; these ops fall back to the CPU or force a new "
-                  "compilation whenever the data changes the output size.",
+     .rationale = "TPU programs are compiled for static shapes; these ops force a host sync, a "
+                  "CPU fallback or a new compilation whenever the data changes the output size "
+                  "(TorchTPU's compile raises on dynamic shapes).",
      .tpu_way = "Use fixed-size forms: `torch.where(mask, x, 0)`, sums of masks, "
-                "`torch.topk`; or the bounded dynamic-shape support "
-                "(XLA_EXPERIMENTAL=\"nonzero:masked_select\").",
+                "`torch.topk` (PyTorch/XLA also has bounded dynamic shapes: "
+                "XLA_EXPERIMENTAL=\"nonzero:masked_select\").",
      .before = "idx = torch.nonzero(mask)", .after = "x = torch.where(mask, x, torch.zeros_like(x))"},
     {.code = "TPU603", .name = "boolean-mask-index", .category = Category::DynamicShapeHazard,
      .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
      .fix_title = "",
      .summary = "indexing with a boolean mask (`x[x > 0]`)",
-     .rationale = "The result's length depends on the data, so each new count is a new XLA "
-                  "graph (or a CPU fallback through nonzero).",
+     .rationale = "The result's length depends on the data, so each new count is a new compiled "
+                  "graph (or a host sync or CPU fallback through nonzero).",
      .tpu_way = "Keep the shape: `torch.where(mask, x, 0)` and masked reductions "
                 "(`(x * mask).sum() / mask.sum()`).",
      .before = "valid = preds[labels != -100]",
@@ -55,20 +57,22 @@ constexpr RuleMeta kRules[] = {
      .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
      .fix_title = "",
      .summary = "Python `if` / `while` on a tensor value",
-     .rationale = "Python control flow needs a concrete bool: the lazy graph is cut and run, "
-                  "and the device waits, every time the condition is evaluated.",
+     .rationale = "Python control flow needs a concrete bool: the device waits (on PyTorch/XLA "
+                  "the lazy graph is cut and run) every time the condition is evaluated.",
      .tpu_way = "Use `torch.where` for data-dependent choices, or evaluate the condition every "
-                "N steps after `torch_xla.sync()`.",
+                "N steps (PyTorch/XLA: after `torch_xla.sync()`).",
      .before = "if loss < best:\n    best = loss",
      .after = "best = torch.minimum(best, loss)"},
     {.code = "TPU605", .name = "host-transfer-in-step", .category = Category::DynamicShapeHazard,
      .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
      .fix_title = "",
      .summary = "`.cpu()`, `.numpy()` or `print` of a tensor inside a step",
-     .rationale = "Copying to the host materialises the lazy graph and waits for the device.",
-     .tpu_way = "Copy after `torch_xla.sync()`, every N steps, or in `xm.add_step_closure`.",
+     .rationale = "Copying to the host waits for the device (and on PyTorch/XLA materialises "
+                  "the lazy graph).",
+     .tpu_way = "Copy every N steps or after the loop (PyTorch/XLA: after `torch_xla.sync()` or "
+                "in `xm.add_step_closure`).",
      .before = "probs = logits.softmax(-1).cpu().numpy()",
-     .after = "xm.add_step_closure(lambda: save(logits.softmax(-1).cpu().numpy()))"},
+     .after = "if step % 50 == 0: save(logits.softmax(-1).cpu().numpy())"},
 };
 
 const RuleMeta& kItem = kRules[0];

@@ -8,6 +8,7 @@
 
 #include "analyzer/python/rules/rule_families.h"
 #include "analyzer/python/rules/rule_helpers.h"
+#include "opdb/targets.h"
 
 namespace tpu::python {
 namespace {
@@ -21,8 +22,8 @@ constexpr RuleMeta kRules[] = {
                   "An import guarded by `try/except ImportError` is a warning: the fallback path "
                   "is what runs on the TPU.",
      .tpu_way = "Use the plain PyTorch equivalent (F.scaled_dot_product_attention, nn.LayerNorm, "
-                "torch.optim.AdamW) or PyTorch/XLA's Pallas kernels "
-                "(torch_xla.experimental.custom_kernel).",
+                "torch.optim.AdamW) or a Pallas kernel (TorchTPU: torch_tpu._internal.pallas; "
+                "PyTorch/XLA: torch_xla.experimental.custom_kernel).",
      .before = "from apex.normalization import FusedLayerNorm",
      .after = "from torch.nn import LayerNorm"},
     {.code = "TPU501", .name = "cuda-library-call", .category = Category::ThirdPartyCudaLib,
@@ -31,8 +32,8 @@ constexpr RuleMeta kRules[] = {
      .summary = "a call into a CUDA-only library",
      .rationale = "The call runs a CUDA kernel (an apex fused op, flash attention, an 8-bit "
                   "optimizer…) that cannot run on a TPU as written.",
-     .tpu_way = "Replace it with the PyTorch op it fuses, or a Pallas kernel on PyTorch/XLA "
-                "(flash attention: torch_xla.experimental.custom_kernel.flash_attention).",
+     .tpu_way = "Replace it with the PyTorch op it fuses, or a Pallas kernel (PyTorch/XLA ships "
+                "flash attention: torch_xla.experimental.custom_kernel.flash_attention).",
      .before = "out = flash_attn_func(q, k, v, causal=True)",
      .after = "out = F.scaled_dot_product_attention(q, k, v, is_causal=True)"},
     {.code = "TPU502", .name = "triton-kernel", .category = Category::ThirdPartyCudaLib,
@@ -40,11 +41,12 @@ constexpr RuleMeta kRules[] = {
      .fix_title = "",
      .summary = "a Triton kernel (`@triton.jit`, `@triton.autotune`)",
      .rationale = "Triton compiles to GPU code; it has no TPU backend.",
-     .tpu_way = "Rewrite it as a Pallas kernel "
-                "(torch_xla.experimental.custom_kernel.make_kernel_from_pallas; TorchTPU: "
-                "@torch_tpu.pallas.custom_jax_kernel) or as plain PyTorch ops that XLA fuses.",
+     .tpu_way = "Rewrite it as a Pallas kernel (TorchTPU: a custom op from "
+                "torch_tpu._internal.pallas.jax_op; PyTorch/XLA: "
+                "torch_xla.experimental.custom_kernel.make_kernel_from_pallas) or as plain "
+                "PyTorch ops that the TPU compiler fuses.",
      .before = "@triton.jit\ndef gelu_kernel(x_ptr, ...): ...",
-     .after = "def gelu(x): return F.gelu(x)  # XLA fuses it"},
+     .after = "def gelu(x): return F.gelu(x)  # the TPU compiler fuses it"},
     {.code = "TPU503", .name = "triton-language-op", .category = Category::ThirdPartyCudaLib,
      .severity = Severity::Info, .language = Language::Python, .fix = std::nullopt,
      .fix_title = "",
@@ -68,9 +70,11 @@ constexpr RuleMeta kRules[] = {
      .fix_title = "",
      .summary = "NVTX profiling ranges (`torch.cuda.nvtx`, `nvtx`)",
      .rationale = "NVTX annotates Nsight timelines; those tools do not see a TPU.",
-     .tpu_way = "`torch_xla.debug.profiler` (`xp.Trace(\"name\")`, `xp.start_trace`).",
+     .tpu_way = "The target's profiler: `torch.profiler.record_function(\"name\")` ranges on "
+                "TorchTPU; `torch_xla.debug.profiler` (`xp.Trace(\"name\")`, `xp.start_trace`) "
+                "on PyTorch/XLA.",
      .before = "torch.cuda.nvtx.range_push(\"forward\")",
-     .after = "with xp.Trace(\"forward\"):"},
+     .after = "with torch.profiler.record_function(\"forward\"):"},
 };
 
 const RuleMeta& kLibraryImport = kRules[0];
@@ -80,29 +84,44 @@ const RuleMeta& kTritonOp = kRules[3];
 const RuleMeta& kTritonLaunch = kRules[4];
 const RuleMeta& kNvtx = kRules[5];
 
+// What replaces a CUDA-only library on a TPU. `torchtpu` is TorchTPU's way where it differs from
+// `xla`, PyTorch/XLA's; empty when one way serves both targets.
 struct CudaLibrary {
   std::string_view module;
-  std::string_view advice;
+  std::string_view xla;
+  std::string_view torchtpu = {};
+
+  std::string advice(std::string_view target) const {
+    if (torchtpu.empty()) return std::string(xla);
+    return std::string(target == opdb::kXlaTarget ? xla : torchtpu);
+  }
 };
 
 constexpr std::array<CudaLibrary, 18> kLibraries = {{
-    {"apex", "use torch.optim / nn.LayerNorm / torch.autocast and DDP on the xla backend"},
-    {"flash_attn", "use F.scaled_dot_product_attention or PyTorch/XLA's Pallas flash_attention"},
-    {"xformers", "use F.scaled_dot_product_attention or PyTorch/XLA's Pallas flash_attention"},
-    {"bitsandbytes", "use bfloat16 weights, or PyTorch/XLA's int8 quantized matmul"},
+    {"apex", "use torch.optim / nn.LayerNorm / torch.autocast and DDP on the xla backend",
+     "use torch.optim / nn.LayerNorm / torch.autocast and DDP on the tpu_dist backend"},
+    {"flash_attn", "use F.scaled_dot_product_attention or PyTorch/XLA's Pallas flash_attention",
+     "use F.scaled_dot_product_attention (or a Pallas kernel)"},
+    {"xformers", "use F.scaled_dot_product_attention or PyTorch/XLA's Pallas flash_attention",
+     "use F.scaled_dot_product_attention (or a Pallas kernel)"},
+    {"bitsandbytes", "use bfloat16 weights, or PyTorch/XLA's int8 quantized matmul", "use bfloat16 weights"},
     {"cupy", "use torch ops (or jax.numpy) on the device"},
-    {"pynvml", "use xm.get_memory_info(device) for memory; TPU metrics come from the runtime"},
-    {"nvidia_smi", "use xm.get_memory_info(device)"},
-    {"deepspeed", "use PyTorch/XLA FSDPv2 / SPMD sharding"},
-    {"nvidia.dali", "use a CPU input pipeline (DataLoader) with MpDeviceLoader"},
+    {"pynvml", "use xm.get_memory_info(device) for memory; TPU metrics come from the runtime",
+     "TorchTPU has no public memory statistics (torch.tpu._hbm_usage_summary() is private and "
+     "unstable); TPU metrics come from the runtime"},
+    {"nvidia_smi", "use xm.get_memory_info(device)",
+     "TorchTPU has no public memory statistics (torch.tpu._hbm_usage_summary() is private and unstable)"},
+    {"deepspeed", "use PyTorch/XLA FSDPv2 / SPMD sharding", "use FSDPv2 / DTensor over a \"tpu\" device mesh"},
+    {"nvidia.dali", "use a CPU input pipeline (DataLoader) with MpDeviceLoader",
+     "use a CPU input pipeline (DataLoader)"},
     {"pycuda", "use torch ops on the device"},
     {"numba.cuda", "use torch ops on the device, or a Pallas kernel"},
     {"cudf", "use pandas/pyarrow on the host"},
-    {"tensorrt", "use torch.compile(backend=\"openxla\")"},
-    {"torch_tensorrt", "use torch.compile(backend=\"openxla\")"},
+    {"tensorrt", "use torch.compile(backend=\"openxla\")", "use torch.compile(backend=\"tpu\", dynamic=False)"},
+    {"torch_tensorrt", "use torch.compile(backend=\"openxla\")", "use torch.compile(backend=\"tpu\", dynamic=False)"},
     {"transformer_engine", "use bfloat16 autocast on the TPU (FP8 recipes are NVIDIA-specific)"},
-    {"liger_kernel", "use the plain PyTorch modules; XLA fuses them"},
-    {"nvtx", "use torch_xla.debug.profiler"},
+    {"liger_kernel", "use the plain PyTorch modules; the TPU compiler fuses them"},
+    {"nvtx", "use torch_xla.debug.profiler", "use torch.profiler.record_function ranges"},
     {"causal_conv1d", "use a depthwise F.conv1d with left padding (or a Pallas kernel)"},
 }};
 
@@ -117,7 +136,7 @@ struct CompiledModule {
 };
 
 constexpr std::string_view kKernelAdvice =
-    "port to PyTorch ops (XLA fuses them) or to a Pallas kernel";
+    "port to PyTorch ops (the TPU compiler fuses them) or to a Pallas kernel";
 constexpr std::array<CompiledModule, 17> kCompiledModules = {{
     {"flash_attn_cuda", "flash_attn", kKernelAdvice},
     {"flash_attn_2_cuda", "flash_attn", kKernelAdvice},
@@ -253,7 +272,7 @@ void check_third_party(RuleContext& context) {
             (compiled ? " (a compiled module of " + std::string(compiled->package) + ")" : "") +
             (import.context.import_guarded ? " (the import is guarded: the fallback runs on a TPU)"
                                            : "") +
-            "; " + std::string(library ? library->advice : compiled->advice));
+            "; " + (library ? library->advice(context.target) : std::string(compiled->advice)));
     if (import.context.import_guarded && !nvtx) finding.severity = Severity::Warning;
   }
 
@@ -285,8 +304,9 @@ void check_third_party(RuleContext& context) {
     }
     if (has_prefix(q, "nvtx")) {
       context.report(kNvtx, call.node, q,
-                     "`" + q + "` annotates Nsight timelines; use torch_xla.debug.profiler "
-                     "(xp.Trace) on a TPU");
+                     "`" + q + "` annotates Nsight timelines; on a TPU use " +
+                         target_way(context.target, "torch_xla.debug.profiler (xp.Trace)",
+                                    "torch.profiler.record_function ranges"));
       continue;
     }
     // kernel[grid](…): the callee is a subscript of a Triton kernel defined here, or, in a
@@ -325,7 +345,7 @@ void check_third_party(RuleContext& context) {
     // Pure-Python helpers of these packages (version checks) are not kernels; a call is.
     context.report(kLibraryCall, call.node, q,
                    "`" + q + "` runs CUDA code that cannot run on a TPU; " +
-                       std::string(library ? library->advice : compiled->advice));
+                       (library ? library->advice(context.target) : std::string(compiled->advice)));
   }
   std::vector<uint32_t> lines = context.lines_since(first);
   report_triton_language_lines(context, lines);

@@ -16,28 +16,29 @@ constexpr RuleMeta kRules[] = {
      .severity = Severity::Warning, .language = Language::Python, .fix = Applicability::Safe,
      .fix_title = "Compile with the TPU backend",
      .summary = "`torch.compile` with the inductor backend (the default)",
-     .rationale = "Inductor generates Triton kernels for CUDA; a TPU compiles through XLA.",
-     .tpu_way = "`torch.compile(model, backend=\"openxla\")` on PyTorch/XLA; "
-                "`torch.compile(model, backend=\"tpu\")` on TorchTPU.",
+     .rationale = "Inductor generates Triton kernels for CUDA; a TPU compiles through its own "
+                  "backend.",
+     .tpu_way = "`torch.compile(model, backend=\"tpu\", dynamic=False)` on TorchTPU; "
+                "`torch.compile(model, backend=\"openxla\")` on PyTorch/XLA.",
      .before = "model = torch.compile(model)",
-     .after = "model = torch.compile(model, backend=\"openxla\")"},
+     .after = "model = torch.compile(model, backend=\"tpu\", dynamic=False)"},
     {.code = "TPU701", .name = "compile-cuda-graph-mode", .category = Category::TorchCompile,
      .severity = Severity::Warning, .language = Language::Python, .fix = Applicability::Safe,
      .fix_title = "Drop the CUDA-graph compile mode",
      .summary = "`torch.compile` mode \"reduce-overhead\" / \"max-autotune\" (CUDA graphs, Triton autotuning)",
      .rationale = "These modes capture CUDA graphs and autotune Triton kernels; neither exists "
-                  "on a TPU, where XLA already runs a whole graph per step.",
+                  "on a TPU, where the TPU backend compiles the whole graph itself.",
      .tpu_way = "Drop `mode=` and compile with the TPU backend.",
      .before = "torch.compile(model, mode=\"max-autotune\")",
-     .after = "torch.compile(model, backend=\"openxla\")"},
+     .after = "torch.compile(model, backend=\"tpu\", dynamic=False)"},
     {.code = "TPU702", .name = "cuda-graph-capture", .category = Category::TorchCompile,
      .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
      .fix_title = "",
      .summary = "explicit CUDA graph capture (`torch.cuda.graph`, `CUDAGraph`, `make_graphed_callables`)",
-     .rationale = "CUDA graphs replay recorded kernel launches on a GPU; on a TPU, XLA compiles "
-                  "and caches the step's graph by itself.",
-     .tpu_way = "Remove the capture and run the step normally; keep shapes static so that XLA "
-                "reuses its compiled graph.",
+     .rationale = "CUDA graphs replay recorded kernel launches on a GPU; on a TPU, the compiler "
+                  "compiles and caches the step's graph by itself.",
+     .tpu_way = "Remove the capture and run the step normally (or `torch.compile` it with the "
+                "TPU backend); keep shapes static so that the compiled graph is reused.",
      .before = "g = torch.cuda.CUDAGraph()\nwith torch.cuda.graph(g):\n    out = model(x)",
      .after = "out = model(x)"},
     {.code = "TPU703", .name = "inductor-api", .category = Category::TorchCompile,
@@ -45,11 +46,11 @@ constexpr RuleMeta kRules[] = {
      .fix_title = "",
      .summary = "imports and calls of `torch._inductor`, or a compile backend registered here",
      .rationale = "Inductor generates Triton (GPU) or C++ (CPU) code; its configuration, "
-                  "internals and custom backends do nothing for the XLA compiler on a TPU.",
-     .tpu_way = "Compile with `backend=\"openxla\"` (TorchTPU: `backend=\"tpu\"`) and drop "
+                  "internals and custom backends do nothing for the TPU's compiler.",
+     .tpu_way = "Compile with `backend=\"tpu\"` (PyTorch/XLA: `backend=\"openxla\"`) and drop "
                 "the inductor settings.",
      .before = "import torch._inductor.config as config\nconfig.coordinate_descent_tuning = True",
-     .after = "model = torch.compile(model, backend=\"openxla\")"},
+     .after = "model = torch.compile(model, backend=\"tpu\", dynamic=False)"},
     {.code = "TPU704", .name = "compile-inference-mode", .category = Category::TorchCompile,
      .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
      .fix_title = "",
@@ -137,7 +138,7 @@ void check_torch_compile(RuleContext& context) {
         Finding& finding = context.report(
             kCompileMode, mode, *mode_name,
             "mode \"" + *mode_name + "\" uses CUDA graphs and Triton autotuning; drop it on a "
-            "TPU, where XLA runs the whole step as one graph");
+            "TPU, where the TPU backend compiles the whole graph itself");
         context.with_site(finding, "torch.compile.mode", ts_node_parent(mode));
       }
     } else if (has_prefix(q, "torch._inductor") || has_prefix(q, "torch._dynamo.register_backend")) {
@@ -146,8 +147,8 @@ void check_torch_compile(RuleContext& context) {
                      "TPU compile with " + target_way(context.target, kOpenXla, kTpuBackend));
     } else if (is_graph_api(q)) {
       context.report(kGraphCapture, call.node, q,
-                     "`" + q + "` captures a CUDA graph; remove it on a TPU, where XLA compiles "
-                     "and caches the step graph");
+                     "`" + q + "` captures a CUDA graph; remove it on a TPU, where the compiler "
+                     "compiles and caches the step graph");
     }
   }
   auto names_inductor = [](std::string_view module) {  // torch._TorchCompileInductorWrapper
@@ -224,7 +225,7 @@ void check_torch_compile(RuleContext& context) {
     std::string q = view.qualify(assignment.left);
     if (has_prefix(q, "torch._inductor"))
       context.report(kInductor, assignment.left, q,
-                     "`" + q + "` configures inductor; it does nothing for XLA on a TPU");
+                     "`" + q + "` configures inductor; it does nothing for the TPU's compiler");
     else if (q == "torch.compile")
       context.report(kInductor, assignment.left, q,
                      "replacing `torch.compile` installs a GPU compile pipeline; on a TPU keep "
@@ -241,7 +242,7 @@ void check_torch_compile(RuleContext& context) {
       continue;
     context.report_method(kGraphCapture, call, std::string(view.text(call.function)),
                           "`" + std::string(view.text(call.function)) + "` uses a CUDA graph; "
-                          "remove it on a TPU, where XLA compiles and caches the step graph");
+                          "remove it on a TPU, where the compiler compiles and caches the step graph");
   }
   // "inductor" chosen as a value: a default backend, a config entry.
   std::vector<uint32_t> lines = context.lines_since(first);
