@@ -27,7 +27,7 @@ constexpr Helper kAutocastHelper{"autocast", "device_type", R"py(def _tpu_autoca
 // PyTorch/XLA's helpers. `_torch_xla` is the module when torch_xla imports, else None: every
 // helper branches on it. On CUDA and the CPU each helper does what the original CUDA call did,
 // so the rewritten program behaves the same there.
-constexpr std::array<Helper, 28> kXlaHelpers = {{
+constexpr std::array<Helper, 29> kXlaHelpers = {{
     {"base", "", R"py(try:
     import torch_xla as _torch_xla
 except ImportError:  # no TPU runtime: run on CUDA or the CPU as before
@@ -129,6 +129,10 @@ except ImportError:  # no TPU runtime: run on CUDA or the CPU as before
     {"is_available", "base", R"py(def _tpu_is_available():
     return _torch_xla is not None or torch.cuda.is_available()
 )py"},
+    {"is_bf16_supported", "base", R"py(def _tpu_is_bf16_supported(*args, **kwargs):
+    # A TPU computes in bfloat16 natively.
+    return _torch_xla is not None or torch.cuda.is_bf16_supported(*args, **kwargs)
+)py"},
     {"scaler_enabled", "base", R"py(def _tpu_scaler_enabled(enabled=True):
     # bfloat16 on a TPU needs no loss scaling: a disabled scaler passes calls through.
     return bool(enabled) and _torch_xla is None
@@ -190,7 +194,7 @@ except ImportError:  # no TPU runtime: run on CUDA or the CPU as before
 // it, and on CUDA and the CPU does what the original CUDA call did. TorchTPU has no public
 // memory statistics, no device loader and no step boundary (it runs eagerly): the rewrite map
 // has no portable fix for those on this target, so there are no such helpers here.
-constexpr std::array<Helper, 21> kTorchTpuHelpers = {{
+constexpr std::array<Helper, 22> kTorchTpuHelpers = {{
     {"base", "", R"py(# TorchTPU loads with torch and makes the TPU the accelerator; without a TPU, run on CUDA or the CPU as before.
 # (torch.tpu.is_available() is internal to TorchTPU: it raises when user code calls it.)
 _tpu_accelerator = torch.accelerator.current_accelerator() if hasattr(torch, "accelerator") else None
@@ -256,6 +260,10 @@ _torch_tpu = _tpu_accelerator is not None and _tpu_accelerator.type == "tpu"
 )py"},
     {"is_available", "base", R"py(def _tpu_is_available():
     return _torch_tpu or torch.cuda.is_available()
+)py"},
+    {"is_bf16_supported", "base", R"py(def _tpu_is_bf16_supported(*args, **kwargs):
+    # A TPU computes in bfloat16 natively.
+    return _torch_tpu or torch.cuda.is_bf16_supported(*args, **kwargs)
 )py"},
     {"scaler_enabled", "base", R"py(def _tpu_scaler_enabled(enabled=True):
     # bfloat16 on a TPU needs no loss scaling: a disabled scaler passes calls through.

@@ -71,7 +71,7 @@ bool keeps_its_arguments(std::string_view qualified) {
   for (std::string_view name : {"torch.cuda.memory_allocated", "torch.cuda.max_memory_allocated",
                                 "torch.cuda.memory_reserved", "torch.cuda.mem_get_info",
                                 "torch.cuda.reset_peak_memory_stats", "torch.cuda.get_device_name",
-                                "torch.cuda.is_available"})
+                                "torch.cuda.is_available", "torch.cuda.is_bf16_supported"})
     if (qualified == name) return true;
   return false;
 }
