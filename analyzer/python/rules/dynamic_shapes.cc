@@ -73,6 +73,20 @@ constexpr RuleMeta kRules[] = {
                 "in `xm.add_step_closure`).",
      .before = "probs = logits.softmax(-1).cpu().numpy()",
      .after = "if step % 50 == 0: save(logits.softmax(-1).cpu().numpy())"},
+    {.code = "TPU607", .name = "growing-tensor-in-loop", .category = Category::DynamicShapeHazard,
+     .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
+     .fix_title = "",
+     .summary = "a tensor grown by `torch.cat` with itself on every loop iteration (a decode loop)",
+     .rationale = "Each iteration gives the tensor a new shape, so every op that reads it is a new "
+                  "program for the TPU compiler: PyTorch/XLA compiles a new graph per iteration "
+                  "(minutes, and memory, for a few hundred tokens), and TorchTPU's compile raises "
+                  "on dynamic shapes.",
+     .tpu_way = "Preallocate the final size and write each step into it (`buf[:, t] = tok`, or "
+                "`index_copy_`), passing the valid length or an attention mask; or pad to a few "
+                "fixed lengths.",
+     .before = "for _ in range(max_new_tokens):\n    idx = torch.cat((idx, next_token), dim=1)",
+     .after = "buf = torch.zeros(b, t0 + max_new_tokens, dtype=idx.dtype, device=idx.device)\n"
+              "buf[:, :t0] = idx\nfor t in range(t0, t0 + max_new_tokens):\n    buf[:, t] = next_token[:, 0]"},
 };
 
 const RuleMeta& kItem = kRules[0];
@@ -81,6 +95,7 @@ const RuleMeta& kDynamicOp = kRules[2];
 const RuleMeta& kMaskIndex = kRules[3];
 const RuleMeta& kCondition = kRules[4];
 const RuleMeta& kHostTransfer = kRules[5];
+const RuleMeta& kGrowingTensor = kRules[6];
 
 constexpr std::array<std::string_view, 7> kDynamicOps = {
     "nonzero", "unique", "unique_consecutive", "masked_select", "argwhere", "bincount",
@@ -291,6 +306,23 @@ bool is_mask_expression(const ModuleView& view, TSNode index, const Context& con
 }
 
 // A name assigned from a NumPy call (`area = np.asarray(…)`): host data, not a tensor.
+// `x = torch.cat((x, y), …)` in a loop: the name assigned is the first tensor concatenated, so
+// every iteration makes it longer. Returns the name, or an empty view.
+std::string_view grown_name(const ModuleView& view, const Call& call) {
+  if (call.context.loop_depth == 0 || call.positional.empty()) return {};
+  if (call.qualified != "torch.cat" && call.qualified != "torch.concat" && call.qualified != "torch.concatenate")
+    return {};
+  TSNode assignment = ts_node_parent(call.node);
+  if (!is(assignment, "assignment")) return {};
+  TSNode left = field(assignment, "left");
+  TSNode sequence = unparenthesize(call.positional[0]);
+  if (!is(sequence, "tuple") && !is(sequence, "list")) return {};
+  TSNode first = ts_node_named_child_count(sequence) > 0 ? ts_node_named_child(sequence, 0) : TSNode{};
+  if (is_null(first) || (!is(left, "identifier") && !is(left, "attribute"))) return {};
+  std::string_view name = view.text(left);
+  return view.text(first) == name ? name : std::string_view{};
+}
+
 bool is_numpy_value(const ModuleView& view, TSNode value, const Context& context) {
   value = unparenthesize(value);
   if (!is(value, "identifier")) return false;
@@ -352,6 +384,13 @@ void check_dynamic_shapes(RuleContext& context) {
       name = std::string_view(call.qualified).substr(6);
     else if (method)
       name = call.method;
+    if (std::string_view grown = grown_name(view, call); !grown.empty())
+      context.report(kGrowingTensor, call.node, call.qualified,
+                     "`" + std::string(grown) + "` grows by " + call.qualified + " on every iteration, a new "
+                     "shape each time: " +
+                         target_way(context.target, "a new graph is compiled per iteration",
+                                    "torch.compile(backend=\"tpu\") raises on dynamic shapes") +
+                         "; preallocate the final size and write into it, or pad to fixed lengths");
     bool single_arg_where = call.qualified == "torch.where" && call.positional.size() == 1 &&
                             call.keywords.empty();
     if (is_dynamic_op_name(name) || single_arg_where) {

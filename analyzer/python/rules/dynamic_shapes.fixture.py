@@ -83,3 +83,17 @@ def forward(x, input_pos: Optional[torch.Tensor] = None, max_len: int = 8, step:
 
 # TPU606 (line 16) is PyTorch/XLA's only: this fixture is analysed for it.
 # fixture-target: xla
+
+
+def generate(model, idx, max_new_tokens, cache):
+    # A decode loop: the sequence grows by one token per step, a new shape each time.
+    for _ in range(max_new_tokens):
+        logits = model(idx[:, -32:])
+        next_token = logits[:, -1:].argmax(-1)
+        idx = torch.cat((idx, next_token), dim=1)  # expect: TPU607
+        cache.keys = torch.cat([cache.keys, next_token], 1)  # expect: TPU607
+        out = torch.cat((next_token, idx), dim=1)  # a new name each time: no growth
+        both = torch.cat((idx, idx), dim=1)
+    idx = torch.cat((idx, idx), dim=1)  # outside a loop: one concatenation
+    return idx, out, both
+
