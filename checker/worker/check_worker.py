@@ -54,6 +54,8 @@ class Device:
             except Exception:  # older torch_xla
                 pass
             self.precision_note = self._xla_precision(torch_xla, precision)
+        elif name == "tpu" or name.startswith("tpu:"):
+            self._open_torch_tpu(torch, name, precision)
         else:
             self.device = torch.device(name)
             kind = self.device.type
@@ -67,6 +69,38 @@ class Device:
             if kind == "cuda":
                 self.description += ", " + torch.cuda.get_device_name(self.device)
                 self.precision_note = self._cuda_precision(precision)
+
+    def _open_torch_tpu(self, torch, name, precision):
+        # TorchTPU loads with `import torch` (a torch.backends entry point) and names its
+        # PrivateUse1 backend "tpu" only once a TPU is attached (seen with torch_tpu 0.2.0).
+        try:
+            import torch_tpu
+        except ImportError as error:
+            raise RuntimeError("torch_tpu is not installed in this Python (pip install torch-tpu)") from error
+        try:
+            self.device = torch.device(name)
+            torch.empty(1, device=self.device)
+        except RuntimeError as error:
+            raise RuntimeError("torch_tpu is installed but no TPU is attached: without one its backend "
+                               "keeps the name privateuseone and device %r does not exist (%s)"
+                               % (name, str(error).splitlines()[0])) from error
+        self.description += ", torch_tpu " + getattr(torch_tpu, "__version__", "?")
+        try:
+            self.description += ", " + str(torch.tpu.get_device_name())
+        except Exception:  # experimental in 0.2.0; the description does without it
+            pass
+        self.precision_note = self._tpu_precision(torch, precision)
+
+    def _tpu_precision(self, torch, precision):
+        # torch.tpu.precision(torch.tpu.Precision.X) is a context manager (torch_tpu 0.2.0,
+        # experimental); the worker holds it open for its whole life.
+        try:
+            mode = getattr(torch.tpu.Precision, precision.upper())
+            self._precision = torch.tpu.precision(mode)
+            self._precision.__enter__()
+            return "torch.tpu.precision(torch.tpu.Precision.%s)" % precision.upper()
+        except Exception as error:
+            return "not set (%s): TorchTPU's default, one bfloat16 pass" % error
 
     def _xla_precision(self, torch_xla, precision):
         # torch_xla/backends/__init__.py (2.6+): set_mat_mul_precision('default'|'high'|'highest').

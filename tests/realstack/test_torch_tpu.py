@@ -166,3 +166,17 @@ def test_opdb_sync_asks_the_real_torch_tpu(python, tmp_path):
     assert norm["status"] == "lowered" and norm["kind"] == "synced_kernel"
     assert "torch_tpu" in norm["provenance"]
     assert answers["aten::_cudnn_rnn"]["status"] == "unsupported"  # cuDNN only: raises on TorchTPU
+
+
+def test_check_on_device_tpu_says_why_it_cannot_run_without_a_tpu(python, tmp_path):
+    """`check --device tpu` goes through the Python worker with torch_tpu, as `--device xla` does
+    with torch_xla. Here there is no TPU, so no tensor can be made on "tpu": the worker says so,
+    naming torch_tpu and the missing chip, instead of a bare "unknown device"."""
+    program = tmp_path / "prog.py"
+    program.write_text("import torch\nx = torch.randn(4, 8)\nprint((x @ x.T).relu().sum())\n")
+    trace = tmp_path / "trace"
+    traced = run("trace", "--out", trace, "--", python, program, cwd=tmp_path, env=QUIET)
+    assert traced.returncode == 0, traced.stderr[-3000:]
+    process = run("check", trace, "--device", "tpu", "--python", python, cwd=tmp_path, env=QUIET)
+    assert process.returncode == 2, (process.stdout, process.stderr[-3000:])
+    assert "torch_tpu is installed but no TPU is attached" in process.stderr, process.stderr[-3000:]
