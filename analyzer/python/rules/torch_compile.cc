@@ -52,8 +52,8 @@ constexpr RuleMeta kRules[] = {
      .before = "import torch._inductor.config as config\nconfig.coordinate_descent_tuning = True",
      .after = "model = torch.compile(model, backend=\"tpu\", dynamic=False)"},
     {.code = "TPU704", .name = "compile-inference-mode", .category = Category::TorchCompile,
-     .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
-     .fix_title = "",
+     .severity = Severity::Warning, .language = Language::Python, .fix = Applicability::Safe,
+     .fix_title = "Use torch.no_grad()",
      .summary = "`torch.inference_mode` in a file that uses `torch.compile` (TorchTPU)",
      .rationale = "TorchTPU's compile backend does not work under inference mode: its error "
                   "glossary says not to combine `torch.compile` with `@torch.inference_mode`. "
@@ -92,12 +92,21 @@ void check_inference_mode(RuleContext& context) {
       "torch.inference_mode in a file that uses torch.compile: TorchTPU's compiled code fails "
       "under inference mode; use torch.no_grad()";
   // `@torch.inference_mode()` and `with torch.inference_mode():` are calls; a bare decorator is not.
+  // Only the argument-less forms are fixed: `inference_mode(False)` turns it off, which
+  // torch.no_grad() would not.
   for (const Call& call : view.calls())
-    if (call.qualified == "torch.inference_mode")
-      context.report(kCompileInferenceMode, call.node, "torch.inference_mode", message);
+    if (call.qualified == "torch.inference_mode") {
+      Finding& finding = context.report(kCompileInferenceMode, call.node, "torch.inference_mode", message);
+      if (call.positional.empty() && call.keywords.empty())
+        context.with_site(finding, "torch.inference_mode", call.node);
+      else
+        finding.fix.reset();
+    }
   for (const Decorator& decorator : view.decorators())
-    if (decorator.qualified == "torch.inference_mode" && !is(decorator.node, "call"))
-      context.report(kCompileInferenceMode, decorator.node, "torch.inference_mode", message);
+    if (decorator.qualified == "torch.inference_mode" && !is(decorator.node, "call")) {
+      Finding& finding = context.report(kCompileInferenceMode, decorator.node, "torch.inference_mode", message);
+      context.with_site(finding, "torch.inference_mode", decorator.node);
+    }
 }
 
 }  // namespace
