@@ -18,10 +18,10 @@
 #include <filesystem>
 #include <map>
 
-#include "analyzer/core/rule.h"
 #include "analyzer/cpp/cpp_analyzer.h"
 #include "analyzer/cpp/cpp_scan.h"
 #include "analyzer/cpp/rules/rule_families.h"
+#include "analyzer/rule_registry.h"
 #include "fixture_support.h"
 #include "golden_support.h"
 #include "test_support.h"

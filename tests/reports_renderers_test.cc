@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "analyzer/core/rule.h"
+#include "analyzer/rule_registry.h"
 #include "reports/formats.h"
 #include "reports/github_report.h"
 #include "reports/html_report.h"

@@ -17,8 +17,8 @@
 #include <filesystem>
 #include <map>
 
-#include "analyzer/core/rule.h"
 #include "analyzer/python/python_analyzer.h"
+#include "analyzer/rule_registry.h"
 #include "fixture_support.h"
 #include "golden_support.h"
 
