@@ -14,6 +14,7 @@
 #include "analyzer/cpp/rules/rule_families.h"
 #include "analyzer/python/python_analyzer.h"
 #include "analyzer/python/rules/rule_families.h"
+#include "analyzer/rule_registry.h"
 
 namespace tpu {
 namespace {

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "analyzer/runtime/trace_data.h"
 #include "checker/check_result.h"
 #include "checker/engine.h"
+#include "trace/trace_data.h"
 
 namespace tpu::checker {
 

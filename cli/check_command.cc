@@ -15,7 +15,6 @@
 #include <memory>
 #include <optional>
 
-#include "analyzer/runtime/trace_data.h"
 #include "checker/check_config.h"
 #include "checker/check_json.h"
 #include "checker/check_table.h"
@@ -27,6 +26,7 @@
 #include "cli/output.h"
 #include "opdb/targets.h"
 #include "reports/report.h"
+#include "trace/trace_data.h"
 
 namespace fs = std::filesystem;
 

@@ -18,7 +18,7 @@ void add_ops_command(CLI::App& app, int& exit_code);
 void add_opdb_command(CLI::App& app, int& exit_code);     // opdb/: sync user status tables
 void add_report_command(CLI::App& app, int& exit_code);   // reports/: render a saved report
 void add_rewrite_command(CLI::App& app, int& exit_code);  // rewriter/: mechanical fixes
-void add_trace_command(CLI::App& app, int& exit_code);    // analyzer/runtime/: run and trace
+void add_trace_command(CLI::App& app, int& exit_code);    // trace/: run and trace
 void add_check_command(CLI::App& app, int& exit_code);    // checker/: numerics on a device
 
 }  // namespace tpu::cli

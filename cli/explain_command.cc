@@ -3,7 +3,7 @@
 // `tpu-migrate explain readiness`: the score's formula.
 #include <iostream>
 
-#include "analyzer/core/rule.h"
+#include "analyzer/rule_registry.h"
 #include "cli/commands.h"
 #include "opdb/targets.h"
 #include "reports/readiness.h"

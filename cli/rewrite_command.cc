@@ -7,6 +7,7 @@
 #include <variant>
 
 #include "analyzer/core/config.h"
+#include "analyzer/rule_registry.h"
 #include "cli/cache_options.h"
 #include "cli/commands.h"
 #include "opdb/targets.h"
@@ -67,7 +68,7 @@ int run_rewrite(const RewriteArguments& arguments) {
   std::vector<std::string> ignore = config.ignore;
   ignore.insert(ignore.end(), arguments.ignore.begin(), arguments.ignore.end());
   options.filter = RuleFilter(arguments.select.empty() ? config.select : arguments.select, ignore);
-  if (auto unknown = options.filter.unknown_entries(); !unknown.empty()) {
+  if (auto unknown = options.filter.unknown_entries(all_rules()); !unknown.empty()) {
     std::cerr << "tpu-migrate: unknown rule, prefix or category '" << unknown.front() << "'\n";
     return kExitError;
   }

@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "analyzer/core/rule.h"
+#include "analyzer/rule_registry.h"
 #include "cli/commands.h"
 
 namespace tpu::cli {

@@ -8,13 +8,14 @@
 #include <variant>
 
 #include "analyzer/core/config.h"
-#include "analyzer/runtime/trace_merge.h"
+#include "analyzer/rule_registry.h"
 #include "analyzer/scan.h"
 #include "cli/cache_options.h"
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "opdb/targets.h"
 #include "reports/source_context.h"
+#include "trace/trace_merge.h"
 
 namespace fs = std::filesystem;
 
@@ -133,7 +134,7 @@ int run_scan(ScanArguments arguments) {
   append(ignore, arguments.ignore);
   ScanOptions options;
   options.filter = RuleFilter(select, ignore);
-  if (auto unknown = options.filter.unknown_entries(); !unknown.empty()) {
+  if (auto unknown = options.filter.unknown_entries(all_rules()); !unknown.empty()) {
     std::cerr << "tpu-migrate: unknown rule, prefix or category '" << unknown.front()
               << "' in --select/--ignore (see `tpu-migrate rules`)\n";
     return kExitError;

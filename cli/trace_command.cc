@@ -16,9 +16,9 @@
 #include <sstream>
 
 
-#include "analyzer/runtime/trace_session.h"
 #include "checker/engine_loader.h"
 #include "cli/commands.h"
+#include "trace/trace_session.h"
 
 namespace fs = std::filesystem;
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "reports/github_report.h"
 
-#include "analyzer/core/rule.h"
+#include "analyzer/rule_registry.h"
 #include "reports/paths.h"
 
 namespace tpu::reports {

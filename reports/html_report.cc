@@ -6,7 +6,7 @@
 #include <set>
 #include <sstream>
 
-#include "analyzer/core/rule.h"
+#include "analyzer/rule_registry.h"
 #include "reports/inventory_panel.h"
 #include "reports/inventory_view.h"
 #include "reports/html_assets.h"

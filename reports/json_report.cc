@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "analyzer/cpp/inventory_json.h"
+#include "analyzer/rule_registry.h"
 
 namespace tpu::reports {
 namespace {

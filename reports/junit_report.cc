@@ -5,7 +5,7 @@
 #include <map>
 #include <sstream>
 
-#include "analyzer/core/rule.h"
+#include "analyzer/rule_registry.h"
 #include "reports/xml_text.h"
 
 namespace tpu::reports {

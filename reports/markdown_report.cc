@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <sstream>
 
-#include "analyzer/core/rule.h"
+#include "analyzer/rule_registry.h"
 #include "reports/inventory_view.h"
 #include "reports/paths.h"
 #include "opdb/targets.h"

@@ -4,7 +4,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
-#include "analyzer/core/rule.h"
+#include "analyzer/rule_registry.h"
 #include "reports/paths.h"
 
 namespace tpu::reports {

@@ -9,9 +9,9 @@
 #include <set>
 #include <variant>
 
-#include "analyzer/core/rule.h"
 #include "analyzer/python/python_analyzer.h"
 #include "analyzer/python/syntax.h"
+#include "analyzer/rule_registry.h"
 #include "rewriter/atomic_write.h"
 #include "rewriter/cpython_check.h"
 #include "rewriter/edit_set.h"

@@ -15,17 +15,15 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <map>
-#include <sstream>
 
-#include "analyzer/core/rule.h"
 #include "analyzer/cpp/cpp_analyzer.h"
 #include "analyzer/cpp/cpp_scan.h"
 #include "analyzer/cpp/rules/rule_families.h"
+#include "analyzer/rule_registry.h"
 #include "fixture_support.h"
+#include "golden_support.h"
 #include "test_support.h"
 
 namespace fs = std::filesystem;
@@ -73,7 +71,6 @@ cpp::CppScanOutcome scan_fixtures(const testing::TempDir& dir, const std::vector
 TEST_CASE("C++ rule fixtures: markers, goldens, tokens-only and deep mode agree") {
   auto all = fixtures();
   CHECK(all.size() >= 4);  // one per rule family
-  bool update = std::getenv("TPU_UPDATE_GOLDEN") != nullptr;
   testing::TempDir dir;
   std::vector<DiscoveredFile> files;
   for (const fs::path& fixture : all) {
@@ -99,8 +96,7 @@ TEST_CASE("C++ rule fixtures: markers, goldens, tokens-only and deep mode agree"
     std::string rendered;
     for (const Finding& finding : outcome.findings) {
       actual[finding.location.line].push_back(finding.rule);
-      rendered += std::to_string(finding.location.line) + ":" + std::to_string(finding.location.column) + " " +
-                  finding.rule + " " + std::string(to_string(finding.severity)) + " " + finding.symbol + "\n";
+      rendered += tpu::testing::golden_line(finding);
       const RuleMeta* rule = find_rule(finding.rule);
       REQUIRE(rule != nullptr);
       CHECK(!finding.fix);  // no C++ rule has a mechanical fix
@@ -117,8 +113,7 @@ TEST_CASE("C++ rule fixtures: markers, goldens, tokens-only and deep mode agree"
     }
 
     fs::path golden = all[i].parent_path() / (stem(all[i]) + ".golden");
-    if (update) std::ofstream(golden, std::ios::binary) << rendered;
-    else CHECK(read_all(golden) == rendered);
+    CHECK_GOLDEN(golden, rendered);
 
     // Without any tree, tokens alone find the same references and structure.
     cpp::CppAnalysis tokens = cpp::analyze_cpp(file, cpp::AstFacts{}, "no tree in this test", false);

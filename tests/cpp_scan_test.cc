@@ -5,9 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <thread>
 
@@ -15,13 +13,12 @@
 #include "analyzer/cpp/fast_parser.h"
 #include "analyzer/cpp/inventory_json.h"
 #include "analyzer/scan.h"
-#include "fixture_support.h"
+#include "golden_support.h"
 #include "skip_support.h"
 #include "test_support.h"
 
 namespace fs = std::filesystem;
 using namespace tpu;
-using tpu::testing::read_all;
 
 namespace {
 
@@ -37,12 +34,6 @@ std::string cpp_findings(const ScanResult& result, bool with_severity = true) {
            f.rule + " " + (with_severity ? std::string(to_string(f.severity)) + " " : "") + f.symbol + "\n";
   }
   return out;
-}
-
-void check_golden(const fs::path& golden, const std::string& actual) {
-  CAPTURE(golden);
-  if (std::getenv("TPU_UPDATE_GOLDEN") != nullptr) std::ofstream(golden, std::ios::binary) << actual;
-  else CHECK(read_all(golden) == actual);
 }
 
 // A copy of `relative` (a folder under the source tree) in a fresh temporary folder.
@@ -65,8 +56,8 @@ TEST_CASE("cpp scan: the sample extension's findings and inventory (fast mode, t
   CHECK(result.cpp_stats.mode == "fast");
   CHECK(result.cpp_stats.files == 5);
   CHECK(result.cpp_stats.with_tree == 5);
-  check_golden(source("tests/cpp_fixtures/gpt_trainer.findings.golden"), cpp_findings(result));
-  check_golden(source("tests/cpp_fixtures/gpt_trainer.inventory.json"),
+  CHECK_GOLDEN(source("tests/cpp_fixtures/gpt_trainer.findings.golden"), cpp_findings(result));
+  CHECK_GOLDEN(source("tests/cpp_fixtures/gpt_trainer.inventory.json"),
                cpp::inventory_json(result.inventory).dump(2) + "\n");
   // Python call sites are tied to the ops they reach.
   auto tpu403 = std::find_if(result.findings.begin(), result.findings.end(), [](const Finding& f) {
@@ -174,7 +165,7 @@ TEST_CASE("cpp scan: `// tpu-migrate: ignore[…]` comments, --select and --igno
 TEST_CASE("cpp scan: a TORCH_LIBRARY extension's ops, dispatch keys and verdicts") {
   ScanResult result = scan(source("tests/cpp_fixtures/torch_library_ext"), with_mode(cpp::CppMode::Fast));
   CHECK(result.errors.empty());
-  check_golden(source("tests/cpp_fixtures/torch_library_ext.inventory.json"),
+  CHECK_GOLDEN(source("tests/cpp_fixtures/torch_library_ext.inventory.json"),
                cpp::inventory_json(result.inventory).dump(2) + "\n");
   auto verdict = [&](const std::string& name) {
     for (const cpp::InventoryOp& op : result.inventory.ops)

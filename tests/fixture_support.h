@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Helpers shared by the golden tests: reading a fixture, and the `expect:` markers that say
-// which findings each of its lines must have.
+// Helpers shared by the rule fixture tests: reading a fixture, the `expect:` markers that say
+// which findings each of its lines must have, and a finding as its golden lists it.
 #pragma once
 
 #include <algorithm>
@@ -12,6 +12,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "analyzer/core/finding.h"
 
 namespace tpu::testing {
 
@@ -42,6 +44,12 @@ inline std::map<uint32_t, std::vector<std::string>> expectations(const std::stri
     std::sort(into.begin(), into.end());
   }
   return expected;
+}
+
+/// "line:col RULE severity symbol\n": one finding as a rule fixture's golden lists it.
+inline std::string golden_line(const Finding& finding) {
+  return std::to_string(finding.location.line) + ":" + std::to_string(finding.location.column) + " " +
+         finding.rule + " " + std::string(to_string(finding.severity)) + " " + finding.symbol + "\n";
 }
 
 /// The target a fixture is analysed for: the value of its `# fixture-target: NAME` line (rules

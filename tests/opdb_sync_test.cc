@@ -14,6 +14,7 @@
 #include "opdb/sync.h"
 #include "opdb/synced_table.h"
 #include "opdb/user_tables.h"
+#include "skip_support.h"
 #include "test_support.h"
 
 namespace {
@@ -144,8 +145,7 @@ TEST_CASE("opdb sync: a real PrivateUse1 backend answers for target torchtpu") {
   request.imports = {"fake_privateuse1_backend"};
   SyncResult result = sync_from_python(request);
   if (result.error == SyncError::TorchMissing) {
-    MESSAGE("skipped: " << kPython << " has no torch (Debian: apt install python3-torch)");
-    return;
+    TPU_SKIP_TEST(kPython << " has no torch (Debian: apt install python3-torch)");
   }
   REQUIRE_MESSAGE(result.error == SyncError::None, result.message << " / " << result.detail);
   CHECK(result.target == "torchtpu");
@@ -243,8 +243,7 @@ TEST_CASE("opdb sync: runs for real in Debian's python3, with dispatch key CPU i
   request.target = "cpu-check";
   SyncResult result = sync_from_python(request);
   if (result.error == SyncError::TorchMissing) {
-    MESSAGE("skipped: " << kPython << " has no torch (Debian: apt install python3-torch)");
-    return;
+    TPU_SKIP_TEST(kPython << " has no torch (Debian: apt install python3-torch)");
   }
   REQUIRE_MESSAGE(result.error == SyncError::None, result.message << " / " << result.detail);
   CHECK(result.target == "cpu-check");

@@ -4,9 +4,6 @@
 // error, fingerprints and excerpts, so that no golden depends on the analyzer's rules.
 #pragma once
 
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "reports/baseline.h"
@@ -80,21 +77,9 @@ inline reports::Report sample_report() {
   return report;
 }
 
-/// Compares `actual` with the golden file tests/reports/NAME; TPU_UPDATE_GOLDEN=1 rewrites it.
-/// Returns an empty string when they match, else a message.
-inline std::string check_golden(const std::string& name, const std::string& actual) {
-  std::string path = std::string(TPU_SOURCE_DIR) + "/tests/reports/" + name;
-  const char* update = std::getenv("TPU_UPDATE_GOLDEN");
-  if (update != nullptr && std::string(update) == "1") {
-    std::ofstream(path, std::ios::binary) << actual;
-    return {};
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return "missing golden " + path + " (run with TPU_UPDATE_GOLDEN=1)";
-  std::ostringstream expected;
-  expected << in.rdbuf();
-  if (expected.str() == actual) return {};
-  return "output differs from " + path + " (review, then TPU_UPDATE_GOLDEN=1):\n" + actual;
+/// The golden file tests/reports/NAME (compared with CHECK_GOLDEN, tests/golden_support.h).
+inline std::string report_golden(const std::string& name) {
+  return std::string(TPU_SOURCE_DIR) + "/tests/reports/" + name;
 }
 
 /// Replaces every occurrence of `what` in `text` with `with` (goldens redact the version).

@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "analyzer/core/rule.h"
+#include "analyzer/rule_registry.h"
 #include "reports/formats.h"
 #include "reports/github_report.h"
 #include "reports/html_report.h"
@@ -18,6 +18,7 @@
 #include "reports/sarif_report.h"
 #include "reports/svg_charts.h"
 #include "reports/xml_text.h"
+#include "golden_support.h"
 #include "reports_fixture.h"
 
 namespace tpu::reports {
@@ -36,8 +37,7 @@ size_t count(const std::string& text, const std::string& what) {
 TEST_CASE("markdown: golden PR comment with links") {
   Report report = testing::sample_report();
   std::string text = render_markdown(report, MarkdownOptions{"https://github.com/acme/trainer/blob/abc123/"});
-  std::string problem = testing::check_golden("report.golden.md", versionless(text));
-  CHECK_MESSAGE(problem.empty(), problem);
+  CHECK_GOLDEN(testing::report_golden("report.golden.md"), versionless(text));
 }
 
 TEST_CASE("markdown: golden PR comment against a baseline, without links") {
@@ -48,16 +48,14 @@ TEST_CASE("markdown: golden PR comment against a baseline, without links") {
   baseline.fingerprints.push_back("0000000000000000");  // resolved since
   apply_baseline(report, baseline);
   std::string text = render_markdown(report, MarkdownOptions{});
-  std::string problem = testing::check_golden("report-baseline.golden.md", versionless(text));
-  CHECK_MESSAGE(problem.empty(), problem);
+  CHECK_GOLDEN(testing::report_golden("report-baseline.golden.md"), versionless(text));
   CHECK(text.find("](") == std::string::npos);  // no links without --link-base
 }
 
 TEST_CASE("json: golden, and the loader reads back exactly what was written") {
   Report report = testing::sample_report();
   std::string text = render_json(report);
-  std::string problem = testing::check_golden("report.golden.json", versionless(text));
-  CHECK_MESSAGE(problem.empty(), problem);
+  CHECK_GOLDEN(testing::report_golden("report.golden.json"), versionless(text));
 
   auto loaded = load_json_report(text);
   REQUIRE_MESSAGE(std::holds_alternative<Report>(loaded), std::get<std::string>(loaded));
@@ -108,8 +106,7 @@ TEST_CASE("sarif: golden results (rule text redacted), rules from the registry w
   // texts and their order), so that adding a rule does not churn it.
   rules = "<the registry's rules>";
   for (auto& result : run["results"]) result.erase("ruleIndex");
-  std::string problem = testing::check_golden("report.golden.sarif", versionless(sarif.dump(2) + "\n"));
-  CHECK_MESSAGE(problem.empty(), problem);
+  CHECK_GOLDEN(testing::report_golden("report.golden.sarif"), versionless(sarif.dump(2) + "\n"));
 }
 
 TEST_CASE("sarif: an absolute root becomes a URI base, a relative one prefixes the paths") {
@@ -128,8 +125,7 @@ TEST_CASE("sarif: an absolute root becomes a URI base, a relative one prefixes t
 TEST_CASE("github: golden workflow commands, escaped") {
   Report report = testing::sample_report();
   std::string text = render_github(report);
-  std::string problem = testing::check_golden("report.golden.github.txt", versionless(text));
-  CHECK_MESSAGE(problem.empty(), problem);
+  CHECK_GOLDEN(testing::report_golden("report.golden.github.txt"), versionless(text));
   for (size_t start = 0; start < text.size();) {
     size_t end = text.find('\n', start);
     std::string line = text.substr(start, end - start);

@@ -9,26 +9,21 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <vector>
 
 #include "analyzer/python/syntax.h"
+#include "fixture_support.h"
+#include "golden_support.h"
 #include "rewriter/rewrite.h"
 #include "rewriter/validity.h"
+#include "skip_support.h"
 
 namespace fs = std::filesystem;
 using namespace tpu;
 using namespace tpu::rewriter;
+using tpu::testing::read_all;
 
 namespace {
-
-std::string read_all(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 constexpr const char* kPython = "/usr/bin/python3";
 
@@ -36,7 +31,7 @@ constexpr const char* kPython = "/usr/bin/python3";
 
 TEST_CASE("rewrite fixtures: goldens per target and style, fixpoint, re-parse") {
   fs::path folder = fs::path(TPU_SOURCE_DIR) / "rewriter" / "fixtures";
-  bool update = std::getenv("TPU_UPDATE_GOLDEN") != nullptr;
+  bool update = testing::updating_goldens();
   size_t fixtures = 0;
   std::vector<fs::path> goldens;
   for (const auto& entry : fs::directory_iterator(folder)) {
@@ -60,8 +55,7 @@ TEST_CASE("rewrite fixtures: goldens per target and style, fixpoint, re-parse") 
         CHECK_FALSE(first.refused);
         CHECK(first.after != before);
         fs::path golden = folder / (stem + "." + target + "." + style_name + ".py");
-        if (update) std::ofstream(golden, std::ios::binary) << first.after;
-        else CHECK(read_all(golden) == first.after);
+        CHECK_GOLDEN(golden, first.after);
         FileRewrite second = rewrite_text(name, first.after, options);
         CHECK(second.after == first.after);
         python::TreePtr tree = python::parse_python(first.after);
@@ -73,8 +67,7 @@ TEST_CASE("rewrite fixtures: goldens per target and style, fixpoint, re-parse") 
   }
   CHECK(fixtures >= 3);
   if (!fs::exists(kPython)) {
-    MESSAGE("skipped: no " << kPython << " to check that CPython parses the goldens");
-    return;
+    TPU_SKIP_TEST("no " << kPython << " to check that CPython parses the goldens");
   }
   for (const fs::path& golden : goldens) {
     CAPTURE(golden);

@@ -14,15 +14,13 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <map>
-#include <sstream>
 
-#include "analyzer/core/rule.h"
 #include "analyzer/python/python_analyzer.h"
+#include "analyzer/rule_registry.h"
 #include "fixture_support.h"
+#include "golden_support.h"
 
 namespace fs = std::filesystem;
 using namespace tpu;
@@ -44,7 +42,6 @@ std::vector<fs::path> fixtures() {
 TEST_CASE("rule fixtures: markers and goldens") {
   auto all = fixtures();
   CHECK(all.size() >= 10);  // one per rule family
-  bool update = std::getenv("TPU_UPDATE_GOLDEN") != nullptr;
   for (const fs::path& fixture : all) {
     std::string name = fixture.filename().string();
     CAPTURE(name);
@@ -60,9 +57,7 @@ TEST_CASE("rule fixtures: markers and goldens") {
     std::string rendered;
     for (const Finding& finding : analysis.findings) {
       actual[finding.location.line].push_back(finding.rule);
-      rendered += std::to_string(finding.location.line) + ":" +
-                  std::to_string(finding.location.column) + " " + finding.rule + " " +
-                  std::string(to_string(finding.severity)) + " " + finding.symbol + "\n";
+      rendered += tpu::testing::golden_line(finding);
       // Harness invariant: a rule without a fix never reports one.
       const RuleMeta* rule = find_rule(finding.rule);
       REQUIRE(rule != nullptr);
@@ -79,11 +74,6 @@ TEST_CASE("rule fixtures: markers and goldens") {
 
     fs::path golden = fixture;
     golden.replace_filename(name.substr(0, name.size() - std::string(".fixture.py").size()) + ".golden");
-    if (update) {
-      std::ofstream(golden, std::ios::binary) << rendered;
-    } else {
-      CHECK(fs::exists(golden));
-      CHECK(read_all(golden) == rendered);
-    }
+    CHECK_GOLDEN(golden, rendered);
   }
 }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "analyzer/rule_registry.h"
 #include "analyzer/scan.h"
 #include "test_support.h"
 
@@ -233,7 +234,7 @@ TEST_CASE("scan: --select and --ignore") {
   CHECK(summary(scan(dir.path(), options)) == std::vector<std::string>{"a.py:3:1 TPU110"});
   options.filter = RuleFilter({}, {"TPU11"});
   CHECK(summary(scan(dir.path(), options)) == std::vector<std::string>{"a.py:2:3 TPU101"});
-  CHECK(RuleFilter({"no-such-rule"}, {}).unknown_entries() == std::vector<std::string>{"no-such-rule"});
+  CHECK(RuleFilter({"no-such-rule"}, {}).unknown_entries(all_rules()) == std::vector<std::string>{"no-such-rule"});
 }
 
 TEST_CASE("scan: bad inputs are errors and the scan goes on") {

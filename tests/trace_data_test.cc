@@ -3,10 +3,10 @@
 // cross-process unions and the hazards read off a merged trace.
 #include <doctest/doctest.h>
 
-#include "analyzer/runtime/trace_data.h"
-#include "analyzer/runtime/trace_hazards.h"
-#include "analyzer/runtime/trace_parts.h"
 #include "tests/test_support.h"
+#include "trace/trace_data.h"
+#include "trace/trace_hazards.h"
+#include "trace/trace_parts.h"
 
 using namespace tpu::runtime;
 

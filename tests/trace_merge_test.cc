@@ -4,9 +4,10 @@
 
 #include <doctest/doctest.h>
 
-#include "analyzer/runtime/trace_merge.h"
-#include "analyzer/runtime/trace_rules.h"
+#include "analyzer/trace_rules.h"
 #include "tests/test_support.h"
+#include "trace/trace_hazards.h"
+#include "trace/trace_merge.h"
 
 using namespace tpu;
 using namespace tpu::runtime;
@@ -50,8 +51,8 @@ ScanResult scan_one_job(const testing::TempDir& dir) {
 
 }  // namespace
 
-TEST_CASE("runtime rules have full metadata and stable codes") {
-  std::span<const RuleMeta> rules = runtime_rules();
+TEST_CASE("trace rules have full metadata and stable codes") {
+  std::span<const RuleMeta> rules = trace_rules();
   REQUIRE(rules.size() == 6);
   for (const RuleMeta& rule : rules) {
     CAPTURE(rule.code);
@@ -63,6 +64,10 @@ TEST_CASE("runtime rules have full metadata and stable codes") {
     CHECK(!rule.before.empty());
     CHECK(!rule.after.empty());
   }
+  CHECK(rule_for(HazardKind::HostSync).code == "TPU650");
+  CHECK(rule_for(HazardKind::HostCopy).code == "TPU651");
+  CHECK(rule_for(HazardKind::DynamicShape).code == "TPU652");
+  CHECK(rule_for(HazardKind::Float64).code == "TPU653");
   CHECK(rule_for(HazardKind::ShapeChurn).code == "TPU654");
   CHECK(rule_for(HazardKind::CudaOnly).code == "TPU655");
   CHECK(parse_hazard_kind("cuda-only") == HazardKind::CudaOnly);

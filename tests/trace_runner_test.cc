@@ -2,8 +2,8 @@
 // The program runner: exit codes pass through, a bound stops the whole process group.
 #include <doctest/doctest.h>
 
-#include "analyzer/runtime/program_runner.h"
 #include "tests/test_support.h"
+#include "trace/program_runner.h"
 
 using namespace tpu::runtime;
 

@@ -3,7 +3,7 @@
 
 #include "analyzer/cache/build_identity.h"
 #include "analyzer/cache/python_analysis_codec.h"
-#include "analyzer/core/rule.h"
+#include "analyzer/rule_registry.h"
 #include "opdb/user_tables.h"
 
 namespace fs = std::filesystem;

@@ -3,7 +3,6 @@
 #pragma once
 
 #include <optional>
-#include <span>
 #include <string_view>
 
 #include "analyzer/core/finding.h"
@@ -33,11 +32,6 @@ struct RuleMeta {
   std::string_view after;      ///< the same code ported
 };
 
-/// Every rule of every family, in code order. The list is built explicitly in
-/// rule_registry.cc (no static-initialiser registration).
-std::span<const RuleMeta* const> all_rules();
-
-/// Finds a rule by code ("TPU101") or name ("tensor-cuda-call").
-const RuleMeta* find_rule(std::string_view code_or_name);
+// The table of every rule, all_rules() and find_rule(), is analyzer/rule_registry.h.
 
 }  // namespace tpu

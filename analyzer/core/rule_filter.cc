@@ -17,12 +17,12 @@ bool RuleFilter::enabled(const RuleMeta& rule) const {
   return false;
 }
 
-std::vector<std::string> RuleFilter::unknown_entries() const {
+std::vector<std::string> RuleFilter::unknown_entries(std::span<const RuleMeta* const> rules) const {
   std::vector<std::string> unknown;
   for (const auto* list : {&select_, &ignore_}) {
     for (const std::string& entry : *list) {
       bool known = false;
-      for (const RuleMeta* rule : all_rules()) known = known || matches(entry, *rule);
+      for (const RuleMeta* rule : rules) known = known || matches(entry, *rule);
       if (!known) unknown.push_back(entry);
     }
   }

@@ -3,6 +3,7 @@
 // name ("tensor-cuda-call") or a category ("amp"). Ignore wins over select.
 #pragma once
 
+#include <span>
 #include <string>
 #include <vector>
 
@@ -18,8 +19,9 @@ class RuleFilter {
 
   bool enabled(const RuleMeta& rule) const;
 
-  /// Entries that name no rule, prefix or category (for a usage error).
-  std::vector<std::string> unknown_entries() const;
+  /// Entries that name none of `rules` (all_rules(), analyzer/rule_registry.h), no code prefix
+  /// and no category (for a usage error).
+  std::vector<std::string> unknown_entries(std::span<const RuleMeta* const> rules) const;
 
  private:
   static bool matches(const std::string& entry, const RuleMeta& rule);

@@ -7,6 +7,7 @@
 
 #include "analyzer/python/rules/rule_families.h"
 #include "analyzer/python/rules/rule_helpers.h"
+#include "analyzer/rule_registry.h"
 #include "opdb/rewrite_map.h"
 
 namespace tpu::python {

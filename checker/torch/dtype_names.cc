@@ -7,7 +7,7 @@
 namespace tpu::checker {
 namespace {
 
-// The tracers' spellings (analyzer/runtime/torchscript/input_spec.cc writes the same names).
+// The tracers' spellings (trace/torchscript/input_spec.cc writes the same names).
 constexpr std::array<std::pair<std::string_view, c10::ScalarType>, 16> kScalarTypes = {{
     {"float32", c10::kFloat}, {"float64", c10::kDouble}, {"float16", c10::kHalf},
     {"bfloat16", c10::kBFloat16}, {"int64", c10::kLong}, {"int32", c10::kInt},

@@ -19,6 +19,13 @@ os.environ.setdefault("TPU_MIGRATE_DATA_DIR", str(SOURCE_DIR / "build" / "tests"
 os.environ.setdefault("TPU_MIGRATE_CACHE_DIR", str(SOURCE_DIR / "build" / "tests" / "cli-cache"))
 
 
+
+def pytest_configure(config):
+    # ../shared lies beside the repository, not in it. The tests that read it run as their own
+    # ctest test (cli_shared_data, tests/CMakeLists.txt), which shows as skipped where it is absent.
+    config.addinivalue_line("markers", "needs_shared: reads ../shared beside the repository")
+
+
 def run(*args, cwd=None, env=None, user=None):
     """Runs the binary; returns the CompletedProcess (text mode)."""
     command = [str(BINARY), *map(str, args)]

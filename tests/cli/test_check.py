@@ -27,7 +27,7 @@ def check_json(*args, **kwargs):
 
 # -- writing traces -----------------------------------------------------------------------------
 def _encode(value):
-    """A value as the trace hook saves it (analyzer/runtime/hook/tpu_migrate_trace/samples.py)."""
+    """A value as the trace hook saves it (trace/hook/tpu_migrate_trace/samples.py)."""
     if isinstance(value, torch.Tensor):
         return value.detach().clone(memory_format=torch.contiguous_format)
     if isinstance(value, (list, tuple)):

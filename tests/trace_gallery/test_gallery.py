@@ -22,7 +22,7 @@ BINARY = Path(os.environ.get("TPU_MIGRATE", SOURCE_DIR / "build" / "tpu-migrate"
 NAMES = sorted(p.stem for p in PROGRAMS.glob("*.py"))
 
 torch = pytest.importorskip("torch")
-sys.path.insert(0, str(SOURCE_DIR / "analyzer" / "runtime" / "hook"))
+sys.path.insert(0, str(SOURCE_DIR / "trace" / "hook"))
 
 
 @pytest.fixture(scope="module")

@@ -16,8 +16,8 @@ foreach(relative IN LISTS FILES)
   string(APPEND body "    {\"${relative}\", R\"tpuhook(${content})tpuhook\"},\n")
 endforeach()
 file(WRITE "${OUTPUT}"
-  "// Generated from analyzer/runtime/hook by embed_hook.cmake; do not edit.\n"
-  "#include \"analyzer/runtime/hook_files.h\"\n"
+  "// Generated from trace/hook by embed_hook.cmake; do not edit.\n"
+  "#include \"trace/hook_files.h\"\n"
   "namespace tpu::runtime {\n"
   "namespace {\n"
   "const HookFile kFiles[] = {\n${body}};\n"

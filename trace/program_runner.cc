@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // POSIX process control for `trace`. Linux extras (a child subreaper, so orphaned workers
 // are reaped here rather than left as zombies) are used when available.
-#include "analyzer/runtime/program_runner.h"
+#include "trace/program_runner.h"
 
 #include <cerrno>
 #include <chrono>

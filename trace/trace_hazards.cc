@@ -2,12 +2,13 @@
 // Hazards per source line. The op database supplies PyTorch's own tags (data_dependent_output:
 // `.item()`; dynamic_output_shape: nonzero, unique, masked_select...), so the list follows the
 // torch version the database was generated from instead of a hand-kept list here.
-#include "analyzer/runtime/trace_hazards.h"
+#include "trace/trace_hazards.h"
 
 #include <algorithm>
 #include <map>
 #include <tuple>
 
+#include "analyzer/trace_rules.h"
 #include "opdb/opdb.h"
 
 namespace tpu::runtime {
@@ -123,6 +124,20 @@ std::vector<Hazard> find_hazards(const TraceData& trace) {
     hazards.push_back(std::move(group.hazard));
   }
   return hazards;  // std::map order: path, line, kind
+}
+
+const RuleMeta& rule_for(HazardKind kind) {
+  // trace_rules() is in code order, TPU650 to TPU655, one per kind in the enum's order.
+  std::span<const RuleMeta> rules = trace_rules();
+  switch (kind) {
+    case HazardKind::HostSync: return rules[0];
+    case HazardKind::HostCopy: return rules[1];
+    case HazardKind::DynamicShape: return rules[2];
+    case HazardKind::Float64: return rules[3];
+    case HazardKind::ShapeChurn: return rules[4];
+    case HazardKind::CudaOnly: return rules[5];
+  }
+  return rules[0];
 }
 
 }  // namespace tpu::runtime

@@ -2,7 +2,7 @@
 // Merging part files. A part keeps exact shapes per (op, source line); the merge unions them
 // across processes to count distinct shapes exactly, then buckets shapes for the index so
 // that it stays small however many shapes a program runs.
-#include "analyzer/runtime/trace_parts.h"
+#include "trace/trace_parts.h"
 
 #include <algorithm>
 #include <fstream>
@@ -12,7 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "analyzer/runtime/trace_hazards.h"
+#include "trace/trace_hazards.h"
 
 namespace fs = std::filesystem;
 

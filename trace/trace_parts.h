@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "analyzer/runtime/trace_data.h"
+#include "trace/trace_data.h"
 
 namespace tpu::runtime {
 

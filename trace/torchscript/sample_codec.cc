@@ -2,9 +2,9 @@
 // The libtorch side of the sample format. Only IValue kinds that torch.load (Python) and
 // torch::pickle_load (C++) both read are written: tensors, None, bool, int, double, str,
 // generic lists and str-keyed generic dicts.
-#include "analyzer/runtime/torchscript/sample_codec.h"
+#include "trace/torchscript/sample_codec.h"
 
-#include "analyzer/runtime/torchscript/input_spec.h"
+#include "trace/torchscript/input_spec.h"
 
 namespace tpu::torchscript {
 namespace {

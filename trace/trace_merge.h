@@ -8,8 +8,8 @@
 #include <string>
 
 #include "analyzer/core/rule_filter.h"
-#include "analyzer/runtime/trace_data.h"
 #include "analyzer/scan.h"
+#include "trace/trace_data.h"
 
 namespace tpu::runtime {
 

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // Orchestration of a trace run; the subprocess, merge and format details live in their files.
-#include "analyzer/runtime/trace_session.h"
+#include "trace/trace_session.h"
 
 #include <cstdlib>
 #include <fstream>
 
-#include "analyzer/runtime/hook_files.h"
-#include "analyzer/runtime/trace_parts.h"
+#include "trace/hook_files.h"
+#include "trace/trace_parts.h"
 
 namespace fs = std::filesystem;
 

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "analyzer/runtime/program_runner.h"
-#include "analyzer/runtime/trace_data.h"
+#include "trace/program_runner.h"
+#include "trace/trace_data.h"
 
 namespace tpu::runtime {
 

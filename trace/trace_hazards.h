@@ -5,7 +5,8 @@
 
 #include <vector>
 
-#include "analyzer/runtime/trace_data.h"
+#include "analyzer/core/rule.h"
+#include "trace/trace_data.h"
 
 namespace tpu::runtime {
 
@@ -16,5 +17,8 @@ inline constexpr uint32_t kShapeChurnThreshold = 2;
 /// The hazards of `trace.ops`, one per (kind, source line), sorted by path, line, kind.
 /// Host copies seen without an op (trace.hazards already holding them) are kept and merged.
 std::vector<Hazard> find_hazards(const TraceData& trace);
+
+/// The rule that reports `kind` (one of analyzer/trace_rules.h).
+const RuleMeta& rule_for(HazardKind kind);
 
 }  // namespace tpu::runtime

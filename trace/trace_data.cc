@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // index.json <-> TraceData. nlohmann::json throws on type mismatches; every read goes through
 // the helpers below so that a malformed index becomes an error entry, never an exception.
-#include "analyzer/runtime/trace_data.h"
+#include "trace/trace_data.h"
 
 #include <array>
 #include <fstream>

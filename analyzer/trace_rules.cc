@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // TPU650-TPU655: what a trace saw happen, as opposed to the TPU6xx rules that read code. They
 // fire only with `scan --trace DIR`, and their messages carry the exact call counts.
-#include "analyzer/runtime/trace_rules.h"
+#include "analyzer/trace_rules.h"
 
-namespace tpu::runtime {
+namespace tpu {
 namespace {
 
 constexpr RuleMeta kRules[] = {
@@ -63,18 +63,6 @@ constexpr RuleMeta kRules[] = {
 
 }  // namespace
 
-std::span<const RuleMeta> runtime_rules() { return kRules; }
+std::span<const RuleMeta> trace_rules() { return kRules; }
 
-const RuleMeta& rule_for(HazardKind kind) {
-  switch (kind) {
-    case HazardKind::HostSync: return kRules[0];
-    case HazardKind::HostCopy: return kRules[1];
-    case HazardKind::DynamicShape: return kRules[2];
-    case HazardKind::Float64: return kRules[3];
-    case HazardKind::ShapeChurn: return kRules[4];
-    case HazardKind::CudaOnly: return kRules[5];
-  }
-  return kRules[0];
-}
-
-}  // namespace tpu::runtime
+}  // namespace tpu

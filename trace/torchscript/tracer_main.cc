@@ -16,9 +16,9 @@
 #include <torch/script.h>
 #include <torch/serialize.h>
 
-#include "analyzer/runtime/torchscript/input_spec.h"
-#include "analyzer/runtime/torchscript/op_observer.h"
-#include "analyzer/runtime/torchscript/sample_codec.h"
+#include "trace/torchscript/input_spec.h"
+#include "trace/torchscript/op_observer.h"
+#include "trace/torchscript/sample_codec.h"
 
 namespace {
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // RecordFunction takes plain function pointers, so one observer at a time is reached through
 // a global; depth and thread checks keep nested and intra-op-thread calls out of the trace.
-#include "analyzer/runtime/torchscript/op_observer.h"
+#include "trace/torchscript/op_observer.h"
 
 #include <fstream>
 #include <thread>
@@ -13,8 +13,8 @@
 #include <torch/version.h>
 #include <unistd.h>
 
-#include "analyzer/runtime/torchscript/input_spec.h"
-#include "analyzer/runtime/torchscript/sample_codec.h"
+#include "trace/torchscript/input_spec.h"
+#include "trace/torchscript/sample_codec.h"
 
 namespace fs = std::filesystem;
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Input specs and dtype names. Names follow Python's `str(torch.float32)` minus "torch.", the
 // spelling the Python hook writes, so both tracers produce the same dtype strings.
-#include "analyzer/runtime/torchscript/input_spec.h"
+#include "trace/torchscript/input_spec.h"
 
 #include <array>
 #include <charconv>

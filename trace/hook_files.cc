@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Writing the embedded hook to disk.
-#include "analyzer/runtime/hook_files.h"
+#include "trace/hook_files.h"
 
 #include <fstream>
 

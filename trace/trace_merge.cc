@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The merge of a trace into a scan result. Locations get real columns and byte ranges from the
 // file (the first and last non-blank characters of the line), so reports can quote the line.
-#include "analyzer/runtime/trace_merge.h"
+#include "trace/trace_merge.h"
 
 #include <algorithm>
 #include <fstream>
@@ -9,12 +9,12 @@
 #include <optional>
 #include <sstream>
 
-#include "analyzer/core/rule.h"
 #include "analyzer/core/suppressions.h"
 #include "analyzer/python/python_analyzer.h"
-#include "analyzer/runtime/trace_rules.h"
+#include "analyzer/rule_registry.h"
 #include "opdb/opdb.h"
 #include "opdb/status_text.h"
+#include "trace/trace_hazards.h"
 
 namespace fs = std::filesystem;
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The Python hook that `tpu-migrate trace` injects (analyzer/runtime/hook), compiled into the
+// The Python hook that `tpu-migrate trace` injects (trace/hook), compiled into the
 // binary by embed_hook.cmake.
 #pragma once
 

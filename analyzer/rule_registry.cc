@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 // The list of every rule, built once from the rule families (explicitly, no static
 // registration), sorted by code.
+#include "analyzer/rule_registry.h"
+
 #include <algorithm>
 #include <vector>
 
-#include "analyzer/core/rule.h"
 #include "analyzer/cpp/rules/rule_families.h"
 #include "analyzer/python/repository_helpers.h"
 #include "analyzer/python/rules/rule_families.h"
-#include "analyzer/runtime/trace_rules.h"
+#include "analyzer/trace_rules.h"
 
 namespace tpu {
 namespace {
@@ -22,7 +23,7 @@ std::vector<const RuleMeta*> build_rule_list() {
   for (const cpp::CppRuleFamily& family : cpp::cpp_rule_families())
     for (const RuleMeta& rule : family.rules) rules.push_back(&rule);
   // Rules only a trace can raise (scan --trace); listed so that explain, --select and SARIF know them.
-  for (const RuleMeta& rule : runtime::runtime_rules()) rules.push_back(&rule);
+  for (const RuleMeta& rule : trace_rules()) rules.push_back(&rule);
   std::sort(rules.begin(), rules.end(),
             [](const RuleMeta* a, const RuleMeta* b) { return a->code < b->code; });
   return rules;
