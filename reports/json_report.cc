@@ -5,6 +5,7 @@
 
 #include "analyzer/cpp/inventory_json.h"
 #include "analyzer/rule_registry.h"
+#include "reports/json_text.h"
 
 namespace tpu::reports {
 namespace {
@@ -63,6 +64,80 @@ ordered_json finding_json(const Finding& finding, const FindingContext& context,
   return entry;
 }
 
+// The op uses, written straight as text: a large repository has tens of thousands of call
+// sites, and a json object for each (built, printed, freed) was most of a cached scan.
+void append_op_uses(std::string& out, const std::vector<OpUse>& ops, int depth) {
+  using namespace json_text;
+  if (ops.empty()) {
+    out += "[]";
+    return;
+  }
+  auto member = [&](std::string_view key, int at) {
+    append_break(out, at);
+    out += '"';
+    out += key;
+    out += "\": ";
+  };
+  out += '[';
+  for (size_t i = 0; i < ops.size(); ++i) {
+    const OpUse& use = ops[i];
+    if (i != 0) out += ',';
+    append_break(out, depth + 1);
+    out += '{';
+    member("name", depth + 2);
+    append_string(out, use.op);
+    out += ',';
+    member("status", depth + 2);
+    append_string(out, use.status);
+    out += ',';
+    member("reason", depth + 2);
+    append_string(out, use.reason);
+    out += ',';
+    member("sources", depth + 2);
+    if (use.sources.empty()) {
+      out += "[]";
+    } else {
+      out += '[';
+      for (size_t k = 0; k < use.sources.size(); ++k) {
+        if (k != 0) out += ',';
+        append_break(out, depth + 3);
+        append_string(out, use.sources[k]);
+      }
+      append_break(out, depth + 2);
+      out += ']';
+    }
+    out += ',';
+    member("count", depth + 2);
+    append_uint(out, use.count);
+    out += ',';
+    member("locations", depth + 2);
+    if (use.locations.empty()) {
+      out += "[]";
+    } else {
+      out += '[';
+      for (size_t k = 0; k < use.locations.size(); ++k) {
+        const Location& at = use.locations[k];
+        if (k != 0) out += ',';
+        append_break(out, depth + 3);
+        out += '{';
+        member("path", depth + 4);
+        append_string(out, at.path);
+        out += ',';
+        member("line", depth + 4);
+        append_uint(out, at.line);
+        append_break(out, depth + 3);
+        out += '}';
+      }
+      append_break(out, depth + 2);
+      out += ']';
+    }
+    append_break(out, depth + 1);
+    out += '}';
+  }
+  append_break(out, depth);
+  out += ']';
+}
+
 }  // namespace
 
 std::string render_json(const Report& report) {
@@ -80,25 +155,6 @@ std::string render_json(const Report& report) {
 
   ordered_json op_counts = {{"total", scan.ops.size()}};
   for (size_t i = 0; i < kOpStatuses.size(); ++i) op_counts[std::string(kOpStatuses[i])] = summary.ops_by_status[i];
-  ordered_json ops = ordered_json::array();
-  for (const OpUse& use : scan.ops) {
-    // A large repository has tens of thousands of op call sites: each location is built in
-    // place, without the temporaries of an initializer list.
-    ordered_json locations = ordered_json::array();
-    locations.get_ref<ordered_json::array_t&>().reserve(use.locations.size());
-    for (const Location& at : use.locations) {
-      ordered_json& location = locations.emplace_back(ordered_json::value_t::object);
-      location.emplace("path", at.path);
-      location.emplace("line", at.line);
-    }
-    ops.push_back({{"name", use.op},
-                   {"status", use.status},
-                   {"reason", use.reason},
-                   {"sources", use.sources},
-                   {"count", use.count},
-                   {"locations", std::move(locations)}});
-  }
-
   ordered_json errors = ordered_json::array();
   for (const InputError& error : scan.errors) {
     ordered_json entry = {{"path", error.path}, {"message", error.message}};
@@ -136,7 +192,7 @@ std::string render_json(const Report& report) {
       {"root", report.root},
       {"summary", std::move(summary_json)},
       {"findings", std::move(findings)},
-      {"ops", std::move(ops)},
+      {"ops", nullptr},  // written by append_op_uses, in its place
       {"errors", std::move(errors)},
   };
   // The custom-op inventory of the C++/CUDA extensions, when the scan saw any C++ (an added
@@ -144,8 +200,21 @@ std::string render_json(const Report& report) {
   if (!scan.inventory.mode.empty()) document["inventory"] = cpp::inventory_json(scan.inventory);
   for (const auto& [key, text] : report.carried_fields)
     if (!document.contains(key)) document[key] = ordered_json::parse(text);
-  // Paths are user data; replace invalid UTF-8 rather than fail to write the report.
-  return document.dump(2, ' ', false, ordered_json::error_handler_t::replace) + "\n";
+  // The document as nlohmann would indent it, each member written by json_text (paths are
+  // user data: invalid UTF-8 is replaced rather than failing the report).
+  std::string out = "{";
+  bool first = true;
+  for (const auto& [key, value] : document.items()) {
+    out += first ? "" : ",";
+    first = false;
+    json_text::append_break(out, 1);
+    json_text::append_string(out, key);
+    out += ": ";
+    if (key == "ops") append_op_uses(out, scan.ops, 1);
+    else json_text::append_value(out, value, 1);
+  }
+  out += "\n}\n";
+  return out;
 }
 
 }  // namespace tpu::reports

@@ -73,6 +73,35 @@ TEST_CASE("json: golden, and the loader reads back exactly what was written") {
   CHECK(render_json(std::get<Report>(reloaded)) == with_baseline);
 }
 
+// The op uses and the document's members are written as text, not through a json value: the
+// text must be byte for byte what nlohmann's own indented dump of it is, awkward strings
+// (quotes, control characters, non-ASCII, invalid UTF-8) and empty lists included.
+TEST_CASE("json: the text written directly is nlohmann's layout of itself") {
+  auto relaid = [](const std::string& text) {
+    return nlohmann::ordered_json::parse(text).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) +
+           "\n";
+  };
+  Report report = testing::sample_report();
+  CHECK(relaid(render_json(report)) == render_json(report));
+
+  report.scan.ops.push_back(OpUse{"aten::\"odd\"\\op", "unknown", "tab\there, line\nbreak, bell\x07, caf\xC3\xA9",
+                                  {}, 0, {}});
+  report.scan.ops.push_back(OpUse{"aten::x", "fallback", "bad \xFF byte", {"static", "trace"}, 2,
+                                  {Location{"d\xC3\xADr/a.py", 1}, Location{"b\x7F.py", 4294967295u}}});
+  report.scan.errors.push_back(InputError{"q\"uote.py", 0, "ctl \x01"});
+  std::string text = render_json(report);
+  CHECK(relaid(text) == text);
+  CHECK(text.find(R"("name": "aten::\"odd\"\\op")") != std::string::npos);
+  CHECK(text.find(R"("sources": [],)") != std::string::npos);
+  CHECK(text.find(R"("locations": [])") != std::string::npos);
+  CHECK(text.find("bad \xEF\xBF\xBD byte") != std::string::npos);  // replaced, as nlohmann does
+
+  report.scan.ops.clear();
+  text = render_json(report);
+  CHECK(relaid(text) == text);
+  CHECK(text.find(R"("ops": [],)") != std::string::npos);
+}
+
 TEST_CASE("json: the loader rejects what is not a report") {
   for (const char* text : {"", "{", "[1]", R"({"schema":"tpu-migrate/report@2"})",
                            R"({"schema":"tpu-migrate/report@1"})",

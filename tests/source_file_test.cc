@@ -26,10 +26,11 @@ TEST_CASE("source file: invalid UTF-8 is located by line") {
   CHECK(first_invalid_utf8_line("\xc0\xaf") == 1);              // overlong
   CHECK(first_invalid_utf8_line("\xed\xa0\x80") == 1);          // surrogate
   CHECK(first_invalid_utf8_line("\xf0\x9f\x98\x80 ok") == 0);   // emoji
-  // Long ASCII runs (checked 8 bytes at a time) around the bad byte, at every alignment.
+  // Long ASCII runs (checked 32, then 8 bytes at a time) around the bad byte, at every
+  // alignment of either block.
   std::string ascii_lines;
   for (int i = 0; i < 20; ++i) ascii_lines += "import torch  # line of plain ASCII\n";
-  for (size_t pad = 0; pad < 9; ++pad) {
+  for (size_t pad = 0; pad < 33; ++pad) {
     CAPTURE(pad);
     std::string text = ascii_lines + std::string(pad, 'x') + "caf\xc3\xa9 ok\n" + ascii_lines;
     CHECK(first_invalid_utf8_line(text) == 0);

@@ -63,13 +63,23 @@ size_t utf8_sequence_length(std::string_view text, size_t at) {
 }
 
 uint32_t first_invalid_utf8_line(std::string_view text) {
-  // Every file of a scan passes through here: ASCII runs are skipped 8 bytes at a time, and
+  // Every file of a scan passes through here: ASCII runs are skipped 32 bytes at a time, and
   // lines are counted only when there is an error to place.
   auto line_at = [&](size_t offset) {
     return 1 + static_cast<uint32_t>(std::count(text.begin(), text.begin() + offset, '\n'));
   };
   size_t i = 0;
   while (i < text.size()) {
+    if (i + 32 <= text.size()) {
+      // Four words at once: source code is nearly all ASCII, and this is the whole cost of a
+      // cached re-scan's check of each file.
+      uint64_t words[4];
+      std::memcpy(words, text.data() + i, sizeof words);
+      if (((words[0] | words[1] | words[2] | words[3]) & 0x8080808080808080ull) == 0) {
+        i += 32;
+        continue;
+      }
+    }
     if (i + 8 <= text.size()) {
       uint64_t word;
       std::memcpy(&word, text.data() + i, 8);
