@@ -59,4 +59,13 @@ inline bool has_prefix(std::string_view name, std::string_view prefix) {
          (name.size() == prefix.size() || name[prefix.size()] == '.');
 }
 
+/// A CUDA-graph API (`torch.cuda.graph`, `CUDAGraph`, `make_graphed_callables`, the graph memory
+/// pool, capture queries): torch-compile's per the spec, not cuda-api's.
+inline bool is_cuda_graph_api(std::string_view q) {
+  return has_prefix(q, "torch.cuda.graph") || has_prefix(q, "torch.cuda.graphs") ||
+         has_prefix(q, "torch.cuda.CUDAGraph") || has_prefix(q, "torch.cuda.make_graphed_callables") ||
+         has_prefix(q, "torch.cuda.graph_pool_handle") ||
+         has_prefix(q, "torch.cuda.is_current_stream_capturing");
+}
+
 }  // namespace tpu::python
