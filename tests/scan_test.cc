@@ -202,6 +202,33 @@ TEST_CASE("scan: a CUDA-graph capture helper is a tie even when it is long") {
   CHECK(category_at(result, "decode.py", 5, "TPU150").empty());
 }
 
+TEST_CASE("scan: bare compiled CUDA modules are third-party unless the repository has them") {
+  testing::TempDir dir;
+  dir.write("setup.py",
+            "from torch.utils.cpp_extension import CUDAExtension\n"
+            "ext = CUDAExtension('fused_norm_cuda', ['k.cu'])\n");
+  dir.write("ops_cuda.py", "def run(x):\n    return x\n");
+  dir.write("model.py",
+            "import scaled_softmax_cuda\n"
+            "import fused_norm_cuda\n"
+            "import ops_cuda\n"
+            "\n"
+            "def forward(x):\n"
+            "    y = scaled_softmax_cuda.forward(x, 1.0)\n"
+            "    z = fused_norm_cuda.forward(y)\n"
+            "    return ops_cuda.run(z)\n");
+  ScanResult result = scan(dir.path(), {});
+  CHECK(category_at(result, "model.py", 1, "TPU500") == "third-party-cuda-lib");
+  CHECK(category_at(result, "model.py", 6, "TPU501") == "third-party-cuda-lib");
+  // The repository builds it: its own extension, not a third-party library.
+  CHECK(category_at(result, "model.py", 2, "TPU500").empty());
+  CHECK(category_at(result, "model.py", 2, "TPU403") == "custom-extension");
+  CHECK(category_at(result, "model.py", 7, "TPU501").empty());
+  // Python source of the repository: no compiled module at all.
+  CHECK(category_at(result, "model.py", 3, "TPU500").empty());
+  CHECK(category_at(result, "model.py", 8, "TPU501").empty());
+}
+
 TEST_CASE("scan: code in a folder for another accelerator is no CUDA tie") {
   testing::TempDir dir;
   std::string code = "import torch\ntorch.cuda.synchronize()\nx = t.to(\"cuda\")\n";

@@ -68,4 +68,13 @@ inline bool is_cuda_graph_api(std::string_view q) {
          has_prefix(q, "torch.cuda.is_current_stream_capturing");
 }
 
+/// A bare module name the way CUDA builds name their compiled modules: `*_cuda`, `*_cuda_lib`,
+/// `*_C` (`scaled_softmax_cuda`, `xentropy_cuda_lib`, `amp_C`), not `_C` alone (a package's own
+/// extension, custom-extension's). Only a name without dots: `pkg.ops_cuda` is a package's module.
+inline bool is_named_like_compiled_cuda_module(std::string_view name) {
+  if (name.empty() || name.find('.') != std::string_view::npos || name.starts_with("_")) return false;
+  return name.ends_with("_cuda") || name.ends_with("_cuda_lib") ||
+         (name.ends_with("_C") && name.size() > 2);
+}
+
 }  // namespace tpu::python
