@@ -14,6 +14,7 @@
 #include "analyzer/cpp/rules/rule_families.h"
 #include "analyzer/python/python_analyzer.h"
 #include "analyzer/python/rules/rule_families.h"
+#include "analyzer/python/rules/rule_helpers.h"
 #include "analyzer/rule_registry.h"
 
 namespace tpu {
@@ -189,7 +190,13 @@ void link_extension_uses(std::vector<FileOutcome>& outcomes, const ScanOptions& 
 // A `_C` that the repository defines in Python (detectron2's config: `_C = CN()` in
 // defaults.py, imported as `from .defaults import _C`) is no compiled module: the per-file rule
 // cannot know that, the list of the repository's modules can.
-void drop_python_defined_extensions(std::vector<FileOutcome>& outcomes) {
+//
+// Likewise a bare module named like a compiled CUDA module (`import scaled_softmax_cuda`),
+// which the per-file rule takes for a CUDA-only project's extension: when the repository has
+// it as Python source it is none, and when the repository builds it (`modules`, from setup.py
+// or cpp_extension.load) it is the repository's own extension, reported as such.
+void drop_python_defined_extensions(std::vector<FileOutcome>& outcomes,
+                                    const std::vector<std::string>& declared) {
   std::unordered_set<std::string> modules, plain_modules;  // every dotted suffix of each
   for (const FileOutcome& outcome : outcomes) {
     if (!outcome.analysed) continue;
@@ -204,9 +211,19 @@ void drop_python_defined_extensions(std::vector<FileOutcome>& outcomes) {
       begin = dot + 1;
     }
   }
+  std::unordered_set<std::string> built;  // declared extensions, by their last name too
+  for (const std::string& module : declared) {
+    built.insert(module);
+    built.insert(module.substr(module.rfind('.') + 1));
+  }
   const std::string rule(python::kExtensionModuleUse.code);
   for (FileOutcome& outcome : outcomes) {
     std::erase_if(outcome.findings, [&](const Finding& finding) {
+      if (finding.rule == "TPU500" || finding.rule == "TPU501") {
+        std::string root = finding.symbol.substr(0, finding.symbol.find('.'));
+        return python::is_named_like_compiled_cuda_module(root) &&
+               (modules.count(root) != 0 || built.count(root) != 0);
+      }
       if (finding.rule != rule) return false;
       const std::string& symbol = finding.symbol;
       size_t at = symbol.find("._C");
@@ -368,7 +385,7 @@ ScanResult scan(const std::filesystem::path& root, const ScanOptions& options) {
     result.cpp_stats.flags_source = cpp.flags_source;
 
     link_extension_uses(outcomes, options, modules, result.inventory);
-    drop_python_defined_extensions(outcomes);
+    drop_python_defined_extensions(outcomes, modules);
     link_helpers(outcomes, options);
     linked.emplace();
     linked->ops = aggregate_op_uses(outcomes);

@@ -203,6 +203,136 @@ TEST_CASE("scan: a CUDA-graph capture helper is a tie even when it is long") {
   CHECK(category_at(result, "decode.py", 5, "TPU150").empty());
 }
 
+TEST_CASE("scan: helpers of any length and nested helpers are ties") {
+  testing::TempDir dir;
+  std::string body;
+  for (int i = 0; i < 60; ++i) body += "    x = x + " + std::to_string(i) + "\n";
+  dir.write("setup_utils.py",
+            "import torch\n"
+            "\n"
+            "def long_setup(rank, x):\n" + body +
+            "    torch.cuda.set_device(rank)\n"
+            "\n"
+            "def initialize(rank):\n"
+            "    def finish():\n"
+            "        long_setup(rank, 0)\n"
+            "\n"
+            "    def plain():\n"
+            "        return rank\n"
+            "\n"
+            "    finish()\n"
+            "    return plain()\n");
+  dir.write("main.py",
+            "from setup_utils import long_setup, initialize\n"
+            "\n"
+            "def run(rank):\n"
+            "    long_setup(rank, 1)\n"
+            "    initialize(rank)\n");
+  ScanResult result = scan(dir.path(), {});
+  CHECK(category_at(result, "main.py", 4, "TPU150") == "cuda-api");
+  CHECK(category_at(result, "main.py", 5, "TPU150") == "cuda-api");
+  // The nested function's call inside its enclosing function; a nested one without a tie is none.
+  CHECK(category_at(result, "setup_utils.py", 68, "TPU150") == "cuda-api");
+  CHECK(category_at(result, "setup_utils.py", 73, "TPU150") == "cuda-api");
+  CHECK(category_at(result, "setup_utils.py", 74, "TPU150").empty());
+}
+
+TEST_CASE("scan: instances kept on self, GradScaler wrappers and autocast partials carry ties") {
+  testing::TempDir dir;
+  dir.write("utils.py",
+            "from functools import partial\n"
+            "import torch\n"
+            "\n"
+            "class NativeScaler:\n"
+            "    def __init__(self, device='cuda'):\n"
+            "        self._scaler = torch.amp.GradScaler(device=device)\n"
+            "\n"
+            "    def __call__(self, loss, optimizer):\n"
+            "        self._scaler.scale(loss).backward()\n"
+            "\n"
+            "class Prefetcher:\n"
+            "    def __init__(self):\n"
+            "        self.stream = torch.cuda.Stream()\n"
+            "\n"
+            "    def __call__(self, x):\n"
+            "        with torch.cuda.stream(self.stream):\n"
+            "            return x * 2\n"
+            "\n"
+            "class Plain:\n"
+            "    def __call__(self, x):\n"
+            "        return x\n"
+            "\n"
+            "class Loader:\n"
+            "    def __init__(self):\n"
+            "        self.prefetcher = Prefetcher()\n"
+            "        self.plain = Plain()\n"
+            "\n"
+            "    def read(self, x):\n"
+            "        self.plain(x)\n"
+            "        return self.prefetcher(x)\n"
+            "\n"
+            "def get_autocast(device_type='cuda'):\n"
+            "    return partial(torch.amp.autocast, device_type=device_type, dtype=torch.float16)\n");
+  dir.write("train.py",
+            "from utils import NativeScaler, get_autocast\n"
+            "\n"
+            "def main():\n"
+            "    scaler = NativeScaler(device='cuda')\n"
+            "    autocast = get_autocast('cuda')\n"
+            "    return scaler, autocast\n");
+  ScanResult result = scan(dir.path(), {});
+  CHECK(category_at(result, "utils.py", 29, "TPU150").empty());
+  CHECK(category_at(result, "utils.py", 30, "TPU150") == "cuda-api");
+  CHECK(category_at(result, "train.py", 4, "TPU150") == "amp");
+  CHECK(category_at(result, "train.py", 5, "TPU150") == "amp");
+}
+
+TEST_CASE("scan: bare compiled CUDA modules are third-party unless the repository has them") {
+  testing::TempDir dir;
+  dir.write("setup.py",
+            "from torch.utils.cpp_extension import CUDAExtension\n"
+            "ext = CUDAExtension('fused_norm_cuda', ['k.cu'])\n");
+  dir.write("ops_cuda.py", "def run(x):\n    return x\n");
+  dir.write("model.py",
+            "import scaled_softmax_cuda\n"
+            "import fused_norm_cuda\n"
+            "import ops_cuda\n"
+            "\n"
+            "def forward(x):\n"
+            "    y = scaled_softmax_cuda.forward(x, 1.0)\n"
+            "    z = fused_norm_cuda.forward(y)\n"
+            "    return ops_cuda.run(z)\n");
+  ScanResult result = scan(dir.path(), {});
+  CHECK(category_at(result, "model.py", 1, "TPU500") == "third-party-cuda-lib");
+  CHECK(category_at(result, "model.py", 6, "TPU501") == "third-party-cuda-lib");
+  // The repository builds it: its own extension, not a third-party library.
+  CHECK(category_at(result, "model.py", 2, "TPU500").empty());
+  CHECK(category_at(result, "model.py", 2, "TPU403") == "custom-extension");
+  CHECK(category_at(result, "model.py", 7, "TPU501").empty());
+  // Python source of the repository: no compiled module at all.
+  CHECK(category_at(result, "model.py", 3, "TPU500").empty());
+  CHECK(category_at(result, "model.py", 8, "TPU501").empty());
+}
+
+TEST_CASE("scan: a class whose method defaults to inductor is no tie at its constructor") {
+  testing::TempDir dir;
+  dir.write("task.py",
+            "import torch\n"
+            "\n"
+            "class Task:\n"
+            "    def __init__(self, model):\n"
+            "        self.model = model\n"
+            "\n"
+            "    def compile(self, backend='inductor'):\n"
+            "        self.model = torch.compile(self.model, backend=backend)\n"
+            "\n"
+            "task = Task(torch.nn.Linear(2, 2))\n"
+            "task.compile(backend='openxla')\n");
+  ScanResult result = scan(dir.path(), {});
+  CHECK(category_at(result, "task.py", 10, "TPU150").empty());
+  CHECK(category_at(result, "task.py", 11, "TPU150").empty());
+}
+
 TEST_CASE("scan: code in a folder for another accelerator is no CUDA tie") {
   testing::TempDir dir;
   std::string code = "import torch\ntorch.cuda.synchronize()\nx = t.to(\"cuda\")\n";

@@ -28,21 +28,6 @@ const RuleMeta kHelperCall = kHelperCallMeta;
 
 namespace {
 
-// A function longer than this is a routine (main, a training loop), not a helper: calling it
-// is not a line a port touches because of what it wraps.
-constexpr uint32_t kMaxHelperLines = 40;
-// A kernel wrapper (a Triton launch, a call into the compiled extension with its checks and
-// output allocation) is longer and still a helper: every call of it runs the kernel. So is a
-// CUDA-graph capture helper (warm-up on a side stream, capture, the replay closure).
-constexpr uint32_t kMaxKernelWrapperLines = 100;
-
-uint32_t helper_line_limit(Category category) {
-  return category == Category::ThirdPartyCudaLib || category == Category::CustomExtension ||
-                 category == Category::TorchCompile
-             ? kMaxKernelWrapperLines
-             : kMaxHelperLines;
-}
-
 // Modules outside the repository: their calls never reach a repository definition. (CUDA
 // libraries such as apex are repositories the scan runs on: their own calls must resolve.)
 bool is_outside_module(std::string_view qualified) {
@@ -68,14 +53,11 @@ TSNode enclosing_class(TSNode function_node) {
   return is(outer, "module") ? owner : TSNode{};
 }
 
-// `logger = utils.MetricLogger(...)` then `logger.log_every(...)`: the class (qualified) of
-// the instance a method is called on, when the receiver is a name assigned from a constructor
-// call in the same scope; empty otherwise. A class is known by its capitalised name.
-std::string instance_class(const ModuleView& view, const Call& call,
-                           const std::set<std::string_view>& defined, const std::string& prefix) {
-  if (!call.is_method_call() || !is(call.receiver, "identifier")) return {};
-  TSNode value = unparenthesize(
-      view.assigned_value(view.text(call.receiver), call.context, ts_node_start_byte(call.node)));
+// The class (qualified) that `value` constructs, `Loader(…)` or `utils.Loader(…)`, or empty.
+// A class is known by its capitalised name.
+std::string constructed_class(const ModuleView& view, TSNode value,
+                              const std::set<std::string_view>& defined, const std::string& prefix) {
+  value = unparenthesize(value);
   if (!is(value, "call")) return {};
   TSNode callee = field(value, "function");
   std::string_view spelled = view.text(callee);
@@ -86,6 +68,17 @@ std::string instance_class(const ModuleView& view, const Call& call,
   return qualified.empty() || is_outside_module(qualified) ? std::string() : qualified;
 }
 
+// `logger = utils.MetricLogger(...)` then `logger.log_every(...)`: the class (qualified) of
+// the instance a method is called on, when the receiver is a name assigned from a constructor
+// call in the same scope; empty otherwise.
+std::string instance_class(const ModuleView& view, const Call& call,
+                           const std::set<std::string_view>& defined, const std::string& prefix) {
+  if (!call.is_method_call() || !is(call.receiver, "identifier")) return {};
+  TSNode value =
+      view.assigned_value(view.text(call.receiver), call.context, ts_node_start_byte(call.node));
+  return constructed_class(view, value, defined, prefix);
+}
+
 }  // namespace
 
 HelperFacts collect_helper_facts(const ModuleView& view, const std::string& module) {
@@ -94,11 +87,31 @@ HelperFacts collect_helper_facts(const ModuleView& view, const std::string& modu
   facts.path = std::string(view.file().path());
   const std::string prefix = module.empty() ? std::string() : module + ".";
   const auto& functions = view.functions();
-  std::vector<int> definition_of(functions.size(), -1);  // top-level function -> definition
+  std::vector<int> definition_of(functions.size(), -1);  // function -> definition
   std::map<uint32_t, int> class_at;                        // class start byte -> definition
+  // A function nested in a definition (`def finish(): …` inside `initialize()`), called in the
+  // enclosing function: (enclosing function, name) -> definition.
+  std::map<std::pair<int, std::string_view>, int> nested;
   for (size_t i = 0; i < functions.size(); ++i) {
     const FunctionInfo& function = functions[i];
-    if (function.parent != -1) continue;
+    if (function.parent != -1) {
+      int outer = definition_of[function.parent];
+      TSNode up = ts_node_parent(function.node);
+      if (is(up, "decorated_definition")) up = ts_node_parent(up);
+      if (outer < 0 || !is(up, "block") || !is(ts_node_parent(up), "function_definition")) continue;
+      HelperDefinition definition;
+      definition.begin_byte = ts_node_start_byte(function.node);
+      definition.end_byte = ts_node_end_byte(function.node);
+      definition.line = ts_node_start_point(function.node).row + 1;
+      definition.end_line = ts_node_end_point(function.node).row + 1;
+      definition.name = facts.definitions[outer].name + ".<locals>." + function.name;
+      definition.key = prefix + definition.name;
+      definition_of[i] = static_cast<int>(facts.definitions.size());
+      nested.emplace(std::make_pair(function.parent, std::string_view(function.name)),
+                     definition_of[i]);
+      facts.definitions.push_back(std::move(definition));
+      continue;
+    }
     HelperDefinition definition;
     definition.begin_byte = ts_node_start_byte(function.node);
     definition.end_byte = ts_node_end_byte(function.node);
@@ -138,9 +151,22 @@ HelperFacts collect_helper_facts(const ModuleView& view, const std::string& modu
 
   std::set<std::string_view> defined;  // module-level names and "Class.method" names
   for (const HelperDefinition& definition : facts.definitions) defined.insert(definition.name);
+  // The innermost definition holding a function (a method of a nested class has none).
   auto caller_of = [&](int function) {
-    while (function >= 0 && functions[function].parent != -1) function = functions[function].parent;
+    while (function >= 0 && definition_of[function] < 0) function = functions[function].parent;
     return function < 0 ? -1 : definition_of[function];
+  };
+  // The method holding a function, through the functions nested in it, or -1.
+  auto method_of = [&](int function) {
+    for (; function >= 0; function = functions[function].parent)
+      if (int d = definition_of[function]; d >= 0 && facts.definitions[d].owner >= 0) return d;
+    return -1;
+  };
+  // The nested definition a bare name called in `function` refers to, or -1.
+  auto nested_definition = [&](int function, std::string_view name) {
+    for (; function >= 0; function = functions[function].parent)
+      if (auto it = nested.find({function, name}); it != nested.end()) return it->second;
+    return -1;
   };
   // `sigmoid_focal_loss = SigmoidFocalLossFunction.apply`, `fused = _fused_impl`: module-level
   // names for a definition of this file are that definition.
@@ -177,6 +203,18 @@ HelperFacts collect_helper_facts(const ModuleView& view, const std::string& modu
     aliases.push_back(std::move(local));
   }
   for (const std::string& alias : aliases) defined.insert(alias);
+  // `self.loader = Loader()` in a method: (class definition, "self.loader") -> the class of the
+  // instance, so that `self.loader(x)` and `self.loader.read()` in its other methods resolve.
+  std::map<std::pair<int, std::string_view>, std::string> self_instances;
+  for (const Assignment& assignment : view.assignments()) {
+    if (assignment.context.function < 0 || !is(assignment.left, "attribute")) continue;
+    std::string_view left = view.text(assignment.left);
+    if (!left.starts_with("self.") || left.find('.', 5) != std::string_view::npos) continue;
+    int method = method_of(assignment.context.function);
+    if (method < 0) continue;
+    std::string type = constructed_class(view, assignment.right, defined, prefix);
+    if (!type.empty()) self_instances.emplace(std::make_pair(facts.definitions[method].owner, left), type);
+  }
   for (const Call& call : view.calls()) {
     std::vector<std::string> keys;
     bool self_call = false;
@@ -190,18 +228,34 @@ HelperFacts collect_helper_facts(const ModuleView& view, const std::string& modu
     std::string qualified = launch ? view.qualify(callee)
                             : apply ? view.qualify(call.receiver)
                                     : call.qualified;
-    if (!qualified.empty()) {
+    int local = launch || apply || !is(callee, "identifier") || nested.empty()
+                    ? -1
+                    : nested_definition(call.context.function, spelled);
+    if (local >= 0) {
+      keys.push_back(facts.definitions[local].key);
+    } else if (!qualified.empty()) {
       if (!is_outside_module(qualified)) keys.push_back(std::move(qualified));
     } else if (std::string type = instance_class(view, call, defined, prefix); !type.empty()) {
       keys.push_back(type + "." + call.method);
     } else if (defined.count(spelled) != 0 && spelled.find('.') == std::string_view::npos) {
       keys.push_back(prefix + std::string(spelled));
-    } else if (spelled.starts_with("self.") && caller >= 0 &&
-               facts.definitions[caller].owner >= 0) {
-      std::string name = facts.definitions[facts.definitions[caller].owner].name + "." +
+    } else if (int method = method_of(call.context.function);
+               spelled.starts_with("self.") && method >= 0) {
+      std::string name = facts.definitions[facts.definitions[method].owner].name + "." +
                          std::string(spelled.substr(5));
       if (defined.count(name) != 0) keys.push_back(prefix + name);
       self_call = !keys.empty();
+      if (keys.empty() && !self_instances.empty()) {
+        // `self.loader(x)` calls the instance's __call__ (not a sub-module's forward: a model
+        // calling its layers is no helper call); `self.loader.read()` one of its methods.
+        int owner = facts.definitions[method].owner;
+        if (auto it = self_instances.find({owner, spelled}); it != self_instances.end()) {
+          keys.push_back(it->second + ".__call__");
+        } else if (call.is_method_call()) {
+          auto held = self_instances.find({owner, view.text(call.receiver)});
+          if (held != self_instances.end()) keys.push_back(held->second + "." + call.method);
+        }
+      }
     }
     if (keys.empty()) continue;
     facts.calls.push_back(HelperCall{std::move(keys), view.location(call.node), caller, self_call});
@@ -244,7 +298,9 @@ bool passes_on(const Finding& finding) {
     case Category::Amp:
     case Category::CustomExtension:
     case Category::TorchCompile:
-      return finding.rule != "TPU700";  // plain torch.compile is a judgement call
+      // Plain torch.compile is a judgement call; "inductor" written as a value (a parameter
+      // default) is chosen where it is written, and a caller may pass another backend.
+      return finding.rule != "TPU700" && !(finding.rule == "TPU703" && finding.symbol == "inductor");
     case Category::Distributed:
       // DDP wraps and process-group setup; not a "nccl" comparison or a LOCAL_RANK read.
       return finding.rule == "TPU207" || finding.rule == "TPU201" || finding.rule == "TPU206";
@@ -280,6 +336,15 @@ bool passes_on_from_class(const HelperDefinition& definition, Category category)
   // A small class around CUDA streams or queries (a data prefetcher) carries them too.
   return category == Category::CudaApi &&
          definition.end_line - definition.line + 1 <= kMaxHelperClassLines;
+}
+
+// The same for a finding inside the class: also a small class that builds a GradScaler (a
+// loss-scaler wrapper, `NativeScaler(device="cuda")`) is the AMP choice at its constructor.
+// Autocast in a small module's forward is not: building the module chooses no precision.
+bool passes_on_from_class(const HelperDefinition& definition, const Finding& finding) {
+  if (finding.category == Category::Amp && finding.rule == "TPU121")
+    return definition.end_line - definition.line + 1 <= kMaxHelperClassLines;
+  return passes_on_from_class(definition, finding.category);
 }
 
 // Lookups by std::string_view without building a std::string (C++20 heterogeneous lookup).
@@ -402,10 +467,9 @@ void link_helper_calls(const std::vector<HelperFile>& files) {
       for (auto it = std::lower_bound(starts.begin(), starts.end(), std::make_pair(definition.begin_byte, size_t{0}));
            it != starts.end() && it->first < definition.end_byte; ++it) {
         const Finding& finding = findings[it->second];
-        if (definition.is_class ? !passes_on_from_class(definition, finding.category)
-                                : definition.end_line - definition.line + 1 >
-                                      helper_line_limit(finding.category))
-          continue;
+        // A function of any length passes its ties on (a long setup routine is a helper
+        // too); a class only what makes it a kernel wrapper.
+        if (definition.is_class && !passes_on_from_class(definition, finding)) continue;
         int rank = specificity(finding.category);
         bool better = !tie || rank > specificity(tie->category) ||
                       (rank == specificity(tie->category) &&
@@ -440,9 +504,7 @@ void link_helper_calls(const std::vector<HelperFile>& files) {
         std::optional<Tie>& caller_tie = ties[f][call.caller];
         if (!callee_tie || caller_tie) continue;
         const HelperDefinition& caller = facts.definitions[call.caller];
-        if (caller.is_class ||
-            caller.end_line - caller.line + 1 > helper_line_limit(callee_tie->category))
-          continue;
+        if (caller.is_class) continue;
         const HelperDefinition& callee = files[target->file].facts->definitions[target->definition];
         caller_tie = Tie{callee_tie->category, call.location.line, callee.name};
         changed = true;

@@ -3,9 +3,10 @@
 """Score `tpu-migrate scan` against the hand labels in bench/accuracy/labels/.
 
 The user checks the pinned repositories out under one folder (see checkout.sh); this script
-fetches nothing. For each repository of the manifest (repos.tsv) it scans the WHOLE checkout,
-so that cross-file analysis counts, and scores only the labelled files, with the definitions of
-CUDA-TIES.md, "How accuracy is measured":
+fetches nothing. For each repository of the manifest (repos.tsv, or those given with --manifest,
+such as the held-out heldout-2026-12-04.tsv) it scans the WHOLE checkout, so that cross-file
+analysis counts, and scores only the labelled files, with the definitions of CUDA-TIES.md,
+"How accuracy is measured":
 
   line recall      labelled lines with any finding / labelled lines
   category recall  labelled (line, category) pairs with a finding of that category / all pairs
@@ -69,6 +70,18 @@ def read_manifest(path):
                 raise ValueError(f"{path}:{number}: expected 4 tab-separated cells, got {len(cells)}")
             name, url, commit, files = cells
             repos.append(Repo(name, url, commit, [f for f in files.split(",") if f]))
+    return repos
+
+
+def read_manifests(paths):
+    """The repositories of several manifests, in order; a name twice is an error (one checkout each)."""
+    repos, seen = [], {}
+    for path in paths:
+        for repo in read_manifest(path):
+            if repo.name in seen:
+                raise ValueError(f"{path}: repository {repo.name!r} is already in {seen[repo.name]}")
+            seen[repo.name] = path
+            repos.append(repo)
     return repos
 
 
@@ -298,13 +311,21 @@ def parse_arguments(argv):
     parser.add_argument("--min-line-recall", type=float)
     parser.add_argument("--min-category-recall", type=float)
     parser.add_argument("--min-precision", type=float)
-    parser.add_argument("--manifest", default=os.path.join(HERE, "repos.tsv"), help=argparse.SUPPRESS)
-    return parser.parse_args(argv)
+    parser.add_argument("--manifest", action="append",
+                        help="manifest of the repositories to score (repeatable; default repos.tsv; "
+                             "heldout-2026-12-04.tsv holds the held-out set)")
+    args = parser.parse_args(argv)
+    args.manifest = args.manifest or [os.path.join(HERE, "repos.tsv")]
+    return args
 
 
 def main(argv=None):
     args = parse_arguments(argv)
-    repos = read_manifest(args.manifest)
+    try:
+        repos = read_manifests(args.manifest)
+    except (OSError, ValueError) as error:
+        print(f"score.py: {error}", file=sys.stderr)
+        return 2
     if args.repo:
         unknown = set(args.repo) - {r.name for r in repos}
         if unknown:

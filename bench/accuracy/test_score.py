@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """Proves the scorer's arithmetic on a made-up two-file corpus (run: pytest bench/accuracy)."""
 
+import json
 import os
 import subprocess
 import sys
@@ -171,3 +172,71 @@ def test_a_label_with_an_unknown_category_is_reported_and_not_scored(labels):
     kept, problems = score.unknown_category_problems(labels + [typo], known, "demo")
     assert typo not in kept and len(kept) == len(labels)
     assert problems == ["demo: label a.py:9 has unknown category 'cuda_api'; not scored"]
+
+
+def write_manifest(path, *rows):
+    path.write_text("# name\turl\tcommit\tfiles\n" + "".join("\t".join(row) + "\n" for row in rows))
+    return str(path)
+
+
+def test_several_manifests_are_read_in_order_and_a_name_twice_is_an_error(tmp_path):
+    first = write_manifest(tmp_path / "a.tsv", ("one", "u1", "c1", "x.py,y.py"))
+    second = write_manifest(tmp_path / "b.tsv", ("two", "u2", "c2", "z.py"))
+    repos = score.read_manifests([first, second])
+    assert [(r.name, r.files) for r in repos] == [("one", ["x.py", "y.py"]), ("two", ["z.py"])]
+    again = write_manifest(tmp_path / "c.tsv", ("one", "u3", "c3", "w.py"))
+    with pytest.raises(ValueError, match="'one' is already in"):
+        score.read_manifests([first, again])
+
+
+def test_the_manifest_option_chooses_the_repositories_scored(tmp_path, capsys):
+    # No checkout exists under the corpus, so each repository of the manifest is named in a
+    # warning: that shows which manifest was read, without running the tool.
+    held_out = write_manifest(tmp_path / "held.tsv", ("elsewhere", "u", "c", "a.py"))
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    tool = str(tmp_path / "no-tool")
+    assert score.main(["--corpus", str(corpus), "--tool", tool, "--manifest", held_out, "--json"]) == 0
+    warnings = json.loads(capsys.readouterr().out)["warnings"]
+    assert warnings == [f"elsewhere: no checkout at {corpus / 'elsewhere'}; skipped (see checkout.sh)"]
+    assert score.main(["--corpus", str(corpus), "--tool", tool, "--json"]) == 0  # repos.tsv
+    warnings = json.loads(capsys.readouterr().out)["warnings"]
+    assert any(w.startswith("nanoGPT: no checkout") for w in warnings)
+    assert not any(w.startswith("elsewhere") for w in warnings)
+    assert score.main(["--corpus", str(corpus), "--tool", tool, "--manifest", held_out,
+                       "--manifest", held_out]) == 2  # the same repository twice
+
+
+def test_the_held_out_manifest_is_apart_from_repos_tsv_and_matches_its_labels():
+    here = os.path.dirname(os.path.abspath(__file__))
+    held_out = score.read_manifest(os.path.join(here, "heldout-2026-12-04.tsv"))
+    tuned = score.read_manifest(os.path.join(here, "repos.tsv"))
+    assert {r.name for r in held_out} == {"timm", "Megatron-LM", "open_clip"}
+    assert not {r.name for r in held_out} & {r.name for r in tuned}
+    for repo in held_out:
+        labels, problems = score.read_labels(os.path.join(here, "labels", repo.name + ".tsv"))
+        assert problems == [] and labels
+        assert {label.path for label in labels} <= set(repo.files), repo.name
+
+
+def test_checkout_sh_checks_out_each_repository_of_the_given_manifest(tmp_path):
+    origin = tmp_path / "origin"
+    git = ["git", "-C", str(origin), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run(["git", "init", "-q", str(origin)], check=True)
+    commits = []
+    for text in ("first", "second"):
+        (origin / "a.py").write_text(text)
+        subprocess.run(git + ["add", "a.py"], check=True)
+        subprocess.run(git + ["commit", "-q", "-m", text], check=True)
+        commits.append(subprocess.run(git[:3] + ["rev-parse", "HEAD"], capture_output=True,
+                                      text=True, check=True).stdout.strip())
+    manifest = write_manifest(tmp_path / "m.tsv", ("demo", str(origin), commits[0], "a.py"))
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "checkout.sh")
+    result = subprocess.run(["sh", script, str(tmp_path / "corpus"), manifest],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert score.checkout_commit(str(tmp_path / "corpus" / "demo")) == commits[0]
+    assert (tmp_path / "corpus" / "demo" / "a.py").read_text() == "first"
+    missing = subprocess.run(["sh", script, str(tmp_path / "corpus"), str(tmp_path / "none.tsv")],
+                             capture_output=True, text=True)
+    assert missing.returncode == 2 and "no manifest" in missing.stderr

@@ -175,6 +175,18 @@ void check_amp_uses(RuleContext& context, std::vector<uint32_t>& lines) {
       report_api(context, lines, call.node, q, "`" + q + "` is CUDA mixed precision");
       continue;
     }
+    // `loss_scaler(loss, optimizer, …)`: a GradScaler wrapper (timm's NativeScaler) handed in
+    // and called on the loss; its scale/step/update run inside. Known by the callee's name and
+    // the loss it is given, as the method calls below are.
+    if (q.empty() && !call.positional.empty() &&
+        (is(call.function, "identifier") || is(call.function, "attribute")) &&
+        last_name_lowered(view.text(call.function)).find("scaler") != std::string::npos &&
+        last_name_lowered(view.text(call.positional[0])).find("loss") != std::string::npos) {
+      std::string callee(view.text(call.function));
+      report_api(context, lines, call.node, callee,
+                 "`" + callee + "(…)` runs a GradScaler wrapper on the loss (scale, step, update)");
+      continue;
+    }
     if (!call.is_method_call() || !is_scaler_method(call.method)) continue;
     std::string_view receiver = view.text(call.receiver);
     bool known = std::find(scalers.begin(), scalers.end(), receiver) != scalers.end();
@@ -202,11 +214,15 @@ void check_amp(RuleContext& context) {
   const ModuleView& view = context.view;
   const size_t first = context.findings_so_far();
   for (const Call& call : view.calls()) {
-    const std::string& q = call.qualified;
+    // `functools.partial(torch.amp.autocast, device_type=…)` builds the autocast context the
+    // way a call does: judged by the callable and the arguments the partial binds.
+    bool partial = call.qualified == "functools.partial" && !call.positional.empty();
+    const std::string q = partial ? view.qualify(call.positional[0]) : call.qualified;
+    const size_t first_argument = partial ? 1 : 0;
     bool cuda_autocast = q == "torch.cuda.amp.autocast" || q == "torch.cuda.amp.custom_fwd" ||
                          q == "torch.cuda.amp.custom_bwd";
     if (q == "torch.autocast" || q == "torch.amp.autocast" || q == "torch.amp.autocast_mode.autocast") {
-      TSNode type = call.argument(0, "device_type");
+      TSNode type = call.argument(first_argument, "device_type");
       auto device = string_constant(view, type, call.context);
       // `device_type=dt` where dt = "cuda" if "cuda" in device else "cpu", or device.type.
       cuda_autocast = device ? *device == "cuda"
@@ -214,16 +230,20 @@ void check_amp(RuleContext& context) {
     }
     if (cuda_autocast) {
       std::string message = "`" + q + "` autocasts on the CUDA device only";
+      if (partial) message = "`functools.partial` of " + message;
       if (is_half(view, call.keyword("dtype")) || q.starts_with("torch.cuda.amp.autocast"))
         message += " (float16 by default)";
       message += "; use " + target_way(context.target, "torch.autocast(\"xla\", dtype=torch.bfloat16)",
                                        "torch.amp.autocast(\"tpu\", dtype=torch.bfloat16)");
       Finding& finding = context.report(kCudaAutocast, call.node, q, message);
-      // Keeps the call's other options (enabled=, cache_enabled=); dtype becomes bfloat16.
-      context.with_site(finding, "autocast.cuda", call.node,
-                        {kept_keywords(view, call, {"dtype", "device_type"})});
+      // Keeps the call's other options (enabled=, cache_enabled=); dtype becomes bfloat16. (A
+      // partial of autocast is changed by hand: the rewrite replaces calls.)
+      if (!partial)
+        context.with_site(finding, "autocast.cuda", call.node,
+                          {kept_keywords(view, call, {"dtype", "device_type"})});
       continue;
     }
+    if (partial) continue;
     bool scaler = q == "torch.cuda.amp.GradScaler" || q.ends_with(".ShardedGradScaler");
     if (q == "torch.amp.GradScaler" || q == "torch.GradScaler") {
       auto device = string_constant(view, call.argument(0, "device"), call.context);

@@ -63,3 +63,23 @@ try:
     from torch.cuda.amp import autocast as guarded_autocast  # expect: TPU122
 except ImportError:
     pass
+
+# functools.partial of autocast builds the same context; a partial of anything else is no tie.
+from functools import partial
+half_autocast = partial(torch.amp.autocast, device_type="cuda", dtype=torch.float16)  # expect: TPU120
+
+
+def get_autocast(device_type="cuda"):  # expect: TPU102 -- a CUDA default, where it is chosen
+    return partial(torch.autocast, device_type=device_type, dtype=torch.bfloat16)  # expect: TPU120
+
+
+cpu_autocast = partial(torch.autocast, device_type="cpu", dtype=torch.bfloat16)
+quiet_print = partial(print, end="")
+
+
+def train_one_epoch(model, batch, optimizer, loss_scaler=None, feature_scaler=None):
+    loss = model(batch)
+    if loss_scaler is not None:
+        loss_scaler(loss, optimizer, clip_grad=1.0)  # expect: TPU122
+    features = feature_scaler(batch)
+    return loss

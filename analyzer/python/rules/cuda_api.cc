@@ -46,11 +46,7 @@ const RuleMeta& kCudaEnvVar = kRules[1];
 
 // Sub-namespaces of torch.cuda that other families own.
 bool owned_elsewhere(std::string_view qualified) {
-  for (std::string_view prefix : {"torch.cuda.amp", "torch.cuda.graph",
-                                  "torch.cuda.graphs", "torch.cuda.CUDAGraph",
-                                  "torch.cuda.make_graphed_callables"})
-    if (has_prefix(qualified, prefix)) return true;
-  return false;
+  return has_prefix(qualified, "torch.cuda.amp") || is_cuda_graph_api(qualified);
 }
 
 // Calls with no TPU counterpart at all: reported without a fix.
@@ -128,8 +124,36 @@ bool makes_stream_or_event(std::string_view qualified) {
   return false;
 }
 
+// A parameter annotated as a CUDA stream or event (`event: torch.cuda.Event`): the names, each
+// with the byte range of its function.
+struct TypedParameter {
+  std::string_view name;
+  uint32_t begin = 0, end = 0;
+};
+
+std::vector<TypedParameter> stream_or_event_parameters(const ModuleView& view) {
+  std::vector<TypedParameter> typed;
+  if (view.source().find("torch.cuda.") == std::string_view::npos &&
+      view.source().find("Stream") == std::string_view::npos &&
+      view.source().find("Event") == std::string_view::npos)
+    return typed;
+  for (const FunctionInfo& function : view.functions())
+    for_each_named_child(field(function.node, "parameters"), [&](TSNode parameter) {
+      if (!is(parameter, "typed_parameter") && !is(parameter, "typed_default_parameter")) return;
+      TSNode name = is(parameter, "typed_default_parameter") ? field(parameter, "name")
+                                                             : ts_node_named_child(parameter, 0);
+      TSNode type = field(parameter, "type");
+      if (is(type, "type") && ts_node_named_child_count(type) == 1) type = ts_node_named_child(type, 0);
+      if (is(name, "identifier") && makes_stream_or_event(view.qualify(type)))
+        typed.push_back({view.text(name), ts_node_start_byte(function.node), ts_node_end_byte(function.node)});
+    });
+  return typed;
+}
+
 // A CUDA stream or event created here carries its category: every method called on it
-// (`start.record()`, `stream.synchronize()`, `s.wait_stream(…)`) is CUDA runtime work.
+// (`start.record()`, `stream.synchronize()`, `s.wait_stream(…)`) is CUDA runtime work. So is
+// one a parameter's annotation declares, inside its function, and `x.__cuda_stream__()`, the
+// CUDA stream protocol, on any object.
 void report_object_uses(RuleContext& context) {
   const ModuleView& view = context.view;
   std::vector<std::string_view> objects;
@@ -138,11 +162,19 @@ void report_object_uses(RuleContext& context) {
     if (is(right, "call") && makes_stream_or_event(view.qualify(field(right, "function"))))
       objects.push_back(view.text(assignment.left));
   }
-  if (objects.empty()) return;
+  std::vector<TypedParameter> parameters = stream_or_event_parameters(view);
+  const bool protocol = view.source().find("__cuda_stream__") != std::string_view::npos;
+  if (objects.empty() && parameters.empty() && !protocol) return;
   for (const Call& call : view.calls()) {
     if (!call.is_method_call()) continue;
     std::string_view receiver = view.text(call.receiver);
-    if (std::find(objects.begin(), objects.end(), receiver) == objects.end()) continue;
+    uint32_t at = ts_node_start_byte(call.node);
+    bool known = std::find(objects.begin(), objects.end(), receiver) != objects.end() ||
+                 (protocol && call.method == "__cuda_stream__") ||
+                 std::any_of(parameters.begin(), parameters.end(), [&](const TypedParameter& p) {
+                   return p.name == receiver && at >= p.begin && at < p.end;
+                 });
+    if (!known) continue;
     context.report_method(kTorchCudaCall, call, std::string(receiver) + "." + call.method,
                           "`" + std::string(receiver) + "` is a CUDA stream or event: `." +
                               call.method + "()` has no TPU counterpart (the TPU runtime orders "

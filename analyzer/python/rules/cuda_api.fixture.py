@@ -36,3 +36,15 @@ text = "torch.cuda.synchronize()"
 print("nvidia-smi shows the GPUs")
 home = os.environ.get("CUDA_HOME")  # expect: TPU401 -- the toolkit path belongs to the build
 # torch.cuda.synchronize()
+
+
+# A stream or event a parameter's annotation declares, and the CUDA stream protocol.
+def record_after(work, event: torch.cuda.Event, stream, other: Timer):  # expect: TPU110
+    _, pointer = stream.__cuda_stream__()  # expect: TPU110
+    event.record(stream=stream)  # expect: TPU110
+    other.record(stream)
+    return work
+
+
+def record_plain(event):
+    event.record()

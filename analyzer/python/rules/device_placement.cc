@@ -138,6 +138,9 @@ bool is_amp_argument(const ModuleView& view, TSNode string) {
   if (is(parent, "keyword_argument")) parent = ts_node_parent(parent);
   if (!is(parent, "argument_list")) return false;
   std::string callee = view.qualify(field(ts_node_parent(parent), "function"));
+  // `functools.partial(torch.autocast, device_type="cuda")`: the partial's callable.
+  if (callee == "functools.partial" && ts_node_named_child_count(parent) > 0)
+    callee = view.qualify(ts_node_named_child(parent, 0));
   return callee.find("autocast") != std::string::npos ||
          callee.find("GradScaler") != std::string::npos ||
          callee.find("custom_fwd") != std::string::npos ||
@@ -145,14 +148,16 @@ bool is_amp_argument(const ModuleView& view, TSNode string) {
 }
 
 // "cuda" as a key names an entry, not a device: `meta["cuda"]`, `{"cuda": …}`,
-// `hasattr(torch, "cuda")`, `versions.get("cuda")`.
+// `hasattr(torch, "cuda")`, `versions.get("cuda")` — but `getattr(args, "device", "cuda")`'s
+// default (and setattr's value) is a device.
 bool is_key_position(const ModuleView& view, TSNode string) {
   TSNode parent = ts_node_parent(string);
   if (is(parent, "subscript")) return ts_node_eq(field(parent, "subscript"), string);
   if (is(parent, "pair")) return ts_node_eq(field(parent, "key"), string);
   if (!is(parent, "argument_list")) return false;
   std::string_view callee = view.text(field(ts_node_parent(parent), "function"));
-  if (callee == "hasattr" || callee == "getattr" || callee == "setattr") return true;
+  if (callee == "hasattr" || callee == "getattr" || callee == "setattr")
+    return ts_node_eq(ts_node_named_child(parent, 1), string);
   return ts_node_eq(ts_node_named_child(parent, 0), string) &&
          (callee.ends_with(".get") || callee.ends_with(".pop") || callee.ends_with("setdefault"));
 }

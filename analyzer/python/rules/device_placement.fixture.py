@@ -78,3 +78,5 @@ def cuda():
 cuda()
 local_device = "cpu"
 model.to(local_device)
+device_name = getattr(args, "device", "cuda")  # expect: TPU102 -- getattr's default is a device
+backend_module = getattr(torch, "cuda")

@@ -198,11 +198,24 @@ void check_process_group(RuleContext& context, std::vector<uint32_t>& lines) {
   }
   for (const Mention& mention : context.mentions.names()) {
     std::string qualified = view.qualify(mention.node);
-    if (!qualified.ends_with("Backend.NCCL") || !first_on_line(lines, mention.node)) continue;
+    // Also NCCL's process-group class and its options (`ProcessGroupNCCL.Options(…)`).
+    bool nccl = qualified.ends_with("Backend.NCCL") ||
+                has_prefix(qualified, "torch.distributed.ProcessGroupNCCL") ||
+                has_prefix(qualified, "torch.distributed.distributed_c10d.ProcessGroupNCCL");
+    if (!nccl || !first_on_line(lines, mention.node)) continue;
     context.report(kNccl, mention.node, qualified,
                    "`" + qualified + "` names the NCCL backend, which does not exist on a TPU")
         .fix.reset();
   }
+}
+
+// `NCCL_DEBUG`, `TORCH_NCCL_DUMP_ON_TIMEOUT`: a variable for NVIDIA's NCCL, as PyTorch's
+// ProcessGroupNCCL reads it (its own are TORCH_NCCL_*). Upper case, digits and underscores only.
+bool is_nccl_env_name(std::string_view name) {
+  if (!name.starts_with("NCCL_") && !name.starts_with("TORCH_NCCL_")) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  });
 }
 
 }  // namespace
@@ -288,12 +301,23 @@ void check_distributed(RuleContext& context) {
                                     "under torch_xla.launch use xr.world_size() / xr.global_ordinal() / "
                                     "xr.local_ordinal()",
                                     "a torchrun-style launch sets it"));
-    } else if (name.starts_with("NCCL_")) {
+    } else if (is_nccl_env_name(name)) {
       context.report(kNcclEnv, node, std::string(name),
                      std::string(name) + " tunes NVIDIA's NCCL and is ignored on a TPU; remove it");
     }
   });
   std::vector<uint32_t> lines = context.lines_since(first);
+  // An NCCL variable's name as a value (a dict of defaults later written to os.environ, a list
+  // of variables to export): the NCCL setting is made there.
+  for (const Mention& mention : context.mentions.strings()) {
+    auto value = string_value(mention.node, view.source());
+    if (!value || !is_nccl_env_name(*value) || is_prose_string(view, mention.node)) continue;
+    uint32_t line = ts_node_start_point(mention.node).row + 1;
+    if (std::find(lines.begin(), lines.end(), line) != lines.end()) continue;
+    lines.push_back(line);
+    context.report(kNcclEnv, mention.node, *value,
+                   *value + " tunes NVIDIA's NCCL and is ignored on a TPU; remove it");
+  }
   check_process_group(context, lines);
 }
 

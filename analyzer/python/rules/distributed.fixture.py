@@ -45,3 +45,20 @@ sampler = torch.utils.data.distributed.DistributedSampler(dataset)
 logger.info("using nccl")
 os.environ["MY_FLAG"] = "1"
 dist.all_reduce(tensor)
+
+# PyTorch's own NCCL variables (TORCH_NCCL_*), also as the keys of a dict of defaults, and
+# names a loop reads from os.environ.
+os.environ["TORCH_NCCL_DUMP_ON_TIMEOUT"] = "1"  # expect: TPU205
+trace_file = os.environ.get("TORCH_NCCL_DEBUG_INFO_TEMP_FILE")  # expect: TPU205
+recorder_defaults = {
+    "TORCH_NCCL_TRACE_BUFFER_SIZE": "2000",  # expect: TPU205
+    "TORCH_FR_DUMP_TEMP_FILE": "/tmp/fr",
+}
+for variable in ("LOCAL_RANK", "SLURM_LOCALID"):  # expect: TPU202
+    if variable in os.environ:
+        local_rank = int(os.environ[variable])
+for variable in ("RANK", "WORLD_SIZE"):
+    world = int(os.environ[variable])
+nccl_label = "NCCL_debug level"
+nccl_options = dist.ProcessGroupNCCL.Options(is_high_priority_stream=True)  # expect: TPU200
+gloo_group = dist.new_group([0, 1], backend="gloo")

@@ -200,6 +200,9 @@ class TensorGuess {
         if (op == "is" || op == "is not" || op == "in" || op == "not in") return false;
       }
       uint32_t count = ts_node_named_child_count(node);
+      // `mode == "linear"`: a tensor is never compared with a string.
+      for (uint32_t i = 0; i < count; ++i)
+        if (is(ts_node_named_child(node, i), "string")) return false;
       for (uint32_t i = 0; i < count; ++i)
         if (is_tensor(ts_node_named_child(node, i), context, depth + 1)) return true;
       return false;
@@ -216,9 +219,12 @@ class TensorGuess {
         return view_.text(annotation).find("Tensor") != std::string_view::npos;
       if (is_null(value)) return false;
       value = unparenthesize(value);
-      // `loss = criterion(logits, y)`: calls of local callables named like a loss.
+      // `loss = criterion(logits, y)`: calls of local callables named like a loss — not a
+      // getter's or a builtin's result (`loss_scale = getattr(args, "loss_scale", 1.0)`,
+      // `get_loss_scale(args)`), which is a setting.
       if (is(value, "call") && view_.text(node).find("loss") != std::string_view::npos &&
-          view_.qualify(field(value, "function")).empty())
+          view_.qualify(field(value, "function")).empty() &&
+          !returns_setting(view_.text(field(value, "function"))))
         return true;
       return is_tensor(value, context, depth + 1);
     }
@@ -227,6 +233,16 @@ class TensorGuess {
   }
 
  private:
+  // A callee whose result is a Python setting, not a tensor: a getter or a builtin conversion.
+  static bool returns_setting(std::string_view callee) {
+    std::string_view last = callee.substr(callee.rfind('.') + 1);
+    if (last.starts_with("get")) return true;
+    for (std::string_view builtin : {"int", "float", "str", "bool", "len", "round", "dict", "list",
+                                     "tuple", "vars", "hasattr", "isinstance"})
+      if (last == builtin) return true;
+    return false;
+  }
+
   static bool is_tensor_function(std::string_view qualified) {
     if (!qualified.starts_with("torch.")) return false;
     // Predicates and queries return Python values: torch.xpu.is_available(), torch.is_tensor().

@@ -85,6 +85,22 @@ def forward(x, input_pos: Optional[torch.Tensor] = None, max_len: int = 8, step:
 # fixture-target: xla
 
 
+def scaled_step(model, batch, args):
+    # A setting named like a loss (a getter's or getattr's result, compared with a string) is
+    # no tensor; a loss a criterion returns is.
+    loss_scale = getattr(args, "loss_scale_mode", "none")
+    if loss_scale == "linear":
+        return model(batch)
+    loss_weight = get_loss_weight(args)
+    if loss_weight != 1.0:
+        return model(batch)
+    for x, y in batch:
+        loss = criterion(model(x), y)
+        if loss > 0:  # expect: TPU604
+            break
+    return model(batch)
+
+
 def generate(model, idx, max_new_tokens, cache):
     # A decode loop: the sequence grows by one token per step, a new shape each time.
     for _ in range(max_new_tokens):

@@ -22,12 +22,38 @@ bool is_true(const ModuleView& view, TSNode node, const Context& context) {
   return is(node, "true");
 }
 
+namespace {
+
+// `for v in ("LOCAL_RANK", "SLURM_LOCALID"): … os.environ[v]`: the names a loop variable takes
+// from the literal tuple or list of the `for` that binds it around `use` (each visited at its
+// string, on the `for` line), or none.
+bool visit_loop_names(const ModuleView& view, TSNode name, TSNode use, const Context& context,
+                      const std::function<void(TSNode, std::string_view, const Context&)>& visit) {
+  if (!is(name, "identifier")) return false;
+  std::string_view variable = view.text(name);
+  for (TSNode up = ts_node_parent(use); !is_null(up); up = ts_node_parent(up)) {
+    if (is(up, "function_definition") || is(up, "class_definition")) break;
+    if (!is(up, "for_statement") || view.text(field(up, "left")) != variable) continue;
+    TSNode values = unparenthesize(field(up, "right"));
+    if (!is(values, "tuple") && !is(values, "list")) return false;
+    for_each_named_child(values, [&](TSNode element) {
+      if (auto value = string_value(element, view.source())) visit(element, *value, context);
+    });
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 void for_each_env_access(const ModuleView& view,
                          const std::function<void(TSNode, std::string_view, const Context&)>& visit) {
   for (const Subscript& subscript : view.subscripts()) {
     if (subscript.qualified_value != "os.environ") continue;
     if (auto name = string_value(subscript.index, view.source()))
       visit(subscript.index, *name, subscript.context);
+    else
+      visit_loop_names(view, subscript.index, subscript.node, subscript.context, visit);
   }
   for (const Call& call : view.calls()) {
     const std::string& q = call.qualified;
@@ -37,6 +63,8 @@ void for_each_env_access(const ModuleView& view,
     if (call.positional.empty()) continue;
     if (auto name = string_value(call.positional[0], view.source()))
       visit(call.positional[0], *name, call.context);
+    else
+      visit_loop_names(view, call.positional[0], call.node, call.context, visit);
   }
 }
 

@@ -59,4 +59,22 @@ inline bool has_prefix(std::string_view name, std::string_view prefix) {
          (name.size() == prefix.size() || name[prefix.size()] == '.');
 }
 
+/// A CUDA-graph API (`torch.cuda.graph`, `CUDAGraph`, `make_graphed_callables`, the graph memory
+/// pool, capture queries): torch-compile's per the spec, not cuda-api's.
+inline bool is_cuda_graph_api(std::string_view q) {
+  return has_prefix(q, "torch.cuda.graph") || has_prefix(q, "torch.cuda.graphs") ||
+         has_prefix(q, "torch.cuda.CUDAGraph") || has_prefix(q, "torch.cuda.make_graphed_callables") ||
+         has_prefix(q, "torch.cuda.graph_pool_handle") ||
+         has_prefix(q, "torch.cuda.is_current_stream_capturing");
+}
+
+/// A bare module name the way CUDA builds name their compiled modules: `*_cuda`, `*_cuda_lib`,
+/// `*_C` (`scaled_softmax_cuda`, `xentropy_cuda_lib`, `amp_C`), not `_C` alone (a package's own
+/// extension, custom-extension's). Only a name without dots: `pkg.ops_cuda` is a package's module.
+inline bool is_named_like_compiled_cuda_module(std::string_view name) {
+  if (name.empty() || name.find('.') != std::string_view::npos || name.starts_with("_")) return false;
+  return name.ends_with("_cuda") || name.ends_with("_cuda_lib") ||
+         (name.ends_with("_C") && name.size() > 2);
+}
+
 }  // namespace tpu::python

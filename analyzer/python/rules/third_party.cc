@@ -163,9 +163,17 @@ const CudaLibrary* library_of(std::string_view qualified) {
   return nullptr;
 }
 
+// Any other bare top-level module named the way CUDA builds name their compiled modules
+// (`scaled_softmax_cuda`, `xentropy_cuda_lib`, `amp_C`): a compiled module that some CUDA-only
+// project installs. Which project is not known here ("" package); when the repository builds
+// it itself or defines it as Python source, the repository-wide pass drops these findings.
+const CompiledModule kUnlistedCompiledModule = {"", "", kKernelAdvice};
+
 const CompiledModule* compiled_module_of(std::string_view qualified) {
   for (const CompiledModule& compiled : kCompiledModules)
     if (has_prefix(qualified, compiled.module)) return &compiled;
+  if (is_named_like_compiled_cuda_module(qualified.substr(0, qualified.find('.'))))
+    return &kUnlistedCompiledModule;
   return nullptr;
 }
 
@@ -247,6 +255,55 @@ void report_triton_language_lines(RuleContext& context, std::vector<uint32_t>& l
   }
 }
 
+// `amp.__dict__`, `inspect.signature(FusedLayerNormAffineFunction.forward)`,
+// `getattr(bnb.nn.modules, name)`: a CUDA-only library's module or class read as a value, not
+// called. Found by searching the file for each such import's local name followed by a dot, so
+// files that import none cost nothing.
+void report_library_attribute_reads(RuleContext& context, std::vector<uint32_t>& lines) {
+  const ModuleView& view = context.view;
+  std::string_view source = view.source();
+  TSNode root{};
+  for (const Import& import : view.imports()) {
+    const CudaLibrary* library = library_of(import.module);
+    const CompiledModule* compiled = library ? nullptr : compiled_module_of(import.module);
+    std::string_view owner = library ? library->module : compiled ? compiled->package : "";
+    if ((!library && !compiled) || owner == "nvtx" || (!owner.empty() && inside_package(view, owner)))
+      continue;
+    TSNode local = is(import.node, "aliased_import") ? field(import.node, "alias") : import.node;
+    std::string needle = std::string(view.text(local));
+    if (needle.find('.') != std::string::npos) needle = needle.substr(0, needle.find('.'));
+    needle += ".";
+    if (is_null(root))
+      for (root = import.node; !is_null(ts_node_parent(root));) root = ts_node_parent(root);
+    for (size_t at = source.find(needle); at != std::string_view::npos; at = source.find(needle, at + 1)) {
+      if (at > 0 && (std::isalnum(static_cast<unsigned char>(source[at - 1])) || source[at - 1] == '_' ||
+                     source[at - 1] == '.'))
+        continue;
+      TSNode name = ts_node_named_descendant_for_byte_range(root, static_cast<uint32_t>(at),
+                                                            static_cast<uint32_t>(at + 1));
+      TSNode attribute = ts_node_parent(name);
+      if (!is(name, "identifier") || !is(attribute, "attribute") ||
+          !ts_node_eq(field(attribute, "object"), name))
+        continue;
+      // The whole dotted name (`bnb.nn.modules`), unless it is what a call calls.
+      while (is(ts_node_parent(attribute), "attribute") &&
+             ts_node_eq(field(ts_node_parent(attribute), "object"), attribute))
+        attribute = ts_node_parent(attribute);
+      TSNode parent = ts_node_parent(attribute);
+      if (is(parent, "call") && ts_node_eq(field(parent, "function"), attribute)) continue;
+      std::string qualified = view.qualify(attribute);
+      if (qualified.empty() || (!library_of(qualified) && !compiled_module_of(qualified))) continue;
+      uint32_t line = ts_node_start_point(attribute).row + 1;
+      if (std::find(lines.begin(), lines.end(), line) != lines.end()) continue;
+      lines.push_back(line);
+      context.report(kLibraryCall, attribute, qualified,
+                     "`" + qualified + "` reads the CUDA-only library `" +
+                         std::string(owner.empty() ? import.module : owner) +
+                         "`; it goes with the library on a TPU");
+    }
+  }
+}
+
 }  // namespace
 
 const std::span<const RuleMeta> kThirdPartyRules = kRules;
@@ -264,12 +321,15 @@ void check_third_party(RuleContext& context) {
     const CudaLibrary* library = library_of(import.module);
     const CompiledModule* compiled = library ? nullptr : compiled_module_of(import.module);
     std::string_view owner = library ? library->module : compiled ? compiled->package : "";
-    if (owner.empty() || inside_package(view, owner)) continue;
+    if ((!library && !compiled) || (!owner.empty() && inside_package(view, owner))) continue;
     bool nvtx = owner == "nvtx";
     Finding& finding = context.report(
         nvtx ? kNvtx : kLibraryImport, import.node, import.module,
         "`" + import.module + "` is CUDA-only" +
-            (compiled ? " (a compiled module of " + std::string(compiled->package) + ")" : "") +
+            (compiled && !compiled->package.empty()
+                 ? " (a compiled module of " + std::string(compiled->package) + ")"
+             : compiled ? std::string(" (a compiled CUDA module)")
+                        : std::string()) +
             (import.context.import_guarded ? " (the import is guarded: the fallback runs on a TPU)"
                                            : "") +
             "; " + (library ? library->advice(context.target) : std::string(compiled->advice)));
@@ -293,9 +353,28 @@ void check_third_party(RuleContext& context) {
       if (ts_node_eq(decorator, node)) return true;
     return false;
   };
+  // `self.kernel = cp.RawKernel(src, "k")` (also ElementwiseKernel, ReductionKernel): a kernel
+  // object of a CUDA-only library, stored here and launched by calling it elsewhere.
+  std::vector<std::string_view> kernel_objects;
+  for (const Assignment& assignment : view.assignments()) {
+    TSNode right = unparenthesize(assignment.right);
+    if (!is(right, "call")) continue;
+    std::string made = view.qualify(field(right, "function"));
+    if (made.ends_with("Kernel") && library_of(made) != nullptr)
+      kernel_objects.push_back(view.text(assignment.left));
+  }
   const size_t first = context.findings_so_far();
   for (const Call& call : view.calls()) {
     const std::string& q = call.qualified;
+    if (!kernel_objects.empty() && q.empty() &&
+        std::find(kernel_objects.begin(), kernel_objects.end(), view.text(call.function)) !=
+            kernel_objects.end()) {
+      std::string name(view.text(call.function));
+      context.report(kLibraryCall, call.node, name,
+                     "`" + name + "` launches a CUDA kernel built by a CUDA-only library; port the "
+                     "kernel to Pallas or PyTorch ops");
+      continue;
+    }
     if (has_prefix(q, "triton.language") && view.in_triton_kernel(call.context)) {
       std::string op = "tl." + q.substr(std::string_view("triton.language.").size());
       context.report(kTritonOp, call.node, op,
@@ -341,13 +420,15 @@ void check_third_party(RuleContext& context) {
     const CudaLibrary* library = library_of(q);
     const CompiledModule* compiled = library ? nullptr : compiled_module_of(q);
     std::string_view owner = library ? library->module : compiled ? compiled->package : "";
-    if (owner.empty() || owner == "nvtx" || inside_package(view, owner)) continue;
+    if ((!library && !compiled) || owner == "nvtx" || (!owner.empty() && inside_package(view, owner)))
+      continue;
     // Pure-Python helpers of these packages (version checks) are not kernels; a call is.
     context.report(kLibraryCall, call.node, q,
                    "`" + q + "` runs CUDA code that cannot run on a TPU; " +
                        (library ? library->advice(context.target) : std::string(compiled->advice)));
   }
   std::vector<uint32_t> lines = context.lines_since(first);
+  report_library_attribute_reads(context, lines);
   report_triton_language_lines(context, lines);
 }
 

@@ -69,3 +69,25 @@ TORCH_TO_NUMPY = {torch.float32: "float32", torch.bfloat16: "bfloat16"}
 ln = torch.nn.LayerNorm(512)
 attn = F.scaled_dot_product_attention(q, k, v, is_causal=True)
 table = lookup[index](x)
+
+# A bare module named like a compiled CUDA module (`*_cuda`, `*_cuda_lib`, `*_C`) that no list
+# names, each call into it, and CUDA libraries read as values rather than called.
+import scaled_softmax_cuda  # expect: TPU500
+from apex import amp  # expect: TPU500
+probs = scaled_softmax_cuda.forward(x, 1.0)  # expect: TPU501
+has_state = "state_dict" in amp.__dict__  # expect: TPU501
+adam_cls = getattr(bnb.optim, "Adam8bit")  # expect: TPU501
+from kernels import attention_cuda
+import softmax_cuda_helpers
+import mypkg.ops_cuda
+out = mypkg.ops_cuda.run(x)
+import cupy as cp  # expect: TPU500
+
+
+class Launcher:
+    def load(self, source):
+        self.kernel = cp.RawKernel(source, "copy")  # expect: TPU501
+
+    def launch(self, args):
+        self.kernel((75,), (1024,), args)  # expect: TPU501
+        self.plain(args)

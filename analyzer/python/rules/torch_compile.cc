@@ -74,11 +74,6 @@ const RuleMeta& kGraphCapture = kRules[2];
 const RuleMeta& kInductor = kRules[3];
 const RuleMeta& kCompileInferenceMode = kRules[4];
 
-bool is_graph_api(std::string_view q) {
-  return has_prefix(q, "torch.cuda.graph") || has_prefix(q, "torch.cuda.graphs") ||
-         has_prefix(q, "torch.cuda.CUDAGraph") || has_prefix(q, "torch.cuda.make_graphed_callables");
-}
-
 // TorchTPU: torch.inference_mode (decorator or context manager) where the file also compiles.
 void check_inference_mode(RuleContext& context) {
   if (context.target != opdb::kTorchTpuTarget) return;
@@ -122,7 +117,11 @@ void check_torch_compile(RuleContext& context) {
     if (q == "torch.compile") {
       TSNode backend = call.keyword("backend");
       auto name = string_constant(view, backend, call.context);
-      if (is_null(backend)) {
+      // `torch.compile(fn, **options)`: the backend may be among the options, chosen there.
+      bool splat = false;
+      for_each_named_child(field(call.node, "arguments"),
+                           [&](TSNode argument) { splat = splat || is(argument, "dictionary_splat"); });
+      if (is_null(backend) && !splat) {
         Finding& finding = context.report(
             kCompileBackend, call.node, "torch.compile",
             "torch.compile defaults to inductor, which generates CUDA/Triton code; pass " +
@@ -154,7 +153,7 @@ void check_torch_compile(RuleContext& context) {
       context.report(kInductor, call.node, q,
                      "`" + q + "` configures or extends inductor, which generates GPU code; on a "
                      "TPU compile with " + target_way(context.target, kOpenXla, kTpuBackend));
-    } else if (is_graph_api(q)) {
+    } else if (is_cuda_graph_api(q)) {
       context.report(kGraphCapture, call.node, q,
                      "`" + q + "` captures a CUDA graph; remove it on a TPU, where the compiler "
                      "compiles and caches the step graph");
@@ -225,7 +224,7 @@ void check_torch_compile(RuleContext& context) {
   for (const Mention& mention : context.mentions.names()) {
     if (mention.callee) continue;
     std::string q = view.qualify(mention.node);
-    if (is_graph_api(q))
+    if (is_cuda_graph_api(q))
       context.report(kGraphCapture, mention.node, q,
                      "`" + q + "` is CUDA-graph machinery; remove it on a TPU");
   }

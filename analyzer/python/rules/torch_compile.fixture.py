@@ -60,3 +60,8 @@ def evaluate(batch):
 @torch.no_grad()
 def predict_no_grad(batch):
     return compiled(batch)
+
+
+# The graph memory pool is part of CUDA graphs; options given as **kwargs may name the backend.
+pool = torch.cuda.graph_pool_handle()  # expect: TPU702
+tuned = torch.compile(model, **compile_options)
