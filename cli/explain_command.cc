@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "analyzer/core/rule.h"
+#include "analyzer/core/rule_fixes.h"
 #include "cli/commands.h"
 #include "opdb/targets.h"
 #include "reports/readiness.h"
@@ -42,8 +43,8 @@ int run_explain(const std::string& what) {
   std::cout << rule->code << " " << rule->name << "\n"
             << "  category: " << to_string(rule->category)
             << ", severity: " << to_string(rule->severity) << ", fix: "
-            << (rule->fix ? std::string(to_string(*rule->fix)) + " (" + std::string(rule->fix_title) + ")"
-                          : std::string("none"))
+            << (!rule->fix_sites.empty() ? rule_fix_description(*rule) + " (" + std::string(rule->fix_title) + ")"
+                                         : std::string("none"))
             << "\n\n"
             << rule->summary << "\n\n"
             << "Why it matters on a TPU\n  " << rule->rationale << "\n\n"

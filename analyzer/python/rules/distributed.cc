@@ -12,7 +12,7 @@ namespace {
 
 constexpr RuleMeta kRules[] = {
     {.code = "TPU200", .name = "nccl-backend", .category = Category::Distributed,
-     .severity = Severity::Warning, .language = Language::Python, .fix = Applicability::Safe,
+     .severity = Severity::Warning, .language = Language::Python, .fix_sites = "nccl.backend",
      .fix_title = "Use the TPU process group",
      .summary = "a process group on the NCCL backend",
      .rationale = "NCCL is NVIDIA's collective library; there is none on a TPU host, so "
@@ -24,7 +24,7 @@ constexpr RuleMeta kRules[] = {
      .after = "import torch_xla.distributed.xla_backend\n"
               "dist.init_process_group(\"xla\", init_method=\"xla://\")"},
     {.code = "TPU201", .name = "ddp-device-ids", .category = Category::Distributed,
-     .severity = Severity::Warning, .language = Language::Python, .fix = Applicability::Safe,
+     .severity = Severity::Warning, .language = Language::Python, .fix_sites = "ddp.device_ids ddp.output_device",
      .fix_title = "Drop device_ids/output_device",
      .summary = "DistributedDataParallel pinned to CUDA device ids",
      .rationale = "`device_ids` and `output_device` name CUDA devices; on a TPU each process "
@@ -35,7 +35,7 @@ constexpr RuleMeta kRules[] = {
      .before = "model = DDP(model, device_ids=[local_rank], output_device=local_rank)",
      .after = "model = DDP(model, gradient_as_bucket_view=True)"},
     {.code = "TPU202", .name = "local-rank-device", .category = Category::Distributed,
-     .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
+     .severity = Severity::Warning, .language = Language::Python, .fix_sites = "",
      .fix_title = "",
      .summary = "device selection from LOCAL_RANK / --local_rank",
      .rationale = "Picking `cuda:LOCAL_RANK` assumes one CUDA device per torchrun process. "
@@ -45,7 +45,7 @@ constexpr RuleMeta kRules[] = {
      .before = "local_rank = int(os.environ[\"LOCAL_RANK\"])\ntorch.cuda.set_device(local_rank)",
      .after = "device = torch_xla.device()\nlocal_rank = xr.local_ordinal()"},
     {.code = "TPU203", .name = "process-launcher", .category = Category::Distributed,
-     .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
+     .severity = Severity::Warning, .language = Language::Python, .fix_sites = "",
      .fix_title = "",
      .summary = "the torch.distributed.launch / torch.distributed.run launcher module "
                 "(mp.spawn itself is no tie)",
@@ -56,7 +56,7 @@ constexpr RuleMeta kRules[] = {
      .before = "mp.spawn(train, args=(world_size,), nprocs=world_size)",
      .after = "torch_xla.launch(train, args=(world_size,))"},
     {.code = "TPU204", .name = "torchrun-env", .category = Category::Distributed,
-     .severity = Severity::Info, .language = Language::Python, .fix = std::nullopt,
+     .severity = Severity::Info, .language = Language::Python, .fix_sites = "",
      .fix_title = "",
      .summary = "torchrun's rendezvous environment (MASTER_ADDR, MASTER_PORT); RANK and "
                 "WORLD_SIZE reads are no tie",
@@ -66,7 +66,7 @@ constexpr RuleMeta kRules[] = {
      .before = "world_size = int(os.environ[\"WORLD_SIZE\"])",
      .after = "world_size = xr.world_size()"},
     {.code = "TPU205", .name = "nccl-env-var", .category = Category::Distributed,
-     .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
+     .severity = Severity::Warning, .language = Language::Python, .fix_sites = "",
      .fix_title = "",
      .summary = "an NCCL_* environment variable",
      .rationale = "NCCL tuning variables configure NVIDIA collectives and are ignored on a TPU.",
@@ -74,7 +74,7 @@ constexpr RuleMeta kRules[] = {
      .before = "os.environ[\"NCCL_P2P_DISABLE\"] = \"1\"",
      .after = "# (removed)"},
     {.code = "TPU206", .name = "data-parallel", .category = Category::Distributed,
-     .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
+     .severity = Severity::Warning, .language = Language::Python, .fix_sites = "",
      .fix_title = "",
      .summary = "single-process `torch.nn.DataParallel` over CUDA devices",
      .rationale = "DataParallel scatters to CUDA devices inside one process; it has no TPU "
@@ -84,7 +84,7 @@ constexpr RuleMeta kRules[] = {
      .before = "model = nn.DataParallel(model)",
      .after = "# one process per device: torch_xla.launch(train)"},
     {.code = "TPU207", .name = "cuda-process-group", .category = Category::Distributed,
-     .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
+     .severity = Severity::Warning, .language = Language::Python, .fix_sites = "",
      .fix_title = "",
      .summary = "process-group setup written for CUDA devices: `init_process_group`, "
                 "`DistributedDataParallel` wraps, `SyncBatchNorm.convert_sync_batchnorm`, "

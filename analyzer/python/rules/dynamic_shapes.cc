@@ -14,7 +14,7 @@ namespace {
 
 constexpr RuleMeta kRules[] = {
     {.code = "TPU600", .name = "item-in-step", .category = Category::DynamicShapeHazard,
-     .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
+     .severity = Severity::Warning, .language = Language::Python, .fix_sites = "",
      .fix_title = "",
      .summary = "`.item()` inside a training or evaluation step",
      .rationale = "On a TPU, tensors are lazy: `.item()` cuts the graph, runs it, and waits for "
@@ -25,14 +25,14 @@ constexpr RuleMeta kRules[] = {
      .after = "for step, (x, y) in enumerate(loader):\n    ...\n"
               "    if step % 50 == 0: xm.add_step_closure(lambda l=loss: print(l.item()))"},
     {.code = "TPU601", .name = "tolist-in-step", .category = Category::DynamicShapeHazard,
-     .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
+     .severity = Severity::Warning, .language = Language::Python, .fix_sites = "",
      .fix_title = "",
      .summary = "`.tolist()` inside a step",
      .rationale = "Like `.item()`, it copies device data to the host and waits.",
      .tpu_way = "Move the conversion out of the step or into `xm.add_step_closure`.",
      .before = "ids = preds.tolist()", .after = "xm.add_step_closure(lambda: log(preds.tolist()))"},
     {.code = "TPU602", .name = "dynamic-output-op", .category = Category::DynamicShapeHazard,
-     .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
+     .severity = Severity::Warning, .language = Language::Python, .fix_sites = "",
      .fix_title = "",
      .summary = "an op whose output shape depends on data (nonzero, unique, masked_select…)",
      .rationale = "XLA compiles static shapes; these ops fall back to the CPU or force a new "
@@ -42,7 +42,7 @@ constexpr RuleMeta kRules[] = {
                 "(XLA_EXPERIMENTAL=\"nonzero:masked_select\").",
      .before = "idx = torch.nonzero(mask)", .after = "x = torch.where(mask, x, torch.zeros_like(x))"},
     {.code = "TPU603", .name = "boolean-mask-index", .category = Category::DynamicShapeHazard,
-     .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
+     .severity = Severity::Warning, .language = Language::Python, .fix_sites = "",
      .fix_title = "",
      .summary = "indexing with a boolean mask (`x[x > 0]`)",
      .rationale = "The result's length depends on the data, so each new count is a new XLA "
@@ -52,7 +52,7 @@ constexpr RuleMeta kRules[] = {
      .before = "valid = preds[labels != -100]",
      .after = "mask = labels != -100\nacc = ((preds == labels) & mask).sum() / mask.sum()"},
     {.code = "TPU604", .name = "tensor-condition", .category = Category::DynamicShapeHazard,
-     .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
+     .severity = Severity::Warning, .language = Language::Python, .fix_sites = "",
      .fix_title = "",
      .summary = "Python `if` / `while` on a tensor value",
      .rationale = "Python control flow needs a concrete bool: the lazy graph is cut and run, "
@@ -62,7 +62,7 @@ constexpr RuleMeta kRules[] = {
      .before = "if loss < best:\n    best = loss",
      .after = "best = torch.minimum(best, loss)"},
     {.code = "TPU605", .name = "host-transfer-in-step", .category = Category::DynamicShapeHazard,
-     .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
+     .severity = Severity::Warning, .language = Language::Python, .fix_sites = "",
      .fix_title = "",
      .summary = "`.cpu()`, `.numpy()` or `print` of a tensor inside a step",
      .rationale = "Copying to the host materialises the lazy graph and waits for the device.",
