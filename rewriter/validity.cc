@@ -282,6 +282,20 @@ bool is_builtin(std::string_view name) {
 
 }  // namespace
 
+std::set<std::string> names_used(TSNode root, std::string_view source) {
+  std::set<std::string> names;
+  collect_uses(root, source, names);
+  return names;
+}
+
+std::set<std::string> names_bound(TSNode root, std::string_view source) {
+  std::set<std::string> names;
+  collect_bindings(root, source, names);
+  return names;
+}
+
+bool is_builtin_name(std::string_view name) { return is_builtin(name); }
+
 std::set<std::string> unbound_new_names(std::string_view before, std::string_view after) {
   python::TreePtr before_tree = python::parse_python(before), after_tree = python::parse_python(after);
   return unbound_new_names(ts_tree_root_node(before_tree.get()), before, ts_tree_root_node(after_tree.get()), after);
