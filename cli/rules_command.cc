@@ -45,7 +45,7 @@ void print_markdown(std::ostream& out) {
       first = false;
       out << "| " << rule->code << " | `" << rule->name << "` | " << to_string(rule->category) << " | "
           << to_string(rule->language) << " | " << to_string(rule->severity) << " | "
-          << rule_fix_description(*rule) << " | " << table_cell(rule->summary) << " |\n";
+          << rule_fix_word(*rule) << " | " << table_cell(rule->summary) << " |\n";
     }
   }
 }
