@@ -49,8 +49,9 @@ FileKey key_file(const DiscoveredFile& file, const ScanOptions& options) {
   return key;
 }
 
-// A cached analysis holds every rule's findings: --select/--ignore apply here, to cached and
-// fresh ones alike, and the repository-wide pass links them afterwards, whichever they were.
+// A cached analysis holds every rule's findings and every style's fixes: --select/--ignore and
+// the fix style apply here, to cached and fresh ones alike, and the repository-wide pass links
+// them afterwards, whichever they were.
 FileOutcome outcome_of(python::PythonAnalysis analysis, uint64_t bytes, const ScanOptions& options) {
   FileOutcome outcome;
   outcome.bytes = bytes;
@@ -63,6 +64,7 @@ FileOutcome outcome_of(python::PythonAnalysis analysis, uint64_t bytes, const Sc
       outcome.findings.push_back(std::move(finding));
   }
   outcome.analysis.findings.clear();
+  python::keep_fixes_of_style(outcome.findings, options.target, options.fix_style);
   return outcome;
 }
 
@@ -334,7 +336,8 @@ ScanResult scan(const std::filesystem::path& root, const ScanOptions& options) {
       keys[k] = key_file(files[python[k]], options);
       file_done();
     });
-    rules = cache::enabled_rules(options.filter);
+    // The linked findings show the fixes of one style: the style is part of their key.
+    rules = cache::enabled_rules(options.filter) + ";style=" + options.fix_style;
     tree = tree_key(keys, files, python, rules);
     linked = cache->load_linked(rules, *tree);
   }

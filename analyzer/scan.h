@@ -25,6 +25,9 @@ struct ScanOptions {
   RuleFilter filter;
   unsigned jobs = 0;  ///< 0 = all cores
   std::string target = std::string(opdb::kDefaultTarget);  ///< op-database target for op statuses
+  /// The style whose fixes the findings show ("portable" | "direct", as `rewrite --style`): a
+  /// finding keeps its fix only where the rewrite map has a row for it in this style.
+  std::string fix_style = "portable";
   /// The content-hash cache of per-file results (off unless enabled; the CLI enables it).
   cache::CacheOptions cache;
   /// Called from worker threads as files finish (done, total); may be empty.

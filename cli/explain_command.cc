@@ -3,6 +3,8 @@
 // `tpu-migrate explain readiness`: the score's formula.
 #include <iostream>
 
+#include "analyzer/core/rule.h"
+#include "analyzer/rule_fixes.h"
 #include "analyzer/rule_registry.h"
 #include "cli/commands.h"
 #include "opdb/targets.h"
@@ -42,8 +44,8 @@ int run_explain(const std::string& what) {
   std::cout << rule->code << " " << rule->name << "\n"
             << "  category: " << to_string(rule->category)
             << ", severity: " << to_string(rule->severity) << ", fix: "
-            << (rule->fix ? std::string(to_string(*rule->fix)) + " (" + std::string(rule->fix_title) + ")"
-                          : std::string("none"))
+            << (!rule->fix_sites.empty() ? rule_fix_description(*rule) + " (" + std::string(rule->fix_title) + ")"
+                                         : std::string("none"))
             << "\n\n"
             << rule->summary << "\n\n"
             << "Why it matters on a TPU\n  " << rule->rationale << "\n\n"

@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -106,6 +107,12 @@ bool wants_sources(const OutputRequest& output, const GateRequest& gate) {
     if (format == reports::Format::Json || format == reports::Format::Sarif || format == reports::Format::Html)
       return true;
   return false;
+}
+
+bool wants_fix_edits(const OutputRequest& output) {
+  return std::any_of(output.formats.begin(), output.formats.end(), [](reports::Format format) {
+    return format == reports::Format::Json || format == reports::Format::Sarif;
+  });
 }
 
 std::optional<std::string> read_file(const std::string& path, std::string& problem) {

@@ -65,6 +65,10 @@ void add_gate_options(CLI::App& command, GateRequest& request);
 /// without a baseline read none.
 bool wants_sources(const OutputRequest& output, const GateRequest& gate);
 
+/// Whether a report carries the findings' fix edits (JSON `fix.edits`, SARIF `fixes`): the
+/// scan computes them only then.
+bool wants_fix_edits(const OutputRequest& output);
+
 /// Reads the --baseline file now, so that a bad one fails before a long scan. Returns an
 /// error message (exit 2), empty on success or when there is no baseline.
 std::string load_baseline(const GateRequest& request, std::optional<reports::Baseline>& baseline);

@@ -15,6 +15,7 @@
 #include "cli/output.h"
 #include "opdb/targets.h"
 #include "reports/source_context.h"
+#include "rewriter/scan_fix_edits.h"
 #include "trace/trace_merge.h"
 
 namespace fs = std::filesystem;
@@ -27,7 +28,7 @@ struct ScanArguments {
   OutputRequest output;
   GateRequest gate;
   std::vector<std::string> include, exclude, select, ignore;
-  std::string target;
+  std::string target, style = "portable";
   unsigned jobs = 0;
   bool no_ignore = false;
   uint64_t max_file_size_mb = 10;
@@ -158,6 +159,7 @@ int run_scan(ScanArguments arguments) {
   report.root = arguments.paths.size() == 1 ? arguments.paths.front() : ".";
   report.profile = choose_target(arguments, config, baseline);
   options.target = report.profile;
+  options.fix_style = arguments.style;
   if (report.profile != opdb::kXlaTarget && report.profile != opdb::kTorchTpuTarget) report.target = report.profile;
   ProgressMeter progress;
   options.progress = progress.callback();
@@ -169,6 +171,15 @@ int run_scan(ScanArguments arguments) {
     runtime::merge_trace(report.scan, runtime::load_trace(trace),
                          runtime::TraceMergeOptions{.target = options.target, .root = report.root,
                                                     .label = trace, .filter = &options.filter});
+  // The reports that carry fix edits get them now, after the (cached) scan; the others, the
+  // terminal's included, never pay for them.
+  if (wants_fix_edits(arguments.output))
+    rewriter::attach_scan_fix_edits(
+        report.scan.findings, reports::source_base(report.root),
+        rewriter::FixOptions{report.profile == opdb::kXlaTarget ? std::string(opdb::kXlaTarget)
+                                                                : std::string(opdb::kDefaultTarget),
+                             arguments.style == "direct" ? rewriter::Style::Direct : rewriter::Style::Portable},
+        options.limits, arguments.jobs);
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   reports::summarize(report);
   report.numerics = arguments.output.numerics;
@@ -225,6 +236,10 @@ void add_scan_command(CLI::App& app, int& exit_code) {
                    "Target: torchtpu (TorchTPU, the default) or xla (PyTorch/XLA); for op coverage "
                    "also ascend, xpu, mps")
       ->check(CLI::IsMember({"xla", "torchtpu", "ascend", "xpu", "mps"}));
+  scan->add_option("--style", arguments->style,
+                   "Style of the fixes the findings show, and of their edits in JSON and SARIF (as "
+                   "`rewrite --style`): portable (default) or direct")
+      ->check(CLI::IsMember({"portable", "direct"}));
   scan->add_option("--jobs,-j", arguments->jobs, "Parallel jobs (default: all cores)");
   scan->add_flag("--no-ignore", arguments->no_ignore,
                  "Do not honour .gitignore/.ignore or skip virtualenvs and build folders");

@@ -62,4 +62,11 @@ const RewriteRow* find_rewrite(std::string_view key, std::string_view target, st
   return nullptr;
 }
 
+std::vector<RewriteEntry> all_rewrites() {
+  std::vector<RewriteEntry> entries;
+  for (const auto& [key, row] : table())
+    entries.push_back(RewriteEntry{std::get<0>(key), std::get<1>(key), std::get<2>(key), &row});
+  return entries;
+}
+
 }  // namespace tpu::opdb

@@ -24,4 +24,12 @@ struct RewriteRow {
 /// row: no mechanical fix there.
 const RewriteRow* find_rewrite(std::string_view key, std::string_view target, std::string_view style);
 
+/// One row of the map with its key, target and style (as written: "*" stays "*").
+struct RewriteEntry {
+  std::string_view key, target, style;
+  const RewriteRow* row;
+};
+/// Every row, ordered by key, target and style.
+std::vector<RewriteEntry> all_rewrites();
+
 }  // namespace tpu::opdb

@@ -54,10 +54,21 @@ Finding finding_of(const json& entry, FindingContext& context) {
     if (!parsed) throw std::invalid_argument("unknown fix applicability '" + applicability + "'");
     Fix out{*parsed, optional_field<std::string>(*fix, "description", ""), {}};
     if (auto edits = fix->find("edits"); edits != fix->end())
-      for (const json& edit : *edits)
-        out.edits.push_back(Edit{edit.at("path").get<std::string>(), edit.at("begin_byte").get<uint32_t>(),
-                                 edit.at("end_byte").get<uint32_t>(),
-                                 edit.at("replacement").get<std::string>()});
+      for (const json& edit : *edits) {
+        Edit& loaded = out.edits.emplace_back(Edit{edit.at("path").get<std::string>(),
+                                                   edit.at("begin_byte").get<uint32_t>(),
+                                                   edit.at("end_byte").get<uint32_t>(),
+                                                   edit.at("replacement").get<std::string>()});
+        // Positions came with the edits in later versions; older reports have none.
+        if (auto start = edit.find("start"); start != edit.end() && start->is_object()) {
+          loaded.line = optional_field<uint32_t>(*start, "line", 0);
+          loaded.column = optional_field<uint32_t>(*start, "column", 0);
+        }
+        if (auto end = edit.find("end"); end != edit.end() && end->is_object()) {
+          loaded.end_line = optional_field<uint32_t>(*end, "line", 0);
+          loaded.end_column = optional_field<uint32_t>(*end, "column", 0);
+        }
+      }
     finding.fix = std::move(out);
   }
   context.fingerprint = optional_field<std::string>(entry, "fingerprint", "");

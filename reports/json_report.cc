@@ -50,11 +50,16 @@ ordered_json finding_json(const Finding& finding, const FindingContext& context,
                         {"description", finding.fix->description}};
     if (!finding.fix->edits.empty()) {
       ordered_json edits = ordered_json::array();
-      for (const Edit& edit : finding.fix->edits)
-        edits.push_back({{"path", edit.path},
-                         {"begin_byte", edit.begin_byte},
-                         {"end_byte", edit.end_byte},
-                         {"replacement", edit.replacement}});
+      for (const Edit& edit : finding.fix->edits) {
+        ordered_json entry = {{"path", edit.path}};
+        // Added to report@1: where the edit begins and ends as line and column (1-based,
+        // code points, the end exclusive), beside the byte offsets.
+        if (edit.line != 0)
+          entry.update({{"start", {{"line", edit.line}, {"column", edit.column}}},
+                        {"end", {{"line", edit.end_line}, {"column", edit.end_column}}}});
+        entry.update({{"begin_byte", edit.begin_byte}, {"end_byte", edit.end_byte}, {"replacement", edit.replacement}});
+        edits.push_back(std::move(entry));
+      }
       fix["edits"] = std::move(edits);
     }
     entry["fix"] = std::move(fix);

@@ -4,6 +4,8 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "analyzer/core/rule.h"
+#include "analyzer/rule_fixes.h"
 #include "analyzer/rule_registry.h"
 #include "reports/paths.h"
 
@@ -37,7 +39,7 @@ std::string help_markdown(const RuleMeta& rule) {
   if (!rule.before.empty())
     text += "\n\n## Example\n\n```" + std::string(language) + "\n" + std::string(rule.before) + "\n```\n\nbecomes\n\n```" +
             std::string(language) + "\n" + std::string(rule.after) + "\n```";
-  if (rule.fix) text += "\n\nFix (" + std::string(to_string(*rule.fix)) + "): " + std::string(rule.fix_title);
+  if (!rule.fix_sites.empty()) text += "\n\nFix (" + rule_fix_description(rule) + "): " + std::string(rule.fix_title);
   return text;
 }
 
@@ -59,7 +61,8 @@ ordered_json rule_descriptor(const RuleMeta& rule) {
           {"properties",
            {{"category", to_string(rule.category)},
             {"tags", {"tpu", std::string(to_string(rule.category))}},
-            {"fix", rule.fix ? to_string(*rule.fix) : "none"}}}};
+            {"fix", rule_fix_word(rule)},
+            {"fixApplicabilities", rule_fix_applicability_names(rule)}}}};
 }
 
 ordered_json region(const Location& at) {

@@ -14,6 +14,18 @@ bool EditSet::overlaps(const Edit& a, const Edit& b) {
   return a.begin_byte < b.end_byte && b.begin_byte < a.end_byte;
 }
 
+bool EditSet::overlaps_accepted(const Edit& edit) const {
+  // Accepted edits do not overlap one another: by begin, the replacements' ends ascend too, so
+  // walking back from the first edit at or past `edit`'s end can stop at a replacement that ends
+  // before `edit` begins (insertions there end before it as well).
+  for (auto it = by_begin_.lower_bound(edit.end_byte); it != by_begin_.begin();) {
+    const Edit& accepted = edits_[(--it)->second].edit;
+    if (overlaps(edit, accepted)) return true;
+    if (accepted.begin_byte != accepted.end_byte && accepted.end_byte <= edit.begin_byte) break;
+  }
+  return false;
+}
+
 bool EditSet::add(const PendingFix& fix) {
   std::vector<Edit> changes;
   for (const Edit& edit : fix.edits) {
@@ -23,6 +35,8 @@ bool EditSet::add(const PendingFix& fix) {
   }
   if (changes.empty()) return true;  // already in the wanted state: nothing to do
   for (const Edit& edit : changes) {
+    if (!overlaps_accepted(edit)) continue;
+    // The first accepted fix it overlaps, in the order they came, is the one the message names.
     for (const Accepted& accepted : edits_) {
       if (!overlaps(edit, accepted.edit)) continue;
       skipped_.push_back(fix.rule + " at line " + std::to_string(fix.line) +
@@ -31,7 +45,10 @@ bool EditSet::add(const PendingFix& fix) {
       return false;
     }
   }
-  for (Edit& edit : changes) edits_.push_back(Accepted{std::move(edit), fix.rule, fix.line});
+  for (Edit& edit : changes) {
+    by_begin_.emplace(edit.begin_byte, edits_.size());
+    edits_.push_back(Accepted{std::move(edit), fix.rule, fix.line});
+  }
   ++accepted_fixes_;
   return true;
 }

@@ -12,6 +12,7 @@
 //   skipped:              [non_blocking=True]  -> ""                          (TPU801, overlaps)
 #pragma once
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,9 +49,13 @@ class EditSet {
     uint32_t line;
   };
   static bool overlaps(const Edit& a, const Edit& b);
+  /// Whether `edit` overlaps an accepted edit, looked up by offset (a file with thousands of
+  /// fixes must not compare each with all the others).
+  bool overlaps_accepted(const Edit& edit) const;
 
   std::string_view original_;
   std::vector<Accepted> edits_;
+  std::multimap<uint32_t, size_t> by_begin_;  ///< edits_ indices by begin_byte
   std::vector<std::string> skipped_;
   size_t accepted_fixes_ = 0;
 };

@@ -116,9 +116,12 @@ std::string normalize_statement(std::string_view statement) {
 }
 
 ImportLayout read_imports(std::string_view source) {
-  ImportLayout layout;
   python::TreePtr tree = python::parse_python(source);
-  TSNode root = ts_tree_root_node(tree.get());
+  return read_imports(ts_tree_root_node(tree.get()), source);
+}
+
+ImportLayout read_imports(TSNode root, std::string_view source) {
+  ImportLayout layout;
   uint32_t count = ts_node_named_child_count(root);
   bool leading = true, seen_import = false, seen_code = false;
   for (uint32_t i = 0; i < count; ++i) {
@@ -150,13 +153,34 @@ std::vector<Edit> unused_import_removals(std::string_view before, std::string_vi
 
 std::vector<Edit> unused_import_removals(TSNode before_root, std::string_view before, std::string_view after) {
   python::TreePtr after_tree = python::parse_python(after);
+  return unused_import_removals(before_root, before, ts_tree_root_node(after_tree.get()), after);
+}
+
+std::map<std::string, int> removable_import_uses(TSNode root, std::string_view source) {
+  std::map<std::string, int> uses = identifier_uses(root, source), imported;
+  std::vector<TSNode> stack{root};
+  while (!stack.empty()) {
+    TSNode node = stack.back();
+    stack.pop_back();
+    if (!is_import(node)) {
+      python::for_each_named_child(node, [&](TSNode child) { stack.push_back(child); });
+      continue;
+    }
+    if (is(node, "future_import_statement")) continue;
+    for (const Binding& binding : bindings_of(node, source)) imported[binding.name] = uses[binding.name];
+  }
+  return imported;
+}
+
+std::vector<Edit> unused_import_removals(TSNode before_root, std::string_view before, TSNode after_root,
+                                         std::string_view after) {
   auto uses_before = identifier_uses(before_root, before);
-  auto uses_after = identifier_uses(ts_tree_root_node(after_tree.get()), after);
+  auto uses_after = identifier_uses(after_root, after);
 
   std::vector<Edit> edits;
   // Whole statements removed, per enclosing block: a block must keep one statement.
   std::map<uintptr_t, std::vector<std::pair<size_t, TSNode>>> whole_by_block;
-  std::vector<TSNode> stack{ts_tree_root_node(after_tree.get())};
+  std::vector<TSNode> stack{after_root};
   while (!stack.empty()) {
     TSNode node = stack.back();
     stack.pop_back();

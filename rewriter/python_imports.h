@@ -4,6 +4,7 @@
 // imports a fix left unused.
 #pragma once
 
+#include <map>
 #include <set>
 #include <string>
 #include <string_view>
@@ -23,6 +24,8 @@ struct ImportLayout {
 
 /// Reads the module's leading imports.
 ImportLayout read_imports(std::string_view source);
+/// The same with `source` already parsed.
+ImportLayout read_imports(TSNode root, std::string_view source);
 
 /// Collapses runs of whitespace to one space (how `statements` are compared).
 std::string normalize_statement(std::string_view statement);
@@ -34,5 +37,13 @@ std::string normalize_statement(std::string_view statement);
 std::vector<Edit> unused_import_removals(std::string_view before, std::string_view after);
 /// The same with `before` already parsed.
 std::vector<Edit> unused_import_removals(TSNode before_root, std::string_view before, std::string_view after);
+/// The same with both texts already parsed.
+std::vector<Edit> unused_import_removals(TSNode before_root, std::string_view before, TSNode after_root,
+                                         std::string_view after);
+
+/// For each name an import statement binds (not a `__future__` one), how often the module
+/// uses it outside imports: a fix can leave such an import unused only by removing that many
+/// uses of the name.
+std::map<std::string, int> removable_import_uses(TSNode root, std::string_view source);
 
 }  // namespace tpu::rewriter

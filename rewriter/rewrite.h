@@ -13,6 +13,7 @@
 #include "analyzer/core/rule_filter.h"
 #include "analyzer/core/source_file.h"
 #include "opdb/targets.h"
+#include "rewriter/fix_plan.h"
 #include "rewriter/fix_templates.h"
 
 namespace tpu::rewriter {
@@ -24,7 +25,11 @@ struct RewriteOptions {
   RuleFilter filter;
   DiscoveryOptions discovery;
   ReadLimits limits;
-  /// The content-hash cache of per-file plans (off unless enabled; the CLI enables it).
+  /// Fixes are applied in rounds, as ruff does: a fix that overlaps another (one nested in its
+  /// arguments) is skipped in one round and found again, in the rewritten text, in the next.
+  int max_rounds = 8;
+  /// The content-hash cache of per-file plans and of the scan's per-file analyses (off unless
+  /// enabled; the CLI enables it).
   cache::CacheOptions cache;
 };
 
@@ -40,12 +45,6 @@ struct FileRewrite {
   bool asked_cpython = false;
 };
 
-/// A finding the rewriter did not fix, and why ("no mechanical fix", "unsafe: …").
-struct Unfixed {
-  Finding finding;
-  std::string reason;
-};
-
 struct RewritePlan {
   std::vector<FileRewrite> files;   ///< only files with changes or notes
   std::vector<Unfixed> unfixed;
@@ -58,11 +57,15 @@ struct RewritePlan {
   std::string cache_warning;
 };
 
-/// Rewrites one file's text. `path` names it in findings and notes.
-FileRewrite rewrite_text(const std::string& path, const std::string& text,
-                         const RewriteOptions& options, std::vector<Unfixed>* unfixed = nullptr);
+/// Rewrites one file's text. `path` names it in findings and notes. `scanned`, when given, is
+/// what the scan found in `text` (python::analyze_python for the options' target, the options'
+/// rules): the first round fixes those findings; later rounds analyse the rewritten text.
+FileRewrite rewrite_text(const std::string& path, const std::string& text, const RewriteOptions& options,
+                         std::vector<Unfixed>* unfixed = nullptr, const std::vector<Finding>* scanned = nullptr);
 
-/// Plans the rewrite of every Python file under `root`.
+/// Plans the rewrite of every Python file under `root`. A file's first round fixes the scan's
+/// findings in it: with the cache on, the analysis `scan` cached for the file (or the one made
+/// here, cached for the next scan).
 RewritePlan plan_rewrite(const std::filesystem::path& root, const RewriteOptions& options);
 
 struct WriteOptions {

@@ -9,7 +9,7 @@ namespace {
 cache::Hash128 space_of(const RewriteOptions& options) {
   return cache::result_space("rewrite", {options.target, options.style == Style::Direct ? "direct" : "portable",
                                          options.unsafe_fixes ? "unsafe" : "safe",
-                                         cache::enabled_rules(options.filter)});
+                                         cache::enabled_rules(options.filter), std::to_string(options.max_rounds)});
 }
 
 }  // namespace

@@ -53,6 +53,14 @@ std::pair<Indent, bool> indent_of(TSNode node, std::string_view source) {
   return {indent, first};
 }
 
+// Whether only indentation precedes `node` on its line: a look back over the indentation alone
+// (a generated line of thousands of `a; b; …` statements must not be walked back for each).
+bool begins_line(TSNode node, std::string_view source) {
+  uint32_t at = ts_node_start_byte(node);
+  while (at > 0 && (source[at - 1] == ' ' || source[at - 1] == '\t' || source[at - 1] == '\f')) --at;
+  return at == 0 || source[at - 1] == '\n' || source[at - 1] == '\r';
+}
+
 bool is_statement_child(TSNode node) { return ts_node_is_named(node) && !is(node, "comment"); }
 
 // `dedent`: the line follows a deeper block, so a column between the two levels is a dedent
@@ -79,6 +87,7 @@ std::optional<SyntaxProblem> check_suite(TSNode suite, TSNode opener, std::strin
     ++statements;
     bool after_block = !python::is_null(previous) && ts_node_end_point(previous).row > ts_node_start_point(previous).row;
     previous = child;
+    if (!begins_line(child, source)) return;  // after `;`: indent_of would say not first
     auto [indent, first] = indent_of(child, source);
     if (!first) return;
     if (!level) {
@@ -281,6 +290,20 @@ bool is_builtin(std::string_view name) {
 }
 
 }  // namespace
+
+std::set<std::string> names_used(TSNode root, std::string_view source) {
+  std::set<std::string> names;
+  collect_uses(root, source, names);
+  return names;
+}
+
+std::set<std::string> names_bound(TSNode root, std::string_view source) {
+  std::set<std::string> names;
+  collect_bindings(root, source, names);
+  return names;
+}
+
+bool is_builtin_name(std::string_view name) { return is_builtin(name); }
 
 std::set<std::string> unbound_new_names(std::string_view before, std::string_view after) {
   python::TreePtr before_tree = python::parse_python(before), after_tree = python::parse_python(after);

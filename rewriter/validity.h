@@ -35,6 +35,11 @@ std::optional<SyntaxProblem> strict_syntax_problem(TSNode root, std::string_view
 /// class, assignment, parameter…) nor gets from the builtins: a fix that introduced them
 /// would raise NameError.
 std::set<std::string> unbound_new_names(std::string_view before, std::string_view after);
+/// What unbound_new_names compares, for callers that check pieces of a text: the names `root`
+/// reads, the names it binds, and whether a name is a builtin.
+std::set<std::string> names_used(TSNode root, std::string_view source);
+std::set<std::string> names_bound(TSNode root, std::string_view source);
+bool is_builtin_name(std::string_view name);
 std::set<std::string> unbound_new_names(TSNode before_root, std::string_view before, TSNode after_root,
                                         std::string_view after);
 

@@ -140,7 +140,7 @@ TEST_CASE("C++ rules: full metadata, unique codes and names, the C++ categories"
       CHECK(!rule.tpu_way.empty());
       CHECK(!rule.before.empty());
       CHECK(!rule.after.empty());
-      CHECK(!rule.fix);
+      CHECK(rule.fix_sites.empty());
       bool category = rule.category == Category::CudaKernel || rule.category == Category::CudaRuntimeCpp ||
                       rule.category == Category::CudaLibsCpp || rule.category == Category::CustomExtension;
       // CUDA-TIES.md files the C++ tensor device checks (`x.is_cuda()`, `kCUDA`) under device-placement.

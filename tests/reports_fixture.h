@@ -42,7 +42,7 @@ inline reports::Report sample_report() {
                                        "aten::_sparse_mm", "`torch.sparse.mm` runs aten::_sparse_mm, which cannot run on a TPU"));
   Finding nccl = make_finding("TPU200", Category::Distributed, Severity::Warning, "train.py", 12, 5, "nccl",
                               "NCCL is CUDA-only; use the \"xla\" backend");
-  nccl.fix = Fix{Applicability::Safe, "Use the xla backend", {Edit{"train.py", 301, 307, "\"xla\""}}};
+  nccl.fix = Fix{Applicability::Safe, "Use the xla backend", {Edit{"train.py", 301, 307, "\"xla\"", 12, 33, 12, 39}}};
   scan.findings.push_back(nccl);
   for (uint32_t line : {30u, 31u}) {
     Finding cuda = make_finding("TPU101", Category::DevicePlacement, Severity::Warning, "train.py", line, 9, ".cuda()",

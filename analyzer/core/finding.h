@@ -53,6 +53,9 @@ struct Edit {
   std::string path;
   uint32_t begin_byte = 0, end_byte = 0;  ///< half-open; empty range = insertion
   std::string replacement;
+  /// 1-based line and code-point column of begin_byte and end_byte (the end is exclusive, as
+  /// a Location's); 0 when not computed (edits made in memory, reports of older versions).
+  uint32_t line = 0, column = 0, end_line = 0, end_column = 0;
 };
 
 /// Where a mechanical fix applies, independent of the target profile and style: the
@@ -67,7 +70,10 @@ struct FixSite {
 struct Fix {
   Applicability applicability = Applicability::Manual;
   std::string description;
-  std::vector<Edit> edits;      ///< concrete edits, when already materialised
+  /// The edits `rewrite` makes for this fix alone, for the scan's target and style (the fix's
+  /// own edits, the imports and helpers it needs, the imports it leaves unused), when the scan
+  /// attached them (rewriter::attach_fix_edits).
+  std::vector<Edit> edits;
   std::optional<FixSite> site;  ///< what the rewriter materialises for a target and style
 };
 

@@ -22,8 +22,11 @@ struct RuleMeta {
   Category category;
   Severity severity;
   Language language;
-  /// The applicability of the mechanical fix when one exists; nullopt when none does.
-  std::optional<Applicability> fix;
+  /// The fix sites the rule reports, space-separated ("device.call device.literal"); a site
+  /// names itself and its dotted sub-keys ("torch.cuda" covers "torch.cuda.synchronize"). Empty
+  /// when the rule has no mechanical fix. Whether a site has a fix on a target and style, and how
+  /// safe it is, is the rewrite map's to say (rule_fixes.h), nowhere else.
+  std::string_view fix_sites;
   std::string_view fix_title;  ///< "Replace `.cuda()` with `.to(device)`"; empty when no fix
   std::string_view summary;    ///< one line for `rules`
   std::string_view rationale;  ///< why it matters on a TPU

@@ -96,7 +96,25 @@ void resolve_fixes(std::vector<Finding>& findings, const std::string& target) {
   }
 }
 
+// The rewrite map's target for `target`: a scan for another (op coverage on ascend, xpu, mps)
+// describes the default target's fixes.
+std::string_view fix_profile(const std::string& target) {
+  return target == opdb::kXlaTarget ? opdb::kXlaTarget : opdb::kDefaultTarget;
+}
+
 }  // namespace
+
+void keep_fixes_of_style(std::vector<Finding>& findings, const std::string& target, std::string_view style) {
+  for (Finding& finding : findings) {
+    if (!finding.fix || !finding.fix->site) continue;
+    const opdb::RewriteRow* row = opdb::find_rewrite(finding.fix->site->key, fix_profile(target), style);
+    if (row == nullptr) {
+      finding.fix.reset();
+      continue;
+    }
+    finding.fix->applicability = row->unsafe ? Applicability::Unsafe : Applicability::Safe;
+  }
+}
 
 PythonAnalysis analyze_python(const SourceFile& file, const std::string& target) {
   PythonAnalysis analysis;

@@ -29,6 +29,12 @@ struct PythonAnalysis {
 /// `target` is the op database's target for op statuses (TorchTPU, opdb::kDefaultTarget, by default).
 PythonAnalysis analyze_python(const SourceFile& file, const std::string& target = std::string(opdb::kDefaultTarget));
 
+/// Keeps each finding's fix only where the rewrite map has a row for its site on `target` in
+/// `style` ("portable" | "direct"), with that row's applicability: the fix a finding shows is
+/// the one `rewrite --style STYLE` applies. (An analysis keeps every fix some style has, so
+/// that one cached analysis serves both styles.)
+void keep_fixes_of_style(std::vector<Finding>& findings, const std::string& target, std::string_view style);
+
 /// The file's `# tpu-migrate: ignore…` comments alone (no rules run), for findings made
 /// elsewhere, such as a trace's.
 Suppressions read_suppressions(const SourceFile& file);

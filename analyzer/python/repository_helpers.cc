@@ -13,7 +13,7 @@ namespace tpu::python {
 
 constexpr RuleMeta kHelperCallMeta = {
     .code = "TPU150", .name = "repository-helper-call", .category = Category::CudaApi,
-    .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
+    .severity = Severity::Warning, .language = Language::Python, .fix_sites = "",
     .fix_title = "",
     .summary = "a call of the repository's own helper whose body is a CUDA tie (the finding's "
                "category is that of what the helper wraps)",

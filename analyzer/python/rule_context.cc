@@ -12,7 +12,8 @@ Finding& RuleContext::report(const RuleMeta& rule, TSNode node, std::string symb
   finding.location = view.location(node);
   finding.symbol = std::move(symbol);
   finding.message = std::move(message);
-  if (rule.fix) finding.fix = Fix{*rule.fix, std::string(rule.fix_title), {}};
+  // The applicability is the rewrite map's, set once the site is known (resolve_fixes).
+  if (!rule.fix_sites.empty()) finding.fix = Fix{Applicability::Manual, std::string(rule.fix_title), {}};
   out_.push_back(std::move(finding));
   return out_.back();
 }

@@ -93,6 +93,8 @@ def test_several_paths_and_a_single_file(tmp_path):
     report, process = scan_json("one", "two", "missing", cwd=tmp_path)
     assert process.returncode == 0
     assert [f["path"] for f in report["findings"]] == ["one/a.py", "two/b.py"]
+    # A fix's edits name their file as the finding does.
+    assert [{e["path"] for e in f["fix"]["edits"]} for f in report["findings"]] == [{"one/a.py"}, {"two/b.py"}]
     assert report["errors"] == [{"path": "missing", "message": "no such file or directory"}]
     report, _ = scan_json(tmp_path / "one" / "a.py")
     assert [f["path"] for f in report["findings"]] == ["a.py"]

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """Report formats through the real CLI: SARIF against the official schema, JUnit through an
 XML parser, GitHub workflow commands, Markdown, several formats at once, and `report`."""
+import ast
 import json
 import re
 import subprocess
@@ -83,6 +84,8 @@ def test_sarif_is_valid_against_the_official_schema(sample_json):
 def test_sarif_fixes_with_edits_and_absolute_roots_are_valid(sample_json, tmp_path):
     report = json.loads(json.dumps(sample_json))
     report["root"] = "/home/user/project with space"
+    for finding in report["findings"]:  # the scan's own edits: see the next test
+        finding.get("fix", {}).pop("edits", None)
     with_fix = next(f for f in report["findings"] if "fix" in f)
     with_fix["fix"]["edits"] = [{"path": with_fix["path"], "begin_byte": 10, "end_byte": 14,
                                  "replacement": "\"xla\""}]
@@ -97,6 +100,42 @@ def test_sarif_fixes_with_edits_and_absolute_roots_are_valid(sample_json, tmp_pa
     replacement = fixed[0]["fixes"][0]["artifactChanges"][0]["replacements"][0]
     assert replacement["deletedRegion"] == {"byteOffset": 10, "byteLength": 4}
     assert replacement["insertedContent"]["text"] == "\"xla\""
+
+
+@pytest.mark.needs_shared
+def test_sarif_fixes_of_a_real_scan_carry_the_json_edits(sample_json):
+    """A real scan of the sample: each finding with `fix.edits` has one SARIF fix whose
+    replacements are exactly those edits, valid against the schema; applied alone to the file's
+    bytes, one fix's edits give Python that CPython reads, and each edit's line and column name
+    its byte offset."""
+    process = run("scan", SAMPLE, "--format", "sarif")
+    assert process.returncode == 0, process.stderr
+    sarif = json.loads(process.stdout)
+    assert_valid_sarif(sarif)
+    results = sarif["runs"][0]["results"]
+    assert len(results) == len(sample_json["findings"])
+    fixed = 0
+    for result, finding in zip(results, sample_json["findings"]):
+        edits = finding.get("fix", {}).get("edits")
+        if not edits:
+            assert "fixes" not in result, finding
+            continue
+        fixed += 1
+        changes = result["fixes"][0]["artifactChanges"]
+        assert len(changes) == 1 and changes[0]["artifactLocation"]["uri"].endswith(finding["path"])
+        replaced = [(r["deletedRegion"]["byteOffset"], r["deletedRegion"]["byteOffset"] + r["deletedRegion"]["byteLength"],
+                     r["insertedContent"]["text"]) for r in changes[0]["replacements"]]
+        assert replaced == [(e["begin_byte"], e["end_byte"], e["replacement"]) for e in edits]
+        data = (SAMPLE / finding["path"]).read_bytes()
+        for edit in edits:
+            for key, at in (("start", edit["begin_byte"]), ("end", edit["end_byte"])):
+                line_start = data.rfind(b"\n", 0, at) + 1
+                assert edit[key] == {"line": data.count(b"\n", 0, at) + 1,
+                                     "column": len(data[line_start:at].decode()) + 1}, (finding, edit)
+        for begin, end, text in sorted(replaced, reverse=True):
+            data = data[:begin] + text.encode() + data[end:]
+        ast.parse(data, finding["path"])
+    assert fixed >= 10, fixed
 
 
 @pytest.mark.needs_shared

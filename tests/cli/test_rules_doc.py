@@ -48,5 +48,7 @@ def test_text_and_json_formats_are_unchanged():
     text = run("rules").stdout.splitlines()
     rules = json.loads(run("rules", "--format", "json").stdout)
     assert [line.split()[0] for line in text] == [rule["code"] for rule in rules]
-    assert all(list(rule) == ["code", "name", "category", "severity", "fix", "summary"] for rule in rules)
+    # fix_applicabilities was added with the rewrite map as the source of a rule's fix.
+    assert all(list(rule) == ["code", "name", "category", "severity", "fix", "fix_applicabilities", "summary"]
+               for rule in rules)
     assert run("rules", "--format", "yaml").returncode == 2

@@ -20,7 +20,7 @@ constexpr std::string_view kPallas =
 
 constexpr RuleMeta kRules[] = {
     {.code = "TPU300", .name = "cuda-kernel-definition", .category = Category::CudaKernel,
-     .severity = Severity::Blocker, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
+     .severity = Severity::Blocker, .language = Language::Cpp, .fix_sites = "", .fix_title = "",
      .summary = "a CUDA kernel (`__global__` function)",
      .rationale = "A `__global__` function is compiled by nvcc for NVIDIA GPUs. A TPU runs "
                   "neither its machine code nor its thread model; every kernel is work to port.",
@@ -29,7 +29,7 @@ constexpr RuleMeta kRules[] = {
                "  int i = blockIdx.x * blockDim.x + threadIdx.x;\n  if (i < n) x[i] *= a;\n}",
      .after = "def scale(x, a):\n    return x * a  # the TPU compiler fuses it; or a Pallas kernel for custom tiling"},
     {.code = "TPU301", .name = "device-function-definition", .category = Category::CudaKernel,
-     .severity = Severity::Warning, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
+     .severity = Severity::Warning, .language = Language::Cpp, .fix_sites = "", .fix_title = "",
      .summary = "a `__device__` (or `__host__ __device__`) function",
      .rationale = "Device functions are GPU code called from kernels; they are ported with the "
                   "kernels that call them (a `__host__ __device__` one also compiles for the host).",
@@ -37,7 +37,7 @@ constexpr RuleMeta kRules[] = {
      .before = "__device__ float sigmoid(float x) { return 1.f / (1.f + __expf(-x)); }",
      .after = "torch.sigmoid(x)  # or a helper inside the Pallas kernel"},
     {.code = "TPU302", .name = "kernel-launch", .category = Category::CudaKernel,
-     .severity = Severity::Blocker, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
+     .severity = Severity::Blocker, .language = Language::Cpp, .fix_sites = "", .fix_title = "",
      .summary = "a CUDA kernel launch (`<<<…>>>`, cudaLaunchKernel, ATen's gpu_kernel)",
      .rationale = "The launch runs the kernel on a CUDA stream with a grid of thread blocks; on "
                   "a TPU the launch site calls the ported implementation instead.",
@@ -45,7 +45,7 @@ constexpr RuleMeta kRules[] = {
      .before = "scale_kernel<<<blocks, 256, 0, stream>>>(x.data_ptr<float>(), a, n);",
      .after = "x.mul_(a)  # from Python, on the TPU device"},
     {.code = "TPU303", .name = "thread-index", .category = Category::CudaKernel,
-     .severity = Severity::Info, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
+     .severity = Severity::Info, .language = Language::Cpp, .fix_sites = "", .fix_title = "",
      .summary = "a use of `threadIdx`/`blockIdx`/`blockDim`/`gridDim`/`warpSize` in device code",
      .rationale = "The CUDA thread hierarchy has no TPU counterpart: a TPU core runs compiled tensor "
                   "programs (or a Pallas grid over blocks of data), not thousands of threads.",
@@ -54,7 +54,7 @@ constexpr RuleMeta kRules[] = {
      .before = "int i = blockIdx.x * blockDim.x + threadIdx.x;",
      .after = "i = pl.program_id(0)  # Pallas: one program per block of data"},
     {.code = "TPU304", .name = "shared-memory", .category = Category::CudaKernel,
-     .severity = Severity::Info, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
+     .severity = Severity::Info, .language = Language::Cpp, .fix_sites = "", .fix_title = "",
      .summary = "a `__shared__` (per-block shared memory) declaration",
      .rationale = "Shared memory is the GPU's per-block scratchpad; a TPU kernel stages data in "
                   "VMEM through Pallas BlockSpecs instead.",
@@ -62,7 +62,7 @@ constexpr RuleMeta kRules[] = {
      .before = "__shared__ float tile[32][33];",
      .after = "pl.BlockSpec((32, 32), lambda i, j: (i, j))  # Pallas stages the tile in VMEM"},
     {.code = "TPU305", .name = "block-synchronization", .category = Category::CudaKernel,
-     .severity = Severity::Info, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
+     .severity = Severity::Info, .language = Language::Cpp, .fix_sites = "", .fix_title = "",
      .summary = "a barrier or memory fence (`__syncthreads`, `__syncwarp`, cooperative groups)",
      .rationale = "Barriers order the threads of a block; TPU programs have no threads to "
                   "synchronise, so the algorithm around the barrier is rewritten.",
@@ -70,7 +70,7 @@ constexpr RuleMeta kRules[] = {
      .before = "__syncthreads();",
      .after = "# no barrier: whole-tensor ops"},
     {.code = "TPU306", .name = "warp-intrinsic", .category = Category::CudaKernel,
-     .severity = Severity::Info, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
+     .severity = Severity::Info, .language = Language::Cpp, .fix_sites = "", .fix_title = "",
      .summary = "a warp-level intrinsic (`__shfl_*_sync`, `__ballot_sync`, ATen's WARP_SHFL)",
      .rationale = "Warp shuffles exchange registers among 32 GPU threads; TPU vector units work on "
                   "(8, 128) tiles, so warp-level reductions become tensor reductions.",
@@ -78,7 +78,7 @@ constexpr RuleMeta kRules[] = {
      .before = "val += __shfl_down_sync(0xffffffff, val, offset);",
      .after = "total = x.sum(dim=-1)"},
     {.code = "TPU307", .name = "atomic-operation", .category = Category::CudaKernel,
-     .severity = Severity::Info, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
+     .severity = Severity::Info, .language = Language::Cpp, .fix_sites = "", .fix_title = "",
      .summary = "an atomic read-modify-write in device code (`atomicAdd`, `gpuAtomicAdd`, …)",
      .rationale = "Atomics resolve races between GPU threads; on a TPU the same accumulation is a "
                   "deterministic scatter or segment reduction.",
@@ -86,7 +86,7 @@ constexpr RuleMeta kRules[] = {
      .before = "atomicAdd(&out[idx[i]], v[i]);",
      .after = "out.index_add_(0, idx, v)"},
     {.code = "TPU308", .name = "kernel-loop-macro", .category = Category::CudaKernel,
-     .severity = Severity::Info, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
+     .severity = Severity::Info, .language = Language::Cpp, .fix_sites = "", .fix_title = "",
      .summary = "a grid-stride kernel loop macro (`CUDA_KERNEL_LOOP`, `CUDA_1D_KERNEL_LOOP`)",
      .rationale = "The macro spreads elements over CUDA threads; its body is the per-element "
                   "computation to vectorise.",
@@ -94,7 +94,7 @@ constexpr RuleMeta kRules[] = {
      .before = "CUDA_1D_KERNEL_LOOP(i, n) { y[i] = x[i] * 2; }",
      .after = "y = x * 2"},
     {.code = "TPU309", .name = "constant-memory", .category = Category::CudaKernel,
-     .severity = Severity::Info, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
+     .severity = Severity::Info, .language = Language::Cpp, .fix_sites = "", .fix_title = "",
      .summary = "a `__constant__` or `__managed__` variable",
      .rationale = "Constant and managed memory are CUDA memory spaces; TPU kernels take such "
                   "values as inputs (or compile-time constants).",
@@ -102,7 +102,7 @@ constexpr RuleMeta kRules[] = {
      .before = "__constant__ float kWeights[16];",
      .after = "weights = torch.tensor([...], device=device)"},
     {.code = "TPU310", .name = "device-intrinsic", .category = Category::CudaKernel,
-     .severity = Severity::Info, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
+     .severity = Severity::Info, .language = Language::Cpp, .fix_sites = "", .fix_title = "",
      .summary = "a CUDA device intrinsic (`__ldg`, `__expf`, `__float2half`, `__popc`, …)",
      .rationale = "Fast-math, cache-hint, bit and half-precision intrinsics are PTX-level; their "
                   "TPU equivalents are ordinary tensor ops (and bf16 rather than fp16).",
@@ -110,7 +110,7 @@ constexpr RuleMeta kRules[] = {
      .before = "float y = __expf(__ldg(&x[i]));",
      .after = "y = torch.exp(x)"},
     {.code = "TPU311", .name = "inline-ptx-assembly", .category = Category::CudaKernel,
-     .severity = Severity::Warning, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
+     .severity = Severity::Warning, .language = Language::Cpp, .fix_sites = "", .fix_title = "",
      .summary = "inline PTX assembly (`asm volatile(…)`) in device code",
      .rationale = "PTX is NVIDIA's virtual ISA; inline assembly has to be understood and "
                   "re-expressed, it cannot be translated mechanically.",
@@ -118,7 +118,7 @@ constexpr RuleMeta kRules[] = {
      .before = "asm volatile(\"mov.u32 %0, %%laneid;\" : \"=r\"(lane));",
      .after = "# no lanes: vectorised ops"},
     {.code = "TPU312", .name = "tensor-core-mma", .category = Category::CudaKernel,
-     .severity = Severity::Warning, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
+     .severity = Severity::Warning, .language = Language::Cpp, .fix_sites = "", .fix_title = "",
      .summary = "tensor-core matrix fragments (`nvcuda::wmma`, `mma_sync`)",
      .rationale = "WMMA programs NVIDIA tensor cores tile by tile; the TPU's MXU is driven by "
                   "the compiler's dot/conv lowering (or jnp.dot inside Pallas).",
@@ -126,7 +126,7 @@ constexpr RuleMeta kRules[] = {
      .before = "wmma::mma_sync(acc, a_frag, b_frag, acc);",
      .after = "acc = torch.matmul(a, b)"},
     {.code = "TPU313", .name = "device-lambda", .category = Category::CudaKernel,
-     .severity = Severity::Warning, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
+     .severity = Severity::Warning, .language = Language::Cpp, .fix_sites = "", .fix_title = "",
      .summary = "a `__device__` / `GPU_LAMBDA` lambda (the body of a kernel ATen or Thrust launches)",
      .rationale = "An extended lambda is the per-element body of a GPU kernel (gpu_kernel, "
                   "thrust::transform); it is GPU code like a `__device__` function.",
@@ -134,7 +134,7 @@ constexpr RuleMeta kRules[] = {
      .before = "gpu_kernel(iter, [] GPU_LAMBDA (float a, float b) -> float { return a * b; });",
      .after = "out = a * b"},
     {.code = "TPU314", .name = "launch-configuration", .category = Category::CudaKernel,
-     .severity = Severity::Info, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
+     .severity = Severity::Info, .language = Language::Cpp, .fix_sites = "", .fix_title = "",
      .summary = "a `dim3` launch configuration (grid or block shape of a kernel launch)",
      .rationale = "A grid of thread blocks is how a CUDA kernel divides its work; a TPU kernel "
                   "is tiled by a Pallas grid over blocks of data instead, or not at all.",

@@ -13,7 +13,7 @@ namespace {
 
 constexpr RuleMeta kRules[] = {
     {.code = "TPU320", .name = "cuda-runtime-include", .category = Category::CudaRuntimeCpp,
-     .severity = Severity::Warning, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
+     .severity = Severity::Warning, .language = Language::Cpp, .fix_sites = "", .fix_title = "",
      .summary = "an #include of a CUDA runtime header or of ATen/c10's CUDA headers",
      .rationale = "The file needs the CUDA toolkit (or a CUDA build of PyTorch) to compile; on a "
                   "TPU host there is neither.",
@@ -21,7 +21,7 @@ constexpr RuleMeta kRules[] = {
                 "<ATen/ATen.h> / <torch/extension.h>.",
      .before = "#include <ATen/cuda/CUDAContext.h>", .after = "#include <torch/extension.h>"},
     {.code = "TPU321", .name = "cuda-memory-call", .category = Category::CudaRuntimeCpp,
-     .severity = Severity::Blocker, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
+     .severity = Severity::Blocker, .language = Language::Cpp, .fix_sites = "", .fix_title = "",
      .summary = "CUDA device memory management (`cudaMalloc`, `cudaMemcpy`, `cudaMemset`, caching allocator)",
      .rationale = "Raw device pointers and copies bypass the framework; on a TPU, memory belongs "
                   "to the TPU runtime and moves only as tensors.",
@@ -29,7 +29,7 @@ constexpr RuleMeta kRules[] = {
      .before = "cudaMemcpy(dst, src, n * sizeof(float), cudaMemcpyHostToDevice);",
      .after = "dst = src.to(device)"},
     {.code = "TPU322", .name = "cuda-stream-event", .category = Category::CudaRuntimeCpp,
-     .severity = Severity::Blocker, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
+     .severity = Severity::Blocker, .language = Language::Cpp, .fix_sites = "", .fix_title = "",
      .summary = "CUDA streams, events and synchronisation (`getCurrentCUDAStream`, `cudaStreamSynchronize`, …)",
      .rationale = "The TPU runtime orders TPU work itself; there are no user streams or events to pass "
                   "to kernels or to wait on (TorchTPU's streams are placeholders).",
@@ -38,7 +38,7 @@ constexpr RuleMeta kRules[] = {
      .before = "cudaStream_t stream = at::cuda::getCurrentCUDAStream();",
      .after = "# no stream: the TPU runtime orders the work"},
     {.code = "TPU323", .name = "cuda-device-management", .category = Category::CudaRuntimeCpp,
-     .severity = Severity::Warning, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
+     .severity = Severity::Warning, .language = Language::Cpp, .fix_sites = "", .fix_title = "",
      .summary = "CUDA device selection, guards and properties (`CUDAGuard`, `cudaSetDevice`, `getCurrentDeviceProperties`)",
      .rationale = "Device guards and SM counts describe NVIDIA GPUs; TPU devices are chosen by the "
                   "runtime (PJRT) and have no SMs to size grids by.",
@@ -46,20 +46,20 @@ constexpr RuleMeta kRules[] = {
                 "(TorchTPU: torch.device(\"tpu\"); PyTorch/XLA: torch_xla.device()).",
      .before = "const at::cuda::OptionalCUDAGuard guard(device_of(x));", .after = "# removed"},
     {.code = "TPU324", .name = "cuda-error-check", .category = Category::CudaRuntimeCpp,
-     .severity = Severity::Info, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
+     .severity = Severity::Info, .language = Language::Cpp, .fix_sites = "", .fix_title = "",
      .summary = "a CUDA error check (`C10_CUDA_KERNEL_LAUNCH_CHECK`, `AT_CUDA_CHECK`, `cudaGetLastError`)",
      .rationale = "The check wraps CUDA calls that go away with the port.",
      .tpu_way = "Remove it with the CUDA call it checks.",
      .before = "C10_CUDA_KERNEL_LAUNCH_CHECK();", .after = "# removed"},
     {.code = "TPU325", .name = "thc-legacy-api", .category = Category::CudaRuntimeCpp,
-     .severity = Severity::Blocker, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
+     .severity = Severity::Blocker, .language = Language::Cpp, .fix_sites = "", .fix_title = "",
      .summary = "the THC API (`THCState`, `THCudaCheck`, `THC/THC.h`), removed from PyTorch in 1.11",
      .rationale = "THC no longer exists in PyTorch: this code does not build against any current "
                   "torch, GPU or not.",
      .tpu_way = "Port the code off THC first (ATen equivalents), then port its kernels.",
      .before = "THCudaCheck(cudaGetLastError());", .after = "C10_CUDA_KERNEL_LAUNCH_CHECK();  // then port"},
     {.code = "TPU326", .name = "cuda-runtime-call", .category = Category::CudaRuntimeCpp,
-     .severity = Severity::Warning, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
+     .severity = Severity::Warning, .language = Language::Cpp, .fix_sites = "", .fix_title = "",
      .summary = "another CUDA runtime or driver API call (`cudaXxx`, `cuXxx`, `at::cuda::…`)",
      .rationale = "Every CUDA runtime/driver call needs an NVIDIA GPU and driver at run time.",
      .tpu_way = "Remove it with the CUDA code it serves, or replace it with the torch or TPU-backend facility.",
@@ -67,21 +67,21 @@ constexpr RuleMeta kRules[] = {
     // device-placement, as CUDA-TIES.md counts it on the C++ side: the tensor is expected on
     // (or placed on) a CUDA device, the C++ counterpart of `x.is_cuda` / `.cuda()` in Python.
     {.code = "TPU327", .name = "cuda-tensor-check", .category = Category::DevicePlacement,
-     .severity = Severity::Info, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
+     .severity = Severity::Info, .language = Language::Cpp, .fix_sites = "", .fix_title = "",
      .summary = "a tensor device test or CUDA device constant in C++ (`x.is_cuda()`, `kCUDA`, `CHECK_CUDA`)",
      .rationale = "On a TPU, tensors reaching the extension are TPU tensors (or CPU tensors after a "
                   "fallback): CUDA branches are never taken and CUDA checks fail.",
      .tpu_way = "Dispatch on the ported implementation instead of on CUDA; accept TPU and CPU tensors.",
      .before = "TORCH_CHECK(x.is_cuda(), \"x must be a CUDA tensor\");", .after = "# checks for the ported op"},
     {.code = "TPU328", .name = "cuda-runtime-type", .category = Category::CudaRuntimeCpp,
-     .severity = Severity::Info, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
+     .severity = Severity::Info, .language = Language::Cpp, .fix_sites = "", .fix_title = "",
      .summary = "a CUDA runtime type or constant (`cudaStream_t`, `cudaMemcpyDeviceToHost`, `__half`)",
      .rationale = "Counted one by one (as HIPIFY counts references) to size the port; they go "
                   "away with the code that uses them.",
      .tpu_way = "Remove with the CUDA code; use torch dtypes (torch.bfloat16) for half types.",
      .before = "cudaStream_t stream = at::cuda::getCurrentCUDAStream();", .after = "# removed"},
     {.code = "TPU329", .name = "cuda-build-guard", .category = Category::CudaRuntimeCpp,
-     .severity = Severity::Info, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
+     .severity = Severity::Info, .language = Language::Cpp, .fix_sites = "", .fix_title = "",
      .summary = "a preprocessor guard on a CUDA build (`#ifdef WITH_CUDA`, `#if defined(__CUDACC__)`, `CUDA_VERSION`)",
      .rationale = "The guard decides which code a CUDA build compiles; a TPU build takes the "
                   "other branch (or none), so each guard is a place the port has to decide about.",

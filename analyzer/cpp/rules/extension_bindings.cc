@@ -12,7 +12,7 @@ namespace {
 
 constexpr RuleMeta kRules[] = {
     {.code = "TPU360", .name = "pybind-extension-module", .category = Category::CustomExtension,
-     .severity = Severity::Info, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
+     .severity = Severity::Info, .language = Language::Cpp, .fix_sites = "", .fix_title = "",
      .summary = "a PYBIND11_MODULE: the Python module of a C++/CUDA extension",
      .rationale = "The module is what Python imports; its functions are the ops to port, each "
                   "listed in the inventory with its implementations and verdict.",
@@ -20,7 +20,7 @@ constexpr RuleMeta kRules[] = {
      .before = "PYBIND11_MODULE(TORCH_EXTENSION_NAME, m) { m.def(\"fused\", &fused); }",
      .after = "# ops.py: def fused(x): ...  (torch ops or a Pallas kernel)"},
     {.code = "TPU361", .name = "pybind-op-binding", .category = Category::CustomExtension,
-     .severity = Severity::Warning, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
+     .severity = Severity::Warning, .language = Language::Cpp, .fix_sites = "", .fix_title = "",
      .summary = "an `m.def(\"name\", …)` exposing a C++/CUDA function to Python (severity follows the op's verdict)",
      .rationale = "A pybind11 function is called with whatever tensors Python passes: TPU tensors "
                   "reach code that expects CUDA (or CPU) tensors. CUDA-only ops are blockers; ops "
@@ -29,7 +29,7 @@ constexpr RuleMeta kRules[] = {
      .before = "m.def(\"rms_norm\", &rms_norm);",
      .after = "def rms_norm(x, w, eps): return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + eps) * w"},
     {.code = "TPU362", .name = "torch-library-op", .category = Category::CustomExtension,
-     .severity = Severity::Warning, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
+     .severity = Severity::Warning, .language = Language::Cpp, .fix_sites = "", .fix_title = "",
      .summary = "a TORCH_LIBRARY op definition (severity follows the op's verdict)",
      .rationale = "A dispatcher op runs on a TPU only through a kernel for its backend: a TPU "
                   "kernel, a composite of torch ops, or the CPU fallback (slow; TorchTPU raises "
@@ -40,7 +40,7 @@ constexpr RuleMeta kRules[] = {
      .before = "m.def(\"roi_align(Tensor input, Tensor rois, float scale) -> Tensor\");",
      .after = "TORCH_LIBRARY_IMPL(myops, CompositeImplicitAutograd, m) { m.impl(\"roi_align\", roi_align_composite); }"},
     {.code = "TPU363", .name = "torch-library-kernel", .category = Category::CustomExtension,
-     .severity = Severity::Info, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
+     .severity = Severity::Info, .language = Language::Cpp, .fix_sites = "", .fix_title = "",
      .summary = "a kernel registered for an op under a CUDA dispatch key (or every key) (TORCH_LIBRARY_IMPL `m.impl`)",
      .rationale = "Which keys have kernels decides how the op runs on a TPU: CPU kernels run "
                   "through the fallback, CUDA kernels do not run at all.",
@@ -48,7 +48,7 @@ constexpr RuleMeta kRules[] = {
      .before = "TORCH_LIBRARY_IMPL(myops, CUDA, m) { m.impl(\"roi_align\", roi_align_cuda); }",
      .after = "TORCH_LIBRARY_IMPL(myops, CompositeImplicitAutograd, m) { m.impl(\"roi_align\", roi_align_composite); }"},
     {.code = "TPU364", .name = "torch-library-block", .category = Category::CustomExtension,
-     .severity = Severity::Info, .language = Language::Cpp, .fix = std::nullopt, .fix_title = "",
+     .severity = Severity::Info, .language = Language::Cpp, .fix_sites = "", .fix_title = "",
      .summary = "a TORCH_LIBRARY block, or a TORCH_LIBRARY_IMPL block for a CUDA dispatch key",
      .rationale = "The block is where the extension's ops enter PyTorch's dispatcher; a CUDA "
                   "block's kernels never run on a TPU, and the op library as a whole is what "

@@ -11,7 +11,7 @@ namespace {
 
 constexpr RuleMeta kRules[] = {
     {.code = "TPU120", .name = "cuda-autocast", .category = Category::Amp,
-     .severity = Severity::Warning, .language = Language::Python, .fix = Applicability::Safe,
+     .severity = Severity::Warning, .language = Language::Python, .fix_sites = "autocast.cuda",
      .fix_title = "Autocast on the TPU device in bfloat16",
      .summary = "autocast on the CUDA device (`torch.cuda.amp.autocast`, `torch.autocast(\"cuda\")`)",
      .rationale = "CUDA autocast does nothing for tensors on a TPU, and float16 is the GPU's "
@@ -21,7 +21,7 @@ constexpr RuleMeta kRules[] = {
      .before = "with torch.cuda.amp.autocast(dtype=torch.float16):\n    loss = model(x)",
      .after = "with torch.amp.autocast(\"tpu\", dtype=torch.bfloat16):\n    loss = model(x)"},
     {.code = "TPU121", .name = "grad-scaler", .category = Category::Amp,
-     .severity = Severity::Warning, .language = Language::Python, .fix = Applicability::Unsafe,
+     .severity = Severity::Warning, .language = Language::Python, .fix_sites = "GradScaler",
      .fix_title = "Remove the GradScaler (bfloat16 needs no loss scaling)",
      .summary = "a CUDA GradScaler for float16 loss scaling",
      .rationale = "Loss scaling exists for float16's narrow range. bfloat16 has float32's range: "
@@ -34,7 +34,7 @@ constexpr RuleMeta kRules[] = {
                "scaler.step(opt)\nscaler.update()",
      .after = "loss.backward()\nopt.step()"},
     {.code = "TPU122", .name = "amp-api", .category = Category::Amp,
-     .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
+     .severity = Severity::Warning, .language = Language::Python, .fix_sites = "",
      .fix_title = "",
      .summary = "CUDA mixed-precision machinery beyond the autocast call: imports of "
                 "`torch.cuda.amp` names, every use of a GradScaler, `custom_fwd`/`custom_bwd`, "

@@ -10,7 +10,7 @@ namespace {
 
 constexpr RuleMeta kRules[] = {
     {.code = "TPU130", .name = "cuda-backend-flag", .category = Category::BackendFlags,
-     .severity = Severity::Info, .language = Language::Python, .fix = Applicability::Safe,
+     .severity = Severity::Info, .language = Language::Python, .fix_sites = "cudnn.flag",
      .fix_title = "Remove the cuDNN/CUDA backend flag",
      .summary = "a `torch.backends.cudnn` / `torch.backends.cuda` setting",
      .rationale = "cuDNN autotuning and determinism switches configure the CUDA backend; on a "
@@ -21,7 +21,7 @@ constexpr RuleMeta kRules[] = {
      .before = "torch.backends.cudnn.benchmark = True",
      .after = "# (removed: the TPU compiler picks its own kernels)"},
     {.code = "TPU131", .name = "tf32-matmul-precision", .category = Category::BackendFlags,
-     .severity = Severity::Warning, .language = Language::Python, .fix = Applicability::Safe,
+     .severity = Severity::Warning, .language = Language::Python, .fix_sites = "tf32.assign torch.set_float32_matmul_precision",
      .fix_title = "Use the TPU's mat-mul precision setting",
      .summary = "a TF32 / float32 mat-mul precision setting",
      .rationale = "TF32 is an NVIDIA format. A TPU's default float32 mat-mul is one bfloat16 "
@@ -33,7 +33,7 @@ constexpr RuleMeta kRules[] = {
      .before = "torch.backends.cuda.matmul.allow_tf32 = True",
      .after = "torch.tpu.precision(torch.tpu.Precision.HIGH)"},
     {.code = "TPU132", .name = "cuda-sdpa-backend", .category = Category::BackendFlags,
-     .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
+     .severity = Severity::Warning, .language = Language::Python, .fix_sites = "",
      .fix_title = "",
      .summary = "selection of a CUDA scaled-dot-product-attention kernel (flash, mem-efficient, cuDNN)",
      .rationale = "Flash, memory-efficient and cuDNN attention are CUDA kernels; forcing them "

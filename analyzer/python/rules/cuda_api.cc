@@ -13,7 +13,7 @@ namespace {
 
 constexpr RuleMeta kRules[] = {
     {.code = "TPU110", .name = "torch-cuda-call", .category = Category::CudaApi,
-     .severity = Severity::Warning, .language = Language::Python, .fix = Applicability::Safe,
+     .severity = Severity::Warning, .language = Language::Python, .fix_sites = "torch.cuda",
      .fix_title = "Replace the `torch.cuda` call with its TPU counterpart",
      .summary = "a `torch.cuda.*` call (synchronize, seeding, availability, memory, streams…)",
      .rationale = "`torch.cuda` talks to the CUDA runtime. On a TPU host `is_available()` is "
@@ -28,7 +28,7 @@ constexpr RuleMeta kRules[] = {
      .before = "torch.cuda.manual_seed_all(0)\ntorch.cuda.synchronize()",
      .after = "torch.tpu.manual_seed_all(0)\ntorch.accelerator.synchronize()"},
     {.code = "TPU111", .name = "cuda-env-var", .category = Category::CudaApi,
-     .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
+     .severity = Severity::Warning, .language = Language::Python, .fix_sites = "",
      .fix_title = "",
      .summary = "a CUDA environment variable (CUDA_VISIBLE_DEVICES, CUDA_LAUNCH_BLOCKING…)",
      .rationale = "The CUDA runtime reads these; a TPU runtime ignores them, so the behaviour "

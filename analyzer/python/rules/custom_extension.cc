@@ -13,7 +13,7 @@ namespace {
 
 constexpr RuleMeta kRules[] = {
     {.code = "TPU400", .name = "cuda-extension-build", .category = Category::CustomExtension,
-     .severity = Severity::Blocker, .language = Language::Python, .fix = std::nullopt,
+     .severity = Severity::Blocker, .language = Language::Python, .fix_sites = "",
      .fix_title = "",
      .summary = "a CUDA extension built with `CUDAExtension`",
      .rationale = "The extension's kernels compile with nvcc for NVIDIA GPUs; neither the build "
@@ -25,7 +25,7 @@ constexpr RuleMeta kRules[] = {
      .before = "ext_modules=[CUDAExtension(\"fused_ops\", [\"fused_ops.cu\"])]",
      .after = "# kernels ported to Pallas / PyTorch; no CUDA extension"},
     {.code = "TPU401", .name = "cuda-build-argument", .category = Category::CustomExtension,
-     .severity = Severity::Info, .language = Language::Python, .fix = std::nullopt,
+     .severity = Severity::Info, .language = Language::Python, .fix_sites = "",
      .fix_title = "",
      .summary = "a CUDA-specific build argument (nvcc flags, arch lists, CUDA libraries, include dirs)",
      .rationale = "Each argument ties the build to the CUDA toolkit; they are counted one by one "
@@ -34,7 +34,7 @@ constexpr RuleMeta kRules[] = {
      .before = "extra_compile_args={\"nvcc\": [\"-O3\", \"--use_fast_math\"]}",
      .after = "extra_compile_args={\"cxx\": [\"-O3\"]}"},
     {.code = "TPU402", .name = "jit-cuda-extension", .category = Category::CustomExtension,
-     .severity = Severity::Blocker, .language = Language::Python, .fix = std::nullopt,
+     .severity = Severity::Blocker, .language = Language::Python, .fix_sites = "",
      .fix_title = "",
      .summary = "a CUDA extension JIT-compiled with `cpp_extension.load` / `load_inline`",
      .rationale = "JIT compilation invokes nvcc on .cu sources at run time; it fails on a TPU host.",
@@ -96,7 +96,7 @@ const std::span<const RuleMeta> kCustomExtensionRules = kRules;
 
 constexpr RuleMeta kExtensionModuleUseMeta = {
     .code = "TPU403", .name = "extension-module-use", .category = Category::CustomExtension,
-    .severity = Severity::Blocker, .language = Language::Python, .fix = std::nullopt,
+    .severity = Severity::Blocker, .language = Language::Python, .fix_sites = "",
     .fix_title = "",
     .summary = "Python code that imports or calls the repository's own CUDA extension",
     .rationale = "The compiled module only exists where its CUDA build succeeded; every import "

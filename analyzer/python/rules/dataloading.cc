@@ -11,7 +11,7 @@ namespace {
 
 constexpr RuleMeta kRules[] = {
     {.code = "TPU800", .name = "pin-memory", .category = Category::Dataloading,
-     .severity = Severity::Info, .language = Language::Python, .fix = Applicability::Safe,
+     .severity = Severity::Info, .language = Language::Python, .fix_sites = "pin_memory Tensor.pin_memory",
      .fix_title = "Drop pin_memory",
      .summary = "pinned host memory (`pin_memory=True`, `.pin_memory()`)",
      .rationale = "Page-locked memory speeds host-to-GPU DMA; without CUDA, PyTorch warns and "
@@ -22,7 +22,7 @@ constexpr RuleMeta kRules[] = {
      .before = "loader = DataLoader(ds, batch_size=32, pin_memory=True)",
      .after = "loader = DataLoader(ds, batch_size=32)"},
     {.code = "TPU801", .name = "non-blocking-copy", .category = Category::Dataloading,
-     .severity = Severity::Info, .language = Language::Python, .fix = Applicability::Safe,
+     .severity = Severity::Info, .language = Language::Python, .fix_sites = "non_blocking",
      .fix_title = "Drop non_blocking",
      .summary = "`non_blocking=True` host-to-device copies",
      .rationale = "Asynchronous copies overlap with CUDA streams, which a TPU does not have; TPU "
@@ -31,7 +31,7 @@ constexpr RuleMeta kRules[] = {
      .before = "x = x.to(device, non_blocking=True)",
      .after = "x = x.to(device)"},
     {.code = "TPU802", .name = "host-loader-loop", .category = Category::Dataloading,
-     .severity = Severity::Info, .language = Language::Python, .fix = Applicability::Unsafe,
+     .severity = Severity::Info, .language = Language::Python, .fix_sites = "device.loader",
      .fix_title = "Iterate the loader through MpDeviceLoader",
      .summary = "a loop over a `DataLoader` that moves each batch to the device in its body",
      .rationale = "Each batch is copied to the device inside the step, one at a time. On "

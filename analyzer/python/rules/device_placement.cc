@@ -13,7 +13,7 @@ namespace {
 
 constexpr RuleMeta kRules[] = {
     {.code = "TPU101", .name = "tensor-cuda-call", .category = Category::DevicePlacement,
-     .severity = Severity::Warning, .language = Language::Python, .fix = Applicability::Safe,
+     .severity = Severity::Warning, .language = Language::Python, .fix_sites = "Tensor.cuda",
      .fix_title = "Replace `.cuda()` with `.to(device)`",
      .summary = "`.cuda()` moves a tensor or module to a CUDA device",
      .rationale = "A TPU host has no CUDA device: `.cuda()` raises there. Code that names one "
@@ -24,7 +24,7 @@ constexpr RuleMeta kRules[] = {
      .before = "model = Net().cuda()\nx = batch.cuda(non_blocking=True)",
      .after = "device = torch.device(\"tpu\")\nmodel = Net().to(device)\nx = batch.to(device)"},
     {.code = "TPU102", .name = "cuda-device-string", .category = Category::DevicePlacement,
-     .severity = Severity::Warning, .language = Language::Python, .fix = Applicability::Safe,
+     .severity = Severity::Warning, .language = Language::Python, .fix_sites = "device.call device.literal device.string",
      .fix_title = "Replace the CUDA device with the TPU device",
      .summary = "a \"cuda\" / \"cuda:N\" device string selects a CUDA device",
      .rationale = "Device strings such as \"cuda:0\" fail on a TPU host (no CUDA device) or, "
@@ -36,7 +36,7 @@ constexpr RuleMeta kRules[] = {
      .before = "x = torch.zeros(8, device=\"cuda\")\ndev = torch.device(f\"cuda:{rank}\")",
      .after = "x = torch.zeros(8, device=\"tpu\")\ndev = torch.device(\"tpu\")"},
     {.code = "TPU104", .name = "cuda-device-check", .category = Category::DevicePlacement,
-     .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
+     .severity = Severity::Warning, .language = Language::Python, .fix_sites = "",
      .fix_title = "",
      .summary = "a check that asks whether data is on a CUDA device (`x.is_cuda`, "
                 "`device.type == \"cuda\"`, `isinstance(x, torch.cuda.FloatTensor)`)",

@@ -13,7 +13,7 @@ namespace {
 
 constexpr RuleMeta kRules[] = {
     {.code = "TPU200", .name = "nccl-backend", .category = Category::Distributed,
-     .severity = Severity::Warning, .language = Language::Python, .fix = Applicability::Safe,
+     .severity = Severity::Warning, .language = Language::Python, .fix_sites = "nccl.backend",
      .fix_title = "Use the TPU process group",
      .summary = "a process group on the NCCL backend",
      .rationale = "NCCL is NVIDIA's collective library; there is none on a TPU host, so "
@@ -24,7 +24,7 @@ constexpr RuleMeta kRules[] = {
      .before = "dist.init_process_group(backend=\"nccl\")",
      .after = "dist.init_process_group(backend=\"tpu_dist\")"},
     {.code = "TPU201", .name = "ddp-device-ids", .category = Category::Distributed,
-     .severity = Severity::Warning, .language = Language::Python, .fix = Applicability::Safe,
+     .severity = Severity::Warning, .language = Language::Python, .fix_sites = "ddp.device_ids ddp.output_device",
      .fix_title = "Drop device_ids/output_device",
      .summary = "DistributedDataParallel pinned to CUDA device ids",
      .rationale = "`device_ids` and `output_device` name CUDA devices; on a TPU each process "
@@ -36,7 +36,7 @@ constexpr RuleMeta kRules[] = {
      .before = "model = DDP(model, device_ids=[local_rank], output_device=local_rank)",
      .after = "model = DDP(model, gradient_as_bucket_view=True)"},
     {.code = "TPU202", .name = "local-rank-device", .category = Category::Distributed,
-     .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
+     .severity = Severity::Warning, .language = Language::Python, .fix_sites = "",
      .fix_title = "",
      .summary = "device selection from LOCAL_RANK / --local_rank",
      .rationale = "Picking `cuda:LOCAL_RANK` assumes one CUDA device per torchrun process. On a "
@@ -48,7 +48,7 @@ constexpr RuleMeta kRules[] = {
      .before = "local_rank = int(os.environ[\"LOCAL_RANK\"])\ntorch.cuda.set_device(local_rank)",
      .after = "device = torch.device(\"tpu\")"},
     {.code = "TPU203", .name = "process-launcher", .category = Category::Distributed,
-     .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
+     .severity = Severity::Warning, .language = Language::Python, .fix_sites = "",
      .fix_title = "",
      .summary = "the torch.distributed.launch / torch.distributed.run launcher module "
                 "(mp.spawn itself is no tie)",
@@ -60,7 +60,7 @@ constexpr RuleMeta kRules[] = {
      .before = "mp.spawn(train, args=(world_size,), nprocs=world_size)",
      .after = "# torchrun --nproc-per-node=N train.py  (PyTorch/XLA: torch_xla.launch(train))"},
     {.code = "TPU204", .name = "torchrun-env", .category = Category::Distributed,
-     .severity = Severity::Info, .language = Language::Python, .fix = std::nullopt,
+     .severity = Severity::Info, .language = Language::Python, .fix_sites = "",
      .fix_title = "",
      .summary = "torchrun's rendezvous environment (MASTER_ADDR, MASTER_PORT); RANK and "
                 "WORLD_SIZE reads are no tie",
@@ -72,7 +72,7 @@ constexpr RuleMeta kRules[] = {
      .before = "world_size = int(os.environ[\"WORLD_SIZE\"])",
      .after = "world_size = int(os.environ[\"WORLD_SIZE\"])  # torchrun-style launch (PyTorch/XLA: xr.world_size())"},
     {.code = "TPU205", .name = "nccl-env-var", .category = Category::Distributed,
-     .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
+     .severity = Severity::Warning, .language = Language::Python, .fix_sites = "",
      .fix_title = "",
      .summary = "an NCCL_* environment variable",
      .rationale = "NCCL tuning variables configure NVIDIA collectives and are ignored on a TPU.",
@@ -80,7 +80,7 @@ constexpr RuleMeta kRules[] = {
      .before = "os.environ[\"NCCL_P2P_DISABLE\"] = \"1\"",
      .after = "# (removed)"},
     {.code = "TPU206", .name = "data-parallel", .category = Category::Distributed,
-     .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
+     .severity = Severity::Warning, .language = Language::Python, .fix_sites = "",
      .fix_title = "",
      .summary = "single-process `torch.nn.DataParallel` over CUDA devices",
      .rationale = "DataParallel scatters to CUDA devices inside one process; it has no TPU "
@@ -91,7 +91,7 @@ constexpr RuleMeta kRules[] = {
      .before = "model = nn.DataParallel(model)",
      .after = "# one process per device, each wrapping its model in DDP"},
     {.code = "TPU207", .name = "cuda-process-group", .category = Category::Distributed,
-     .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
+     .severity = Severity::Warning, .language = Language::Python, .fix_sites = "",
      .fix_title = "",
      .summary = "process-group setup written for CUDA devices: `init_process_group`, "
                 "`DistributedDataParallel` wraps, `SyncBatchNorm.convert_sync_batchnorm`, "

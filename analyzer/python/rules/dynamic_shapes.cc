@@ -14,7 +14,7 @@ namespace {
 
 constexpr RuleMeta kRules[] = {
     {.code = "TPU600", .name = "item-in-step", .category = Category::DynamicShapeHazard,
-     .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
+     .severity = Severity::Warning, .language = Language::Python, .fix_sites = "",
      .fix_title = "",
      .summary = "`.item()` inside a training or evaluation step",
      .rationale = "`.item()` copies a device value to the host and waits for the device "
@@ -26,14 +26,14 @@ constexpr RuleMeta kRules[] = {
      .after = "for step, (x, y) in enumerate(loader):\n    ...\n"
               "    if step % 50 == 0: print(loss.item())"},
     {.code = "TPU601", .name = "tolist-in-step", .category = Category::DynamicShapeHazard,
-     .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
+     .severity = Severity::Warning, .language = Language::Python, .fix_sites = "",
      .fix_title = "",
      .summary = "`.tolist()` inside a step",
      .rationale = "Like `.item()`, it copies device data to the host and waits.",
      .tpu_way = "Move the conversion out of the step (PyTorch/XLA: or into `xm.add_step_closure`).",
      .before = "ids = preds.tolist()", .after = "ids = preds  # converted after the loop"},
     {.code = "TPU602", .name = "dynamic-output-op", .category = Category::DynamicShapeHazard,
-     .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
+     .severity = Severity::Warning, .language = Language::Python, .fix_sites = "",
      .fix_title = "",
      .summary = "an op whose output shape depends on data (nonzero, unique, masked_select…)",
      .rationale = "TPU programs are compiled for static shapes; these ops force a host sync, a "
@@ -44,7 +44,7 @@ constexpr RuleMeta kRules[] = {
                 "XLA_EXPERIMENTAL=\"nonzero:masked_select\").",
      .before = "idx = torch.nonzero(mask)", .after = "x = torch.where(mask, x, torch.zeros_like(x))"},
     {.code = "TPU603", .name = "boolean-mask-index", .category = Category::DynamicShapeHazard,
-     .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
+     .severity = Severity::Warning, .language = Language::Python, .fix_sites = "",
      .fix_title = "",
      .summary = "indexing with a boolean mask (`x[x > 0]`)",
      .rationale = "The result's length depends on the data, so each new count is a new compiled "
@@ -54,7 +54,7 @@ constexpr RuleMeta kRules[] = {
      .before = "valid = preds[labels != -100]",
      .after = "mask = labels != -100\nacc = ((preds == labels) & mask).sum() / mask.sum()"},
     {.code = "TPU604", .name = "tensor-condition", .category = Category::DynamicShapeHazard,
-     .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
+     .severity = Severity::Warning, .language = Language::Python, .fix_sites = "",
      .fix_title = "",
      .summary = "Python `if` / `while` on a tensor value",
      .rationale = "Python control flow needs a concrete bool: the device waits (on PyTorch/XLA "
@@ -64,7 +64,7 @@ constexpr RuleMeta kRules[] = {
      .before = "if loss < best:\n    best = loss",
      .after = "best = torch.minimum(best, loss)"},
     {.code = "TPU605", .name = "host-transfer-in-step", .category = Category::DynamicShapeHazard,
-     .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
+     .severity = Severity::Warning, .language = Language::Python, .fix_sites = "",
      .fix_title = "",
      .summary = "`.cpu()`, `.numpy()` or `print` of a tensor inside a step",
      .rationale = "Copying to the host waits for the device (and on PyTorch/XLA materialises "
@@ -74,7 +74,7 @@ constexpr RuleMeta kRules[] = {
      .before = "probs = logits.softmax(-1).cpu().numpy()",
      .after = "if step % 50 == 0: save(logits.softmax(-1).cpu().numpy())"},
     {.code = "TPU607", .name = "growing-tensor-in-loop", .category = Category::DynamicShapeHazard,
-     .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
+     .severity = Severity::Warning, .language = Language::Python, .fix_sites = "",
      .fix_title = "",
      .summary = "a tensor grown by `torch.cat` with itself on every loop iteration (a decode loop)",
      .rationale = "Each iteration gives the tensor a new shape, so every op that reads it is a new "

@@ -19,7 +19,7 @@ namespace {
 
 constexpr RuleMeta kRules[] = {
     {.code = "TPU900", .name = "cpu-fallback-op", .category = Category::UnsupportedOp,
-     .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
+     .severity = Severity::Warning, .language = Language::Python, .fix_sites = "",
      .fix_title = "",
      .summary = "an aten op with no TPU lowering: it runs through the CPU fallback (PyTorch/XLA)",
      .rationale = "PyTorch/XLA runs ops it cannot lower on the CPU: every call copies its inputs "
@@ -31,7 +31,7 @@ constexpr RuleMeta kRules[] = {
      .before = "out = F.grid_sample(img, grid)",
      .after = "# resample with ops XLA lowers (gather / interpolate), or precompute on the host"},
     {.code = "TPU901", .name = "unsupported-aten-op", .category = Category::UnsupportedOp,
-     .severity = Severity::Blocker, .language = Language::Python, .fix = std::nullopt,
+     .severity = Severity::Blocker, .language = Language::Python, .fix_sites = "",
      .fix_title = "",
      .summary = "an aten op the target cannot run: no TorchTPU kernel, or neither an XLA lowering "
                 "nor a CPU kernel",

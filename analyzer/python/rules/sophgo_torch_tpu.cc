@@ -17,7 +17,7 @@ namespace {
 
 constexpr RuleMeta kRules[] = {
     {.code = "TPU105", .name = "sophgo-torch-tpu", .category = Category::DevicePlacement,
-     .severity = Severity::Blocker, .language = Language::Python, .fix = std::nullopt,
+     .severity = Severity::Blocker, .language = Language::Python, .fix_sites = "",
      .fix_title = "",
      .summary = "code for Sophgo's torch_tpu (another vendor's chips with the same module name and "
                 "\"tpu\" device), not Google's TorchTPU",

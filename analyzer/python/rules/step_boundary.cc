@@ -16,7 +16,7 @@ namespace {
 
 constexpr RuleMeta kRules[] = {
     {.code = "TPU606", .name = "missing-step-boundary", .category = Category::DynamicShapeHazard,
-     .severity = Severity::Warning, .language = Language::Python, .fix = Applicability::Safe,
+     .severity = Severity::Warning, .language = Language::Python, .fix_sites = "step.boundary",
      .fix_title = "Cut the lazy graph after the optimizer step",
      .summary = "an optimizer step in a loop with no `torch_xla.sync()` after it",
      .rationale = "PyTorch/XLA traces tensor ops into a graph and runs it only when the graph "

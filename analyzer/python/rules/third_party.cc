@@ -15,7 +15,7 @@ namespace {
 
 constexpr RuleMeta kRules[] = {
     {.code = "TPU500", .name = "cuda-library-import", .category = Category::ThirdPartyCudaLib,
-     .severity = Severity::Blocker, .language = Language::Python, .fix = std::nullopt,
+     .severity = Severity::Blocker, .language = Language::Python, .fix_sites = "",
      .fix_title = "",
      .summary = "import of a CUDA-only library (apex, flash_attn, xformers, bitsandbytes, cupy…)",
      .rationale = "These packages ship CUDA kernels and do not install or import on a TPU host. "
@@ -27,7 +27,7 @@ constexpr RuleMeta kRules[] = {
      .before = "from apex.normalization import FusedLayerNorm",
      .after = "from torch.nn import LayerNorm"},
     {.code = "TPU501", .name = "cuda-library-call", .category = Category::ThirdPartyCudaLib,
-     .severity = Severity::Blocker, .language = Language::Python, .fix = std::nullopt,
+     .severity = Severity::Blocker, .language = Language::Python, .fix_sites = "",
      .fix_title = "",
      .summary = "a call into a CUDA-only library",
      .rationale = "The call runs a CUDA kernel (an apex fused op, flash attention, an 8-bit "
@@ -37,7 +37,7 @@ constexpr RuleMeta kRules[] = {
      .before = "out = flash_attn_func(q, k, v, causal=True)",
      .after = "out = F.scaled_dot_product_attention(q, k, v, is_causal=True)"},
     {.code = "TPU502", .name = "triton-kernel", .category = Category::ThirdPartyCudaLib,
-     .severity = Severity::Blocker, .language = Language::Python, .fix = std::nullopt,
+     .severity = Severity::Blocker, .language = Language::Python, .fix_sites = "",
      .fix_title = "",
      .summary = "a Triton kernel (`@triton.jit`, `@triton.autotune`)",
      .rationale = "Triton compiles to GPU code; it has no TPU backend.",
@@ -48,7 +48,7 @@ constexpr RuleMeta kRules[] = {
      .before = "@triton.jit\ndef gelu_kernel(x_ptr, ...): ...",
      .after = "def gelu(x): return F.gelu(x)  # the TPU compiler fuses it"},
     {.code = "TPU503", .name = "triton-language-op", .category = Category::ThirdPartyCudaLib,
-     .severity = Severity::Info, .language = Language::Python, .fix = std::nullopt,
+     .severity = Severity::Info, .language = Language::Python, .fix_sites = "",
      .fix_title = "",
      .summary = "a `tl.*` operation inside a Triton kernel (counted per reference, as HIPIFY does)",
      .rationale = "Each operation is part of the kernel to port; the count sizes the work. The "
@@ -58,7 +58,7 @@ constexpr RuleMeta kRules[] = {
      .before = "x = tl.load(x_ptr + offsets, mask=mask)",
      .after = "x = x_ref[...]"},
     {.code = "TPU504", .name = "triton-launch", .category = Category::ThirdPartyCudaLib,
-     .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
+     .severity = Severity::Warning, .language = Language::Python, .fix_sites = "",
      .fix_title = "",
      .summary = "a Triton kernel launch (`kernel[grid](…)`)",
      .rationale = "The call site of a Triton kernel; it changes when the kernel is ported.",
@@ -66,7 +66,7 @@ constexpr RuleMeta kRules[] = {
      .before = "gelu_kernel[grid](x, y, n, BLOCK=1024)",
      .after = "y = gelu(x)"},
     {.code = "TPU505", .name = "nvtx-range", .category = Category::ThirdPartyCudaLib,
-     .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
+     .severity = Severity::Warning, .language = Language::Python, .fix_sites = "",
      .fix_title = "",
      .summary = "NVTX profiling ranges (`torch.cuda.nvtx`, `nvtx`)",
      .rationale = "NVTX annotates Nsight timelines; those tools do not see a TPU.",

@@ -13,7 +13,7 @@ namespace {
 
 constexpr RuleMeta kRules[] = {
     {.code = "TPU700", .name = "compile-cuda-backend", .category = Category::TorchCompile,
-     .severity = Severity::Warning, .language = Language::Python, .fix = Applicability::Safe,
+     .severity = Severity::Warning, .language = Language::Python, .fix_sites = "torch.compile.default torch.compile.backend",
      .fix_title = "Compile with the TPU backend",
      .summary = "`torch.compile` with the inductor backend (the default)",
      .rationale = "Inductor generates Triton kernels for CUDA; a TPU compiles through its own "
@@ -23,7 +23,7 @@ constexpr RuleMeta kRules[] = {
      .before = "model = torch.compile(model)",
      .after = "model = torch.compile(model, backend=\"tpu\", dynamic=False)"},
     {.code = "TPU701", .name = "compile-cuda-graph-mode", .category = Category::TorchCompile,
-     .severity = Severity::Warning, .language = Language::Python, .fix = Applicability::Safe,
+     .severity = Severity::Warning, .language = Language::Python, .fix_sites = "torch.compile.mode",
      .fix_title = "Drop the CUDA-graph compile mode",
      .summary = "`torch.compile` mode \"reduce-overhead\" / \"max-autotune\" (CUDA graphs, Triton autotuning)",
      .rationale = "These modes capture CUDA graphs and autotune Triton kernels; neither exists "
@@ -32,7 +32,7 @@ constexpr RuleMeta kRules[] = {
      .before = "torch.compile(model, mode=\"max-autotune\")",
      .after = "torch.compile(model, backend=\"tpu\", dynamic=False)"},
     {.code = "TPU702", .name = "cuda-graph-capture", .category = Category::TorchCompile,
-     .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
+     .severity = Severity::Warning, .language = Language::Python, .fix_sites = "",
      .fix_title = "",
      .summary = "explicit CUDA graph capture (`torch.cuda.graph`, `CUDAGraph`, `make_graphed_callables`)",
      .rationale = "CUDA graphs replay recorded kernel launches on a GPU; on a TPU, the compiler "
@@ -42,7 +42,7 @@ constexpr RuleMeta kRules[] = {
      .before = "g = torch.cuda.CUDAGraph()\nwith torch.cuda.graph(g):\n    out = model(x)",
      .after = "out = model(x)"},
     {.code = "TPU703", .name = "inductor-api", .category = Category::TorchCompile,
-     .severity = Severity::Warning, .language = Language::Python, .fix = std::nullopt,
+     .severity = Severity::Warning, .language = Language::Python, .fix_sites = "",
      .fix_title = "",
      .summary = "imports and calls of `torch._inductor`, or a compile backend registered here",
      .rationale = "Inductor generates Triton (GPU) or C++ (CPU) code; its configuration, "
@@ -52,7 +52,7 @@ constexpr RuleMeta kRules[] = {
      .before = "import torch._inductor.config as config\nconfig.coordinate_descent_tuning = True",
      .after = "model = torch.compile(model, backend=\"tpu\", dynamic=False)"},
     {.code = "TPU704", .name = "compile-inference-mode", .category = Category::TorchCompile,
-     .severity = Severity::Warning, .language = Language::Python, .fix = Applicability::Safe,
+     .severity = Severity::Warning, .language = Language::Python, .fix_sites = "torch.inference_mode",
      .fix_title = "Use torch.no_grad()",
      .summary = "`torch.inference_mode` in a file that uses `torch.compile` (TorchTPU)",
      .rationale = "TorchTPU's compile backend does not work under inference mode: its error "
