@@ -134,7 +134,11 @@ def measure(program, corpus, python, trace_python, binary, work, timeout):
         if head != program.commit:
             result["warning"] = f"{program.repository} is at {head[:12]}, the figures are for {program.commit[:12]}"
     original = fresh_copy(program, folder, work / "original")
-    cpu = subprocess.run([str(python), program.script, *program.cpu_args], cwd=original / program.workdir,
+    command = [str(python), program.script, *program.cpu_args]
+    if program.cuda_as_cpu:
+        command = [str(binary), "trace", "--cuda-as-cpu", "--samples-per-op", "0", "--out",
+                   str(work / "reference-trace"), "--", *command]
+    cpu = subprocess.run(command, cwd=original / program.workdir,
                          capture_output=True, text=True, env=environment_for(program, original))
     reference = program.losses(cpu.stdout)
     result["cpu_exit"], result["cpu_losses"] = cpu.returncode, reference
@@ -156,7 +160,8 @@ def measure(program, corpus, python, trace_python, binary, work, timeout):
         if style == "direct":
             seen = set(report["executed_fallback_ops"])
     trace = work / "trace"
-    traced = tool(binary, "trace", "--out", trace, "--", trace_python, program.script, *program.cpu_args,
+    redirect = ["--cuda-as-cpu"] if program.cuda_as_cpu else []
+    traced = tool(binary, "trace", *redirect, "--out", trace, "--", trace_python, program.script, *program.cpu_args,
                   cwd=original / program.workdir, env=environment_for(program, original))
     result["trace_exit"] = traced.returncode
     for kind, predicted in (("static", predicted_fallbacks(binary, folder)),

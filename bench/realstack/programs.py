@@ -33,6 +33,14 @@ def nanogpt_data(folder: Path) -> None:
         pickle.dump({"vocab_size": 65}, meta)
 
 
+def nanogpt_bench_data(folder: Path) -> None:
+    """nanoGPT's bench.py reads `data/openwebtext/train.bin`: random GPT-2 token ids, seeded."""
+    import numpy as np
+    data = folder / "data" / "openwebtext"
+    data.mkdir(parents=True, exist_ok=True)
+    np.random.default_rng(0).integers(0, 50304, 20000, dtype=np.uint16).tofile(data / "train.bin")
+
+
 def chargpt_data(folder: Path) -> None:
     """minGPT's chargpt reads `input.txt` from its working directory: a short generated text."""
     words = ["tensor", "device", "graph", "step", "loss", "shard", "core", "chip", "mesh", "lazy"]
@@ -51,6 +59,9 @@ MINGPT_ARGS = ["--model.model_type=gpt-nano", "--model.embd_pdrop=0.0", "--model
                "--model.attn_pdrop=0.0", "--trainer.num_workers=0", "--trainer.batch_size=8",
                "--trainer.max_iters=21"]
 MINGPT_LOSS = r"iter (\d+): train loss (\d+\.\d+)"
+# bench.py builds GPT-2 small (12 layers, 124M parameters) whatever its flags say; a short context
+# and two sequences keep each step to seconds. Its 10 burn-in and 20 timed steps both count from 0.
+NANOGPT_BENCH_ARGS = ["--batch_size=2", "--block_size=32", "--compile=False", "--dtype=float32"]
 
 
 @dataclass
@@ -62,13 +73,16 @@ class Program:
     script: str
     cpu_args: list
     xla_args: list
-    loss_pattern: str              # one match per logged step: (step, loss)
+    loss_pattern: str              # one match per logged step: (step, loss), or (loss,) in step order
     make_data: Callable[[Path], None] = no_data
     # The largest relative loss difference, XLA:CPU against eager CPU. The rewrite turns a request
     # for TF32 matmuls into XLA's "high" precision (bf16_3x), which drifts from float32 by about
     # 1e-3 over a few steps, as TF32 on the GPU the original was written for does.
     tolerance: float = 1e-2
     python_path: list = field(default_factory=list)  # folders, relative to the repository, on sys.path
+    # The original calls CUDA unconditionally (torch.cuda.synchronize(), say): its reference run on
+    # the CPU goes through `tpu-migrate trace --cuda-as-cpu`, unchanged, as a user would run it.
+    cuda_as_cpu: bool = False
 
     def folder(self, corpus: Optional[Path]) -> Optional[Path]:
         if self.repository is None:
@@ -76,7 +90,10 @@ class Program:
         return corpus / self.repository if corpus else None
 
     def losses(self, text: str) -> dict:
-        return {int(step): float(loss) for step, loss in re.findall(self.loss_pattern, text, re.M)}
+        found = re.findall(self.loss_pattern, text, re.M)
+        if found and isinstance(found[0], str):  # one group: the losses in the order logged
+            return {step: float(loss) for step, loss in enumerate(found)}
+        return {int(step): float(loss) for step, loss in found}
 
 
 PROGRAMS = [
@@ -89,6 +106,9 @@ PROGRAMS = [
     Program("nanoGPT train.py", "nanoGPT", "3adf61e154c3fe3fca428ad6bc3818b27a3b8291", ".", "train.py",
             cpu_args=["--device=cpu", *NANOGPT_ARGS], xla_args=NANOGPT_ARGS,
             loss_pattern=r"^iter (\d+): loss (\d+\.\d+)", make_data=nanogpt_data),
+    Program("nanoGPT bench.py", "nanoGPT", "3adf61e154c3fe3fca428ad6bc3818b27a3b8291", ".", "bench.py",
+            cpu_args=NANOGPT_BENCH_ARGS, xla_args=NANOGPT_BENCH_ARGS,
+            loss_pattern=r"^\d+/\d+ loss: (\d+\.\d+)", make_data=nanogpt_bench_data, cuda_as_cpu=True),
     Program("minGPT chargpt", "minGPT", "37baab71b9abea1b76ab957409a1cc2fbfba8a26", "projects/chargpt",
             "chargpt.py", cpu_args=[*MINGPT_ARGS, "--data.block_size=16"],
             xla_args=[*MINGPT_ARGS, "--data.block_size=16"], loss_pattern=MINGPT_LOSS,
