@@ -2,9 +2,28 @@
 #include "analyzer/python/module_view.h"
 
 #include <algorithm>
+#include <cctype>
 #include <deque>
 
+#include "analyzer/python/syntax.h"
+
 namespace tpu::python {
+
+void ModuleView::for_each_dotted_use(TSNode root, std::string_view name,
+                                     const std::function<void(TSNode)>& visit) const {
+  std::string needle = std::string(name) + ".";
+  std::string_view text = source();
+  for (size_t at = text.find(needle); at != std::string_view::npos; at = text.find(needle, at + 1)) {
+    // `xname.` or `a.name.` is another name.
+    if (at > 0 && (std::isalnum(static_cast<unsigned char>(text[at - 1])) || text[at - 1] == '_' || text[at - 1] == '.'))
+      continue;
+    TSNode identifier = ts_node_named_descendant_for_byte_range(root, static_cast<uint32_t>(at),
+                                                                static_cast<uint32_t>(at + 1));
+    TSNode attribute = ts_node_parent(identifier);
+    if (is(identifier, "identifier") && is(attribute, "attribute") && ts_node_eq(field(attribute, "object"), identifier))
+      visit(attribute);
+  }
+}
 
 TSNode Call::keyword(std::string_view name) const {
   for (const auto& [key, value] : keywords)

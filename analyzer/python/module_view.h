@@ -7,6 +7,7 @@
 
 #include <tree_sitter/api.h>
 
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -113,6 +114,10 @@ class ModuleView {
 
   const SourceFile& file() const { return file_; }
   std::string_view source() const { return file_.text(); }
+  /// Each attribute `name.x` whose object is the identifier `name` (an import's local name read
+  /// through a dot), found by searching the source for "name." so that a file without it costs
+  /// nothing; `root` is the module's tree. `visit` gets the attribute node `name.x`.
+  void for_each_dotted_use(TSNode root, std::string_view name, const std::function<void(TSNode)>& visit) const;
   std::string_view text(TSNode node) const { return python::text(node, file_.text()); }
   Location location(TSNode node) const;
   /// setup.py, or a file that uses torch.utils.cpp_extension (a JIT build loader).

@@ -47,26 +47,18 @@ bool named_like_extension(std::string_view module) {
 // on files that import none.
 void collect_attribute_references(const ModuleView& view, TSNode root,
                                   std::vector<ModuleReference>& references) {
-  std::string_view source = view.source();
   for (const Import& import : view.imports()) {
     if (is_well_known_root(import.module) || !named_like_extension(import.module)) continue;
     TSNode local = is(import.node, "aliased_import") ? field(import.node, "alias") : import.node;
-    std::string needle = std::string(view.text(local)) + ".";
-    if (needle.find('.') != needle.size() - 1) continue;  // `import a.b`: not a local name
-    for (size_t at = source.find(needle); at != std::string_view::npos; at = source.find(needle, at + 1)) {
-      if (at > 0 && (std::isalnum(static_cast<unsigned char>(source[at - 1])) || source[at - 1] == '_' ||
-                     source[at - 1] == '.'))
-        continue;
-      TSNode name = ts_node_named_descendant_for_byte_range(root, static_cast<uint32_t>(at),
-                                                            static_cast<uint32_t>(at + 1));
-      TSNode attribute = ts_node_parent(name);
-      if (!is(name, "identifier") || !is(attribute, "attribute")) continue;
+    std::string_view name = view.text(local);
+    if (name.find('.') != std::string_view::npos) continue;  // `import a.b`: not a local name
+    view.for_each_dotted_use(root, name, [&](TSNode attribute) {
       TSNode parent = ts_node_parent(attribute);
-      if (is(parent, "call") && ts_node_eq(field(parent, "function"), attribute)) continue;
+      if (is(parent, "call") && ts_node_eq(field(parent, "function"), attribute)) return;
       references.push_back(ModuleReference{
           import.module + "." + std::string(view.text(field(attribute, "attribute"))), false,
           view.location(attribute)});
-    }
+    });
   }
 }
 

@@ -261,7 +261,6 @@ void report_triton_language_lines(RuleContext& context, std::vector<uint32_t>& l
 // files that import none cost nothing.
 void report_library_attribute_reads(RuleContext& context, std::vector<uint32_t>& lines) {
   const ModuleView& view = context.view;
-  std::string_view source = view.source();
   TSNode root{};
   for (const Import& import : view.imports()) {
     const CudaLibrary* library = library_of(import.module);
@@ -270,37 +269,27 @@ void report_library_attribute_reads(RuleContext& context, std::vector<uint32_t>&
     if ((!library && !compiled) || owner == "nvtx" || (!owner.empty() && inside_package(view, owner)))
       continue;
     TSNode local = is(import.node, "aliased_import") ? field(import.node, "alias") : import.node;
-    std::string needle = std::string(view.text(local));
-    if (needle.find('.') != std::string::npos) needle = needle.substr(0, needle.find('.'));
-    needle += ".";
+    std::string_view name = view.text(local);
+    name = name.substr(0, name.find('.'));
     if (is_null(root))
       for (root = import.node; !is_null(ts_node_parent(root));) root = ts_node_parent(root);
-    for (size_t at = source.find(needle); at != std::string_view::npos; at = source.find(needle, at + 1)) {
-      if (at > 0 && (std::isalnum(static_cast<unsigned char>(source[at - 1])) || source[at - 1] == '_' ||
-                     source[at - 1] == '.'))
-        continue;
-      TSNode name = ts_node_named_descendant_for_byte_range(root, static_cast<uint32_t>(at),
-                                                            static_cast<uint32_t>(at + 1));
-      TSNode attribute = ts_node_parent(name);
-      if (!is(name, "identifier") || !is(attribute, "attribute") ||
-          !ts_node_eq(field(attribute, "object"), name))
-        continue;
+    view.for_each_dotted_use(root, name, [&](TSNode attribute) {
       // The whole dotted name (`bnb.nn.modules`), unless it is what a call calls.
       while (is(ts_node_parent(attribute), "attribute") &&
              ts_node_eq(field(ts_node_parent(attribute), "object"), attribute))
         attribute = ts_node_parent(attribute);
       TSNode parent = ts_node_parent(attribute);
-      if (is(parent, "call") && ts_node_eq(field(parent, "function"), attribute)) continue;
+      if (is(parent, "call") && ts_node_eq(field(parent, "function"), attribute)) return;
       std::string qualified = view.qualify(attribute);
-      if (qualified.empty() || (!library_of(qualified) && !compiled_module_of(qualified))) continue;
+      if (qualified.empty() || (!library_of(qualified) && !compiled_module_of(qualified))) return;
       uint32_t line = ts_node_start_point(attribute).row + 1;
-      if (std::find(lines.begin(), lines.end(), line) != lines.end()) continue;
+      if (std::find(lines.begin(), lines.end(), line) != lines.end()) return;
       lines.push_back(line);
       context.report(kLibraryCall, attribute, qualified,
                      "`" + qualified + "` reads the CUDA-only library `" +
                          std::string(owner.empty() ? import.module : owner) +
                          "`; it goes with the library on a TPU");
-    }
+    });
   }
 }
 
