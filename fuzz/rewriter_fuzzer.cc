@@ -4,14 +4,20 @@
 // breaks, so that libFuzzer keeps the input:
 //   - a file the strict check refuses is never changed;
 //   - what it writes passes the strict check (CPython's rules) again;
-//   - a second run changes nothing (the fixes reached their fixed point in one run).
+//   - a second run changes nothing (the fixes reached their fixed point in one run);
+//   - each finding's fix edits, as `scan --format json` attaches them, applied alone to a file
+//     that passes the strict check, give a file that passes it too.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "analyzer/core/source_file.h"
+#include "analyzer/python/python_analyzer.h"
+#include "rewriter/edit_set.h"
+#include "rewriter/fix_plan.h"
 #include "rewriter/rewrite.h"
 #include "rewriter/validity.h"
 
@@ -34,10 +40,26 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   options.target = (config & 1) ? "torchtpu" : "xla";
   options.style = (config & 2) ? tpu::rewriter::Style::Direct : tpu::rewriter::Style::Portable;
   options.unsafe_fixes = (config & 4) != 0;
+  // (The rewriter reads a BOM and CR-only line ends itself; the checks below see raw text.)
+  bool plain = text.find('\r') == std::string::npos && !text.starts_with("\xEF\xBB\xBF");
+  if (plain && !tpu::rewriter::strict_syntax_problem(text)) {
+    tpu::SourceFile file("fuzz.py", text);
+    std::vector<tpu::Finding> findings = tpu::python::analyze_python(file, options.target).findings;
+    tpu::rewriter::FixOptions fix_options;
+    fix_options.target = options.target;
+    fix_options.style = options.style;
+    fix_options.unsafe_fixes = options.unsafe_fixes;
+    tpu::rewriter::attach_fix_edits(file, findings, fix_options);
+    for (const tpu::Finding& finding : findings) {
+      if (!finding.fix || finding.fix->edits.empty()) continue;
+      tpu::rewriter::EditSet alone(text);
+      if (!alone.add(tpu::rewriter::PendingFix{finding.rule, finding.location.line, finding.fix->edits}))
+        broken("a finding's own fix edits overlap each other", text);
+      if (tpu::rewriter::strict_syntax_problem(alone.apply())) broken("a finding's fix edits applied alone do not parse", text);
+    }
+  }
   tpu::rewriter::FileRewrite first = tpu::rewriter::rewrite_text("fuzz.py", text, options);
   if (first.after == first.before) return 0;
-  // (The rewriter reads a BOM and CR-only line ends itself; the check below sees raw text.)
-  bool plain = text.find('\r') == std::string::npos && !text.starts_with("\xEF\xBB\xBF");
   if (plain && tpu::rewriter::strict_syntax_problem(text)) broken("an unparseable file was changed", text);
   if (plain && tpu::rewriter::strict_syntax_problem(first.after)) broken("the result does not parse", text);
   tpu::rewriter::FileRewrite second = tpu::rewriter::rewrite_text("fuzz.py", first.after, options);
