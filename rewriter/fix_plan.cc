@@ -212,6 +212,7 @@ std::vector<Edit> imports_and_helpers(const std::string& path, std::string_view 
   for (const std::string& statement : imports)
     if (!layout.statements.count(normalize_statement(statement))) insertion += statement + "\n";
   std::vector<Edit> edits;
+  size_t insert_at = layout.insert_at;
   HelperBlock existing = find_helper_block(text);
   if (existing.found) {
     std::string functions = render_helper_functions(helpers, layout.bound_names, target);
@@ -220,13 +221,17 @@ std::vector<Edit> imports_and_helpers(const std::string& path, std::string_view 
   } else if (std::string block = render_helpers(helpers, layout.bound_names, target); !block.empty()) {
     // The block opens with two blank lines; none at the very top of a file.
     if (layout.insert_at == 0 && insertion.empty()) block.erase(0, block.find_first_not_of('\n'));
+    // Where the file keeps more than two blank lines after its imports, the extra ones stay
+    // above the block, so that exactly two follow it.
+    if (layout.insert_at > 0 && insertion.empty())
+      for (size_t extra = blank_lines_at(text, insert_at); extra > 2; --extra) insert_at = text.find('\n', insert_at) + 1;
     insertion += block;
-    if (layout.insert_at < text.size())
-      insertion += std::string(2 - std::min<size_t>(2, blank_lines_at(text, layout.insert_at)), '\n');
+    if (insert_at < text.size())
+      insertion += std::string(2 - std::min<size_t>(2, blank_lines_at(text, insert_at)), '\n');
   }
   if (!insertion.empty()) {
-    if (layout.insert_at > 0 && text[layout.insert_at - 1] != '\n') insertion.insert(0, "\n");
-    edits.insert(edits.begin(), Edit{path, layout.insert_at, layout.insert_at, with_line_endings(insertion, crlf)});
+    if (insert_at > 0 && text[insert_at - 1] != '\n') insertion.insert(0, "\n");
+    edits.insert(edits.begin(), Edit{path, insert_at, insert_at, with_line_endings(insertion, crlf)});
   }
   return edits;
 }

@@ -653,3 +653,21 @@ TEST_CASE("fix edits: the rewrite's first round fixes what the scan found, as an
   CHECK(one.fixes == 1);
   CHECK(one.after.find("torch.cuda.synchronize()") != std::string::npos);
 }
+
+// Found on mamba (mamba3_mimo_utils.py keeps three blank lines after its imports): the extra
+// blank line ended up below the helper block. It stays above it; exactly two follow the block.
+TEST_CASE("helper block: blank lines the file keeps after its imports beyond two stay above the block") {
+  RewriteOptions options;
+  options.target = "xla";
+  options.style = Style::Portable;
+  std::string text = "import torch\n\n\n\nx = t.cuda()\n";
+  FileRewrite rewritten = rewrite_text("a.py", text, options);
+  REQUIRE(rewritten.after != text);
+  size_t begin = rewritten.after.find("# tpu-migrate: ignore-begin");
+  size_t end = rewritten.after.find("# tpu-migrate: ignore-end");
+  REQUIRE(begin != std::string::npos);
+  REQUIRE(end != std::string::npos);
+  CHECK(rewritten.after.substr(0, begin) == "import torch\n\n\n\n");
+  CHECK(rewritten.after.substr(end).starts_with("# tpu-migrate: ignore-end\n\n\nx = t.to(_tpu_device())"));
+  CHECK_FALSE(strict_syntax_problem(rewritten.after));
+}
